@@ -1,0 +1,259 @@
+//! The access policy: who may read and change what, decided from a person's memberships alone.
+//!
+//! This module only decides; `tandem-web`'s guard enforces it on every page, API call and export,
+//! and the store turns a [`Scope`] into SQL so lists never contain what the caller may not see.
+//!
+//! The rules, in words:
+//! - The organization and program directory is public information (the NCES directory is public
+//!   record): every signed-in person and every token reads it. Changing it is scoped.
+//! - A membership reaches an organization's **scope**: a district reaches its schools, a state
+//!   agency every organization in its state, a school or provider only itself.
+//! - Staff roles (admin, coordinator, partnership lead, principal, data lead, state reviewer) read
+//!   the people who belong to organizations in their scope. Everyone reads their own record.
+//!   Mentors, supervisors and candidates see others only through relationships (placements,
+//!   caseloads), which later capabilities add.
+//! - Admins change organizations in their scope and grant any role there; coordinators add and
+//!   edit people and programs and grant the mentor, supervisor and candidate roles.
+//! - A state reviewer only reads. An installation administrator (`is_admin`) may do everything.
+
+use std::collections::BTreeSet;
+
+use crate::values::{OrgKind, Role};
+
+/// One membership, with what the policy needs to know about its organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub org_id: i64,
+    pub org_kind: OrgKind,
+    pub org_state: Option<String>,
+    pub role: Role,
+}
+
+/// Where an organization sits, for deciding whether a scope reaches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRef {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub state_code: Option<String>,
+}
+
+/// A set of organizations, described the way SQL can test it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Every organization (installation administrators).
+    pub everything: bool,
+    /// These organizations.
+    pub orgs: BTreeSet<i64>,
+    /// Organizations whose parent is one of these (a district's schools).
+    pub children_of: BTreeSet<i64>,
+    /// Organizations in these states.
+    pub states: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn is_empty(&self) -> bool {
+        !self.everything && self.orgs.is_empty() && self.children_of.is_empty() && self.states.is_empty()
+    }
+
+    pub fn covers(&self, org: &OrgRef) -> bool {
+        self.everything
+            || self.orgs.contains(&org.id)
+            || org.parent_id.is_some_and(|parent| self.children_of.contains(&parent))
+            || org.state_code.as_ref().is_some_and(|state| self.states.contains(state))
+    }
+
+    fn add(&mut self, grant: &Grant) {
+        match (grant.org_kind, &grant.org_state) {
+            (OrgKind::StateAgency, Some(state)) => {
+                self.states.insert(state.clone());
+            }
+            (OrgKind::District, _) => {
+                self.orgs.insert(grant.org_id);
+                self.children_of.insert(grant.org_id);
+            }
+            _ => {
+                self.orgs.insert(grant.org_id);
+            }
+        }
+    }
+}
+
+/// Roles whose holders read the people of their scope.
+const STAFF: &[Role] =
+    &[Role::Admin, Role::Coordinator, Role::PartnershipLead, Role::Principal, Role::DataLead, Role::StateReviewer];
+/// Roles whose holders add and edit people and programs.
+const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
+/// Roles a coordinator may grant; admins grant any.
+const COORDINATOR_GRANTS: &[Role] = &[Role::Mentor, Role::Supervisor, Role::Candidate];
+
+/// Who is asking: a signed-in person or an API token, with their grants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principal {
+    /// The person, or `None` for an API token.
+    pub person_id: Option<i64>,
+    /// An installation administrator.
+    pub is_admin: bool,
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    /// The organizations reached by grants of the given roles.
+    pub fn scope_of(&self, roles: &[Role]) -> Scope {
+        let mut scope = Scope { everything: self.is_admin, ..Scope::default() };
+        for grant in self.grants.iter().filter(|g| roles.contains(&g.role)) {
+            scope.add(grant);
+        }
+        scope
+    }
+
+    /// Whose people records this principal may read (besides their own).
+    pub fn people_scope(&self) -> Scope {
+        self.scope_of(STAFF)
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// Reads a person who belongs to `orgs` (or is the principal).
+    pub fn can_read_person(&self, person_id: i64, orgs: &[OrgRef]) -> bool {
+        self.person_id == Some(person_id) || self.is_admin || orgs.iter().any(|o| self.people_scope().covers(o))
+    }
+
+    /// Changes a person who belongs to `orgs`. Everyone may change their own name.
+    pub fn can_edit_person(&self, person_id: i64, orgs: &[OrgRef]) -> bool {
+        self.person_id == Some(person_id) || self.can_manage_people_in(orgs)
+    }
+
+    fn can_manage_people_in(&self, orgs: &[OrgRef]) -> bool {
+        let scope = self.scope_of(MANAGERS);
+        self.is_admin || orgs.iter().any(|o| scope.covers(o))
+    }
+
+    /// Adds a new person: they must be placed in an organization the principal manages.
+    pub fn can_add_person_to(&self, org: &OrgRef, role: Role) -> bool {
+        self.can_grant(org, role)
+    }
+
+    pub fn can_grant(&self, org: &OrgRef, role: Role) -> bool {
+        self.is_admin
+            || self.scope_of(&[Role::Admin]).covers(org)
+            || (COORDINATOR_GRANTS.contains(&role) && self.scope_of(&[Role::Coordinator]).covers(org))
+    }
+
+    pub fn can_edit_org(&self, org: &OrgRef) -> bool {
+        self.is_admin || self.scope_of(&[Role::Admin]).covers(org)
+    }
+
+    /// Creates an organization: a district admin adds schools to their district, a state agency
+    /// admin adds organizations in their state.
+    pub fn can_create_org(&self, kind: OrgKind, parent: Option<&OrgRef>, state: Option<&str>) -> bool {
+        if self.is_admin {
+            return true;
+        }
+        let scope = self.scope_of(&[Role::Admin]);
+        let in_state = state.is_some_and(|s| scope.states.contains(s));
+        match (kind, parent) {
+            (OrgKind::School, Some(district)) => scope.covers(district) || in_state,
+            (OrgKind::StateAgency, _) => false,
+            _ => in_state,
+        }
+    }
+
+    pub fn can_manage_programs(&self, provider: &OrgRef) -> bool {
+        self.is_admin || self.scope_of(MANAGERS).covers(provider)
+    }
+
+    pub fn can_manage_tokens(&self, org: &OrgRef) -> bool {
+        self.person_id.is_some() && self.can_edit_org(org)
+    }
+
+    /// Sees a membership: their own, or one in an organization whose people they read.
+    pub fn can_see_membership(&self, person_id: i64, org: &OrgRef) -> bool {
+        self.person_id == Some(person_id) || self.people_scope().covers(org)
+    }
+
+    /// Imports directories and reads the whole access log.
+    pub fn is_installation_admin(&self) -> bool {
+        self.is_admin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(org_id: i64, org_kind: OrgKind, state: Option<&str>, role: Role) -> Grant {
+        Grant { org_id, org_kind, org_state: state.map(str::to_owned), role }
+    }
+
+    fn org(id: i64, parent_id: Option<i64>, state: &str) -> OrgRef {
+        OrgRef { id, parent_id, state_code: Some(state.to_owned()) }
+    }
+
+    fn person_with(grants: Vec<Grant>) -> Principal {
+        Principal { person_id: Some(1), is_admin: false, grants }
+    }
+
+    #[test]
+    fn a_district_admin_reaches_its_schools_but_not_the_neighbours() {
+        let admin = person_with(vec![grant(10, OrgKind::District, Some("MI"), Role::Admin)]);
+        assert!(admin.can_edit_org(&org(10, None, "MI")));
+        assert!(admin.can_edit_org(&org(11, Some(10), "MI")));
+        assert!(!admin.can_edit_org(&org(20, None, "MI")));
+        assert!(!admin.can_edit_org(&org(21, Some(20), "MI")));
+        assert!(admin.can_create_org(OrgKind::School, Some(&org(10, None, "MI")), Some("MI")));
+        assert!(!admin.can_create_org(OrgKind::School, Some(&org(20, None, "MI")), Some("MI")));
+        assert!(!admin.can_create_org(OrgKind::Provider, None, Some("MI")));
+    }
+
+    #[test]
+    fn a_state_reviewer_reads_the_state_and_changes_nothing() {
+        let reviewer = person_with(vec![grant(1, OrgKind::StateAgency, Some("MI"), Role::StateReviewer)]);
+        let school = org(11, Some(10), "MI");
+        assert!(reviewer.can_read_person(99, std::slice::from_ref(&school)));
+        assert!(!reviewer.can_read_person(99, &[org(50, None, "CA")]));
+        assert!(!reviewer.can_edit_org(&school));
+        assert!(!reviewer.can_edit_person(99, std::slice::from_ref(&school)));
+        assert!(!reviewer.can_grant(&school, Role::Mentor));
+        assert!(!reviewer.can_manage_programs(&school));
+    }
+
+    #[test]
+    fn mentors_and_candidates_read_only_themselves() {
+        let mentor = person_with(vec![grant(11, OrgKind::School, Some("MI"), Role::Mentor)]);
+        let school = org(11, Some(10), "MI");
+        assert!(mentor.can_read_person(1, std::slice::from_ref(&school)));
+        assert!(!mentor.can_read_person(2, std::slice::from_ref(&school)));
+        assert!(mentor.people_scope().is_empty());
+    }
+
+    #[test]
+    fn coordinators_grant_only_field_roles() {
+        let coordinator = person_with(vec![grant(30, OrgKind::Provider, Some("MI"), Role::Coordinator)]);
+        let provider = org(30, None, "MI");
+        assert!(coordinator.can_grant(&provider, Role::Candidate));
+        assert!(!coordinator.can_grant(&provider, Role::Admin));
+        assert!(!coordinator.can_grant(&org(31, None, "MI"), Role::Candidate));
+        assert!(coordinator.can_manage_programs(&provider));
+        assert!(!coordinator.can_edit_org(&provider));
+    }
+
+    #[test]
+    fn installation_admins_do_everything() {
+        let root = Principal { person_id: Some(1), is_admin: true, grants: vec![] };
+        assert!(root.people_scope().everything);
+        assert!(root.can_create_org(OrgKind::StateAgency, None, Some("CA")));
+        assert!(root.can_grant(&org(5, None, "FL"), Role::Admin));
+    }
+
+    #[test]
+    fn tokens_never_manage_tokens() {
+        let token = Principal {
+            person_id: None,
+            is_admin: false,
+            grants: vec![grant(30, OrgKind::Provider, None, Role::Admin)],
+        };
+        assert!(!token.can_manage_tokens(&org(30, None, "MI")));
+    }
+}

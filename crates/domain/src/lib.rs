@@ -1,0 +1,11 @@
+//! Tandem's domain: the vocabularies, validated inputs, the access policy and the NCES directory
+//! reader. Nothing here does I/O beyond reading a byte stream it is handed.
+
+pub mod access;
+pub mod input;
+pub mod nces;
+pub mod values;
+
+pub use access::{Grant, OrgRef, Principal, Scope};
+pub use input::{FieldError, FieldErrors};
+pub use values::{GradeBand, LicensureArea, OrgKind, Pathway, Role};

@@ -1,0 +1,262 @@
+//! People and their memberships (person × organization × role).
+
+use tandem_domain::input::MembershipDraft;
+use tandem_domain::{Grant, OrgKind, OrgRef, Role, Scope};
+
+use crate::sql::{Sql, contains_pattern};
+use crate::{Page, Result, Store, StoreError, now};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub is_admin: i64,
+    pub disabled: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Person {
+    pub fn is_admin(&self) -> bool {
+        self.is_admin != 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Membership {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_parent_id: Option<i64>,
+    pub org_state: Option<String>,
+    pub role: String,
+    pub created_at: i64,
+}
+
+impl Membership {
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+
+    pub fn org(&self) -> OrgRef {
+        OrgRef { id: self.org_id, parent_id: self.org_parent_id, state_code: self.org_state.clone() }
+    }
+}
+
+/// Who is looking at a list of people or memberships: themselves and the scope they read.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    pub person_id: Option<i64>,
+    pub scope: &'a Scope,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeopleFilter {
+    /// Words in the name or e-mail.
+    pub q: Option<String>,
+    /// Only members of this organization.
+    pub org_id: Option<i64>,
+    pub role: Option<Role>,
+}
+
+const PERSON: &str = "SELECT p.id, p.name, p.email, p.is_admin, p.disabled, p.created_at, p.updated_at FROM people p";
+const MEMBERSHIP: &str = "SELECT m.id, m.person_id, p.name AS person_name, m.org_id, o.name AS org_name, \
+     o.kind AS org_kind, o.parent_id AS org_parent_id, o.state_code AS org_state, m.role, m.created_at \
+     FROM memberships m JOIN people p ON p.id = m.person_id JOIN organizations o ON o.id = m.org_id";
+const EMAIL_TAKEN: &str = "Someone already uses this e-mail address";
+const ALREADY_MEMBER: &str = "This person already has this role in this organization";
+
+impl PeopleFilter {
+    fn apply(&self, sql: &mut Sql, viewer: Viewer<'_>) {
+        sql.push(" WHERE (p.id = ").bind(viewer.person_id.unwrap_or(0));
+        sql.push(" OR EXISTS (SELECT 1 FROM memberships vm JOIN organizations vo ON vo.id = vm.org_id WHERE vm.person_id = p.id AND ");
+        sql.scope(viewer.scope, "vo.id", "vo.parent_id", "vo.state_code").push("))");
+        if let Some(q) = self.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            let pattern = contains_pattern(q);
+            sql.push(" AND (lower(p.name) LIKE ").bind(&pattern).push(" ESCAPE '\\'");
+            sql.push(" OR p.email LIKE ").bind(&pattern).push(" ESCAPE '\\')");
+        }
+        if self.org_id.is_some() || self.role.is_some() {
+            sql.push(" AND EXISTS (SELECT 1 FROM memberships fm WHERE fm.person_id = p.id");
+            if let Some(org) = self.org_id {
+                sql.push(" AND fm.org_id = ").bind(org);
+            }
+            if let Some(role) = self.role {
+                sql.push(" AND fm.role = ").bind(role.code());
+            }
+            sql.push(")");
+        }
+    }
+}
+
+impl Store {
+    pub async fn person(&self, id: i64) -> Result<Person> {
+        let mut sql = Sql::new(PERSON);
+        sql.push(" WHERE p.id = ").bind(id);
+        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// One page of the people `viewer` may see, by name.
+    pub async fn people(&self, viewer: Viewer<'_>, filter: &PeopleFilter, page: Page) -> Result<(Vec<Person>, i64)> {
+        let mut count = Sql::new("SELECT COUNT(*) FROM people p");
+        filter.apply(&mut count, viewer);
+        let total = count.count(self.pool()).await?;
+        let mut sql = Sql::new(PERSON);
+        filter.apply(&mut sql, viewer);
+        sql.push(" ORDER BY p.name, p.id");
+        page.apply(&mut sql);
+        Ok((sql.fetch_all(self.pool()).await?, total))
+    }
+
+    /// The person and their password hash, for signing in.
+    pub async fn person_by_email(&self, email: &str) -> Result<Option<(Person, Option<String>)>> {
+        let mut sql = Sql::new("SELECT id, password_hash FROM people WHERE email = ");
+        sql.bind(email);
+        let Some((id, hash)) = sql.fetch_optional::<(i64, Option<String>)>(self.pool()).await? else {
+            return Ok(None);
+        };
+        Ok(Some((self.person(id).await?, hash)))
+    }
+
+    /// Adds a person and, when given, their first membership, together or not at all.
+    pub async fn create_person(
+        &self,
+        name: &str,
+        email: Option<&str>,
+        password_hash: Option<&str>,
+        is_admin: bool,
+        first: Option<(i64, Role)>,
+    ) -> Result<i64> {
+        let now = now();
+        let mut tx = self.pool().begin().await?;
+        let mut sql = Sql::new(
+            "INSERT INTO people (name, email, password_hash, is_admin, disabled, created_at, updated_at) VALUES (",
+        );
+        sql.bind(name).push(", ").bind(email.map(str::to_owned)).push(", ");
+        sql.bind(password_hash.map(str::to_owned)).push(", ").bind(is_admin).push(", 0, ");
+        sql.bind(now).push(", ").bind(now).push(") RETURNING id");
+        let row = sql.query().fetch_one(&mut *tx).await.map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
+        let id: i64 = sqlx::Row::try_get(&row, 0)?;
+        if let Some((org_id, role)) = first {
+            membership_insert(&MembershipDraft { person_id: id, org_id, role }).query().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes name and e-mail, and the password hash when one is given.
+    pub async fn update_person(
+        &self,
+        id: i64,
+        name: &str,
+        email: Option<&str>,
+        password_hash: Option<&str>,
+    ) -> Result<()> {
+        let mut sql = Sql::new("UPDATE people SET name = ");
+        sql.bind(name).push(", email = ").bind(email.map(str::to_owned));
+        if let Some(hash) = password_hash {
+            sql.push(", password_hash = ").bind(hash);
+        }
+        sql.push(", updated_at = ").bind(now()).push(" WHERE id = ").bind(id);
+        let done = sql.query().execute(self.pool()).await.map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if password_hash.is_some() {
+            self.end_sessions_of(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes a person an installation administrator.
+    pub async fn set_admin(&self, id: i64, is_admin: bool) -> Result<()> {
+        let mut sql = Sql::new("UPDATE people SET is_admin = ");
+        sql.bind(is_admin).push(" WHERE id = ").bind(id);
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// A person's grants: what the access policy decides from.
+    pub async fn grants(&self, person_id: i64) -> Result<Vec<Grant>> {
+        Ok(self
+            .memberships_of(person_id)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                Some(Grant {
+                    org_id: m.org_id,
+                    org_kind: OrgKind::parse(&m.org_kind)?,
+                    org_state: m.org_state.clone(),
+                    role: m.role()?,
+                })
+            })
+            .collect())
+    }
+
+    /// Every membership of one person (unfiltered: the caller decides what to show).
+    pub async fn memberships_of(&self, person_id: i64) -> Result<Vec<Membership>> {
+        let mut sql = Sql::new(MEMBERSHIP);
+        sql.push(" WHERE m.person_id = ").bind(person_id).push(" ORDER BY o.name, m.role");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn membership(&self, id: i64) -> Result<Membership> {
+        let mut sql = Sql::new(MEMBERSHIP);
+        sql.push(" WHERE m.id = ").bind(id);
+        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// One page of memberships `viewer` may see, optionally of one organization or person.
+    pub async fn memberships(
+        &self,
+        viewer: Viewer<'_>,
+        org_id: Option<i64>,
+        person_id: Option<i64>,
+        page: Page,
+    ) -> Result<(Vec<Membership>, i64)> {
+        let filter = |sql: &mut Sql| {
+            sql.push(" WHERE (m.person_id = ").bind(viewer.person_id.unwrap_or(0)).push(" OR ");
+            sql.scope(viewer.scope, "o.id", "o.parent_id", "o.state_code").push(")");
+            if let Some(org) = org_id {
+                sql.push(" AND m.org_id = ").bind(org);
+            }
+            if let Some(person) = person_id {
+                sql.push(" AND m.person_id = ").bind(person);
+            }
+        };
+        let mut count = Sql::new("SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.org_id");
+        filter(&mut count);
+        let total = count.count(self.pool()).await?;
+        let mut sql = Sql::new(MEMBERSHIP);
+        filter(&mut sql);
+        sql.push(" ORDER BY o.name, p.name, m.role, m.id");
+        page.apply(&mut sql);
+        Ok((sql.fetch_all(self.pool()).await?, total))
+    }
+
+    pub async fn add_membership(&self, draft: &MembershipDraft) -> Result<i64> {
+        let mut sql = membership_insert(draft);
+        sql.push(" RETURNING id");
+        let row =
+            sql.query().fetch_one(self.pool()).await.map_err(|e| StoreError::unique(e, "role", ALREADY_MEMBER))?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+
+    pub async fn remove_membership(&self, id: i64) -> Result<()> {
+        let mut sql = Sql::new("DELETE FROM memberships WHERE id = ");
+        sql.bind(id);
+        let done = sql.query().execute(self.pool()).await?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+}
+
+fn membership_insert(draft: &MembershipDraft) -> Sql {
+    let mut sql = Sql::new("INSERT INTO memberships (person_id, org_id, role, created_at) VALUES (");
+    sql.bind(draft.person_id).push(", ").bind(draft.org_id).push(", ").bind(draft.role.code());
+    sql.push(", ").bind(now()).push(")");
+    sql
+}

@@ -1,0 +1,223 @@
+//! The `tandem` binary: a thin command line over the store and the web crate.
+
+mod demo;
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use tandem_domain::FieldErrors;
+use tandem_store::{Backend, DEFAULT_DATABASE_URL, Store};
+
+/// Tandem: the shared workspace of school districts and teacher-preparation programs.
+#[derive(Parser)]
+#[command(name = "tandem", version, about, long_about = None)]
+struct Cli {
+    /// Database to use: sqlite://PATH (the default, a file under ./tandem-data/) or postgres://…
+    #[arg(long, global = true, env = "TANDEM_DATABASE_URL")]
+    database_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (pages, JSON API, OpenAPI document at /api/openapi.json).
+    Serve(ServeArgs),
+    /// Apply database migrations (also done at every start-up).
+    Migrate,
+    /// Build (or reuse) a demo database of real Michigan schools and people in every role, and serve it.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// The NCES directory to build the demo from.
+        #[arg(long, default_value = "../shared/data/nces/michigan_schools.csv")]
+        nces_file: PathBuf,
+    },
+    /// Import records from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Manage sign-in accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the database to FILE while the server keeps running.
+    Backup {
+        /// Where to write the copy (a SQLite file, or a pg_dump archive for PostgreSQL).
+        file: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "TANDEM_LISTEN")]
+    listen: String,
+    /// Tandem is reached over HTTPS (behind a TLS proxy): mark cookies Secure and send HSTS.
+    #[arg(long, env = "TANDEM_SECURE")]
+    secure: bool,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import an NCES Common Core of Data school directory (CSV): districts and schools by NCES id.
+    Schools {
+        /// The CSV file, e.g. ../shared/data/nces/california_schools.csv
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an installation administrator. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Set a new password for an account (read from standard input); signs them out everywhere.
+    Password {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli))
+}
+
+async fn open(url: &str) -> Result<Store> {
+    let store = Store::connect(url).await.with_context(|| format!("could not open the database at {url}"))?;
+    store.migrate().await.context("could not apply migrations")?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let url = cli.database_url.clone().unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    match cli.command {
+        Command::Serve(args) => serve(open(&url).await?, &args).await,
+        Command::Migrate => {
+            open(&url).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo { serve: args, nces_file } => {
+            let url = cli.database_url.unwrap_or_else(|| "sqlite://tandem-data/demo.db".to_owned());
+            let store = open(&url).await?;
+            let sign_ins = demo::build(&store, &nces_file).await?;
+            println!("\nTandem demo: open http://{}/ and sign in as any of these (password: {}):", args.listen, demo::PASSWORD);
+            for (role, email) in sign_ins {
+                println!("  {role:<22} {email}");
+            }
+            println!();
+            serve(store, &args).await
+        }
+        Command::Import(ImportCommand::Schools { file }) => import_schools(&open(&url).await?, &file).await,
+        Command::User(UserCommand::Add { email, name }) => {
+            let store = open(&url).await?;
+            let mut errors = FieldErrors::default();
+            let email = tandem_domain::input::email(&mut errors, "email", &email);
+            let name = tandem_domain::input::name(&mut errors, "name", &name);
+            let password = tandem_domain::input::password(&mut errors, "password", &read_password()?);
+            if !errors.is_empty() {
+                bail!("{errors}");
+            }
+            let hash = tandem_web::auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let id = store.create_person(&name, Some(&email), Some(&hash), true, None).await?;
+            println!("created administrator {email} (person {id})");
+            Ok(())
+        }
+        Command::User(UserCommand::Password { email }) => {
+            let store = open(&url).await?;
+            let email = email.trim().to_lowercase();
+            let Some((person, _)) = store.person_by_email(&email).await? else { bail!("no account has the e-mail {email}") };
+            let mut errors = FieldErrors::default();
+            let password = tandem_domain::input::password(&mut errors, "password", &read_password()?);
+            if !errors.is_empty() {
+                bail!("{errors}");
+            }
+            let hash = tandem_web::auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            store.update_person(person.id, &person.name, person.email.as_deref(), Some(&hash)).await?;
+            println!("password changed for {email}; their sessions were ended");
+            Ok(())
+        }
+        Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,
+    }
+}
+
+async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("could not listen on {}", args.listen))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let config = tandem_web::Config { secure: args.secure, ..tandem_web::Config::default() };
+    tandem_web::serve(listener, store.clone(), config).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Prints `imported schools=N districts=M updated=U unchanged=K in S.SSs`, or
+/// `FILE:LINE: field: problem` and fails with nothing written.
+async fn import_schools(store: &Store, file: &Path) -> Result<()> {
+    let started = Instant::now();
+    let reader = std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
+    let name = file.display().to_string();
+    match store.import_schools(&name, std::io::BufReader::new(reader), |_| {}).await {
+        Ok(s) => {
+            println!(
+                "imported schools={} districts={} updated={} unchanged={} in {:.2}s",
+                s.schools,
+                s.districts,
+                s.updated,
+                s.unchanged,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(error) => bail!("{error}"),
+    }
+}
+
+fn read_password() -> Result<String> {
+    eprintln!("Password (at least 8 characters), then Enter:");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn backup(store: &Store, url: &str, file: &Path) -> Result<()> {
+    if file.exists() {
+        bail!("{} exists already: choose a new file name", file.display());
+    }
+    match store.backend() {
+        Backend::Sqlite => store.backup_sqlite(file).await?,
+        Backend::Postgres => {
+            // pg_dump takes a consistent snapshot of a live database.
+            let status = tokio::process::Command::new("pg_dump")
+                .arg("--format=custom")
+                .arg("--file")
+                .arg(file)
+                .arg(url)
+                .status()
+                .await
+                .context("could not run pg_dump (install the PostgreSQL client tools)")?;
+            if !status.success() {
+                bail!("pg_dump failed: {status}");
+            }
+        }
+    }
+    println!("backup written to {}", file.display());
+    Ok(())
+}

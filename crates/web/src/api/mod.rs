@@ -1,0 +1,93 @@
+//! The JSON API under `/api/v1/`. Routes are registered with their OpenAPI description in one
+//! place (`utoipa_axum::routes!`), so the document served at `/api/openapi.json` cannot miss one.
+//! Every handler goes through the [`Guard`], like the pages do.
+
+mod directory;
+
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::{AppError, ApiError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tandem API",
+        description = "The directory of a district–preparation partnership: organizations, programs, people and roles. \
+                       Authenticate with an API token: `Authorization: Bearer tdm_…`. Errors are RFC 9457 problem bodies.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "directory", description = "Organizations, programs, people and their roles"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(directory::me))
+        .routes(routes!(directory::list_organizations, directory::create_organization))
+        .routes(routes!(directory::get_organization, directory::update_organization))
+        .routes(routes!(directory::list_programs, directory::create_program))
+        .routes(routes!(directory::get_program, directory::update_program))
+        .routes(routes!(directory::list_people, directory::create_person))
+        .routes(routes!(directory::get_person, directory::update_person))
+        .routes(routes!(directory::list_memberships, directory::create_membership))
+        .routes(routes!(directory::get_membership, directory::delete_membership))
+}
+
+/// A JSON body whose problems come back as a problem body, not plain text.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(ApiError(AppError::BadRequest(rejection.body_text()))),
+        }
+    }
+}
+
+/// Query parameters whose problems come back as a problem body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError(AppError::BadRequest(rejection.body_text()))),
+        }
+    }
+}
+
+/// A path id whose problems come back as a problem body.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(_) => Err(ApiError(AppError::NotFound)),
+        }
+    }
+}

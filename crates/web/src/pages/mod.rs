@@ -1,0 +1,184 @@
+//! Server-rendered pages. Each page is a typed askama view; every page works without JavaScript.
+
+mod admin;
+mod home;
+mod orgs;
+mod people;
+mod programs;
+mod signin;
+
+use askama::Template;
+use axum::Router;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use tandem_domain::Role;
+
+use crate::AppState;
+use crate::error::{AppError, PageResult};
+use crate::guard::Guard;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/signin", get(signin::form).post(signin::submit))
+        .route("/signout", post(signin::sign_out))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs.csv", get(orgs::export))
+        .route("/orgs/new", get(orgs::new))
+        .route("/orgs/{id}", get(orgs::show).post(orgs::update))
+        .route("/orgs/{id}/edit", get(orgs::edit))
+        .route("/programs", get(programs::list).post(programs::create))
+        .route("/programs.csv", get(programs::export))
+        .route("/programs/new", get(programs::new))
+        .route("/programs/{id}", get(programs::show).post(programs::update))
+        .route("/programs/{id}/edit", get(programs::edit))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people.csv", get(people::export))
+        .route("/people/new", get(people::new))
+        .route("/people/{id}", get(people::show).post(people::update))
+        .route("/people/{id}/edit", get(people::edit))
+        .route("/memberships", get(people::memberships).post(people::add_membership))
+        .route("/memberships.csv", get(people::export_memberships))
+        .route("/memberships/{id}/delete", post(people::remove_membership))
+        .merge(admin::router())
+}
+
+/// Renders a view into a response.
+pub fn render(view: &impl Template) -> PageResult<Response> {
+    let html = view.render().map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Html(html).into_response())
+}
+
+/// A link in the main navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every signed-in page shares: the title, who is signed in, the navigation and the CSRF
+/// token for forms.
+pub struct Layout {
+    pub title: String,
+    pub user: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Layout {
+    /// The navigation is shaped by the person's roles: people lists for staff, administration for
+    /// administrators.
+    pub fn new(guard: &Guard, title: impl Into<String>, section: &str) -> Layout {
+        let p = &guard.principal;
+        let mut items: Vec<(&'static str, &'static str)> =
+            vec![("/", "Home"), ("/orgs", "Organizations"), ("/programs", "Programs")];
+        if !p.people_scope().is_empty() {
+            items.push(("/people", "People"));
+        }
+        if guard.can_manage_any_tokens() {
+            items.push(("/admin/tokens", "API tokens"));
+        }
+        if guard.is_installation_admin() {
+            items.push(("/admin/import", "Import"));
+            items.push(("/admin/access-log", "Access log"));
+        }
+        Layout {
+            title: title.into(),
+            user: guard.me().map(|p| p.name.clone()).unwrap_or_default(),
+            csrf: guard.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            nav: items
+                .into_iter()
+                .map(|(href, label)| NavItem { href, label, current: href == section })
+                .collect(),
+        }
+    }
+}
+
+/// Previous and next links of a paginated list, keeping its filters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(path: &str, query: &[(&str, String)], page: tandem_store::Page, total: i64) -> Pager {
+        let pages = ((total + page.size - 1) / page.size).max(1);
+        let link = |number: i64| {
+            let filters = query_string(query);
+            let sep = if filters.is_empty() { "" } else { "&" };
+            format!("{path}?{filters}{sep}page={number}")
+        };
+        Pager {
+            page: page.number,
+            pages,
+            total,
+            prev: (page.number > 1).then(|| link(page.number - 1)),
+            next: (page.number < pages).then(|| link(page.number + 1)),
+        }
+    }
+}
+
+/// `k=v&…` of the non-empty pairs, for links that keep a list's filters.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Query values arrive as text; a malformed number means "not given", never an error page.
+pub fn number(value: &Option<String>) -> Option<i64> {
+    value.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// A page shown for an error.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub detail: String,
+}
+
+/// An option in a select list.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn list(items: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
+        items.into_iter().map(|(value, label)| Choice { value, label }).collect()
+    }
+
+    pub fn roles() -> Vec<Choice> {
+        Choice::list(Role::ALL.iter().map(|r| (r.code().to_owned(), r.label().to_owned())))
+    }
+}
+
+/// A Unix time as a readable UTC date and time.
+pub fn when(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .unwrap_or_default()
+}
+
+/// "No error" for a form field outside a validated form (list filters).
+pub const NO_ERROR: Option<&str> = None;

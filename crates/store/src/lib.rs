@@ -129,6 +129,13 @@ impl Store {
         Ok(())
     }
 
+    /// Runs one statement without parameters: for administration tasks such as creating a
+    /// PostgreSQL schema for a test, never with input from outside.
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

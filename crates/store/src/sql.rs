@@ -124,7 +124,11 @@ impl Sql {
         for value in &self.values {
             query = match value {
                 Value::Int(v) => query.bind(*v),
-                Value::Real(v) => query.bind(*v),
+                Value::Real(Some(v)) => query.bind(*v),
+                // sqlx 0.8's Any driver sends a NULL f64 to PostgreSQL as float4 (and a NULL f32
+                // as float8), so a cached statement would then reject real f64 values. A NULL
+                // f32 is declared float8, matching the column.
+                Value::Real(None) => query.bind(None::<f32>),
                 Value::Text(v) => query.bind(v.clone()),
             };
         }

@@ -1,0 +1,112 @@
+//! NCES directory imports: the real Michigan file, idempotent re-import, updates, and malformed
+//! files that write nothing.
+
+use std::io::Cursor;
+
+use tandem_store::Page;
+use tandem_store::orgs::OrgFilter;
+
+use crate::harness::{Db, fresh_database, location, spawn};
+use crate::on_both;
+
+on_both!(
+    the_real_michigan_directory_imports_and_reimports_unchanged,
+    a_changed_row_updates_its_record,
+    a_malformed_row_rejects_the_whole_file,
+    the_upload_page_imports_with_progress,
+);
+
+fn nces(file: &str) -> String {
+    let path = format!("{}/../../../shared/data/nces/{file}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn first_lines(text: &str, n: usize) -> String {
+    text.lines().take(n + 1).collect::<Vec<_>>().join("\n")
+}
+
+async fn the_real_michigan_directory_imports_and_reimports_unchanged(db: Db) {
+    let (store, _) = fresh_database(db).await;
+    let text = nces("michigan_schools.csv");
+    let first = store.import_schools("michigan_schools.csv", Cursor::new(text.clone().into_bytes()), |_| {}).await.unwrap();
+    assert_eq!((first.schools, first.districts, first.added, first.updated, first.unchanged), (3487, 882, 4369, 0, 0));
+    let again = store.import_schools("michigan_schools.csv", Cursor::new(text.into_bytes()), |_| {}).await.unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4369));
+
+    // Known facts of a real school: 12th Street Elementary, Portage.
+    let (orgs, _) = store.orgs(&OrgFilter { q: Some("262895007802".into()), ..OrgFilter::default() }, Page::all()).await.unwrap();
+    let school = &orgs[0];
+    assert_eq!(school.name, "12th Street Elementary");
+    assert_eq!(school.parent_name.as_deref(), Some("Portage Public Schools"));
+    assert_eq!((school.students, school.free_lunch, school.reduced_lunch), (Some(574), Some(136), Some(23)));
+    assert_eq!(school.is_high_needs(), Some(false));
+    assert_eq!(school.grade_span().as_deref(), Some("PK–05"));
+    // Unknown counts stay unknown.
+    let (orgs, _) = store.orgs(&OrgFilter { q: Some("261884009043".into()), ..OrgFilter::default() }, Page::all()).await.unwrap();
+    assert_eq!((orgs[0].students, orgs[0].teachers_fte, orgs[0].is_high_needs()), (None, None, None));
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+}
+
+async fn a_changed_row_updates_its_record(db: Db) {
+    let (store, _) = fresh_database(db).await;
+    let text = first_lines(&nces("michigan_schools.csv"), 20);
+    store.import_schools("mi.csv", Cursor::new(text.clone().into_bytes()), |_| {}).await.unwrap();
+    let changed = text.replace("12th Street Elementary", "Twelfth Street Elementary").replace("574.00000", "600.00000");
+    let summary = store.import_schools("mi.csv", Cursor::new(changed.into_bytes()), |_| {}).await.unwrap();
+    assert_eq!((summary.added, summary.updated), (0, 1));
+    let (orgs, _) = store.orgs(&OrgFilter { q: Some("262895007802".into()), ..OrgFilter::default() }, Page::all()).await.unwrap();
+    assert_eq!(orgs[0].name, "Twelfth Street Elementary");
+    assert_eq!(orgs[0].students, Some(600));
+}
+
+async fn a_malformed_row_rejects_the_whole_file(db: Db) {
+    let (store, _) = fresh_database(db).await;
+    let text = first_lines(&nces("michigan_schools.csv"), 30);
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[25] = lines[25].replacen(",MI,", ",Michigan,", 1);
+    let error = store.import_schools("bad.csv", Cursor::new(lines.join("\n").into_bytes()), |_| {}).await.unwrap_err();
+    assert_eq!(error.to_string(), "bad.csv:26: State: 'Michigan' is not a two-letter state code");
+    let (_, total) = store.orgs(&OrgFilter::default(), Page::all()).await.unwrap();
+    assert_eq!(total, 0, "nothing written");
+}
+
+async fn the_upload_page_imports_with_progress(db: Db) {
+    let app = spawn(db).await;
+    let text = first_lines(&nces("michigan_schools.csv"), 50);
+    let upload = |caller: crate::harness::Caller, text: String| async move {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", caller.csrf.clone())
+            .part("file", reqwest::multipart::Part::bytes(text.into_bytes()).file_name("michigan.csv"));
+        caller.client.post(format!("{}/admin/import", caller.base)).multipart(form).send().await.unwrap()
+    };
+    // Only installation administrators import.
+    let admin_a = app.as_person(app.world.admin_a).await;
+    assert_eq!(upload(admin_a, text.clone()).await.status(), 403);
+    let root = app.as_person(app.world.root).await;
+    let response = upload(root.clone(), text).await;
+    assert_eq!(response.status(), 303);
+    let job = location(&response);
+    assert!(job.starts_with("/admin/imports/"));
+    let mut html = String::new();
+    for _ in 0..50 {
+        html = root.text(&job).await.1;
+        if !html.contains("rows read so far") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(html.contains("imported schools=50"), "{html}");
+    // A malformed upload names its line and imports nothing.
+    let bad = "NCES School ID,School Name\n1,X";
+    let response = upload(root.clone(), bad.into()).await;
+    let job = location(&response);
+    let mut html = String::new();
+    for _ in 0..50 {
+        html = root.text(&job).await.1;
+        if html.contains("Nothing was imported") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(html.contains("michigan.csv:1: NCES District ID: column is missing from the header"), "{html}");
+}

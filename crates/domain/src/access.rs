@@ -52,14 +52,22 @@ pub struct Scope {
 
 impl Scope {
     pub fn is_empty(&self) -> bool {
-        !self.everything && self.orgs.is_empty() && self.children_of.is_empty() && self.states.is_empty()
+        !self.everything
+            && self.orgs.is_empty()
+            && self.children_of.is_empty()
+            && self.states.is_empty()
     }
 
     pub fn covers(&self, org: &OrgRef) -> bool {
         self.everything
             || self.orgs.contains(&org.id)
-            || org.parent_id.is_some_and(|parent| self.children_of.contains(&parent))
-            || org.state_code.as_ref().is_some_and(|state| self.states.contains(state))
+            || org
+                .parent_id
+                .is_some_and(|parent| self.children_of.contains(&parent))
+            || org
+                .state_code
+                .as_ref()
+                .is_some_and(|state| self.states.contains(state))
     }
 
     fn add(&mut self, grant: &Grant) {
@@ -79,8 +87,14 @@ impl Scope {
 }
 
 /// Roles whose holders read the people of their scope.
-const STAFF: &[Role] =
-    &[Role::Admin, Role::Coordinator, Role::PartnershipLead, Role::Principal, Role::DataLead, Role::StateReviewer];
+const STAFF: &[Role] = &[
+    Role::Admin,
+    Role::Coordinator,
+    Role::PartnershipLead,
+    Role::Principal,
+    Role::DataLead,
+    Role::StateReviewer,
+];
 /// Roles whose holders add and edit people and programs.
 const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
 /// Roles a coordinator may grant; admins grant any.
@@ -99,7 +113,10 @@ pub struct Principal {
 impl Principal {
     /// The organizations reached by grants of the given roles.
     pub fn scope_of(&self, roles: &[Role]) -> Scope {
-        let mut scope = Scope { everything: self.is_admin, ..Scope::default() };
+        let mut scope = Scope {
+            everything: self.is_admin,
+            ..Scope::default()
+        };
         for grant in self.grants.iter().filter(|g| roles.contains(&g.role)) {
             scope.add(grant);
         }
@@ -117,15 +134,18 @@ impl Principal {
 
     /// Reads a person who belongs to `orgs` (or is the principal).
     pub fn can_read_person(&self, person_id: i64, orgs: &[OrgRef]) -> bool {
-        self.person_id == Some(person_id) || self.is_admin || orgs.iter().any(|o| self.people_scope().covers(o))
+        self.person_id == Some(person_id)
+            || self.is_admin
+            || orgs.iter().any(|o| self.people_scope().covers(o))
     }
 
     /// Changes a person who belongs to `orgs`. Everyone may change their own name.
     pub fn can_edit_person(&self, person_id: i64, orgs: &[OrgRef]) -> bool {
-        self.person_id == Some(person_id) || self.can_manage_people_in(orgs)
+        self.person_id == Some(person_id) || self.can_manage_people_in_any(orgs)
     }
 
-    fn can_manage_people_in(&self, orgs: &[OrgRef]) -> bool {
+    /// Manages (edits, disables) people who belong to any of `orgs`.
+    pub fn can_manage_people_in_any(&self, orgs: &[OrgRef]) -> bool {
         let scope = self.scope_of(MANAGERS);
         self.is_admin || orgs.iter().any(|o| scope.covers(o))
     }
@@ -138,7 +158,8 @@ impl Principal {
     pub fn can_grant(&self, org: &OrgRef, role: Role) -> bool {
         self.is_admin
             || self.scope_of(&[Role::Admin]).covers(org)
-            || (COORDINATOR_GRANTS.contains(&role) && self.scope_of(&[Role::Coordinator]).covers(org))
+            || (COORDINATOR_GRANTS.contains(&role)
+                && self.scope_of(&[Role::Coordinator]).covers(org))
     }
 
     pub fn can_edit_org(&self, org: &OrgRef) -> bool {
@@ -147,7 +168,12 @@ impl Principal {
 
     /// Creates an organization: a district admin adds schools to their district, a state agency
     /// admin adds organizations in their state.
-    pub fn can_create_org(&self, kind: OrgKind, parent: Option<&OrgRef>, state: Option<&str>) -> bool {
+    pub fn can_create_org(
+        &self,
+        kind: OrgKind,
+        parent: Option<&OrgRef>,
+        state: Option<&str>,
+    ) -> bool {
         if self.is_admin {
             return true;
         }
@@ -184,15 +210,28 @@ mod tests {
     use super::*;
 
     fn grant(org_id: i64, org_kind: OrgKind, state: Option<&str>, role: Role) -> Grant {
-        Grant { org_id, org_kind, org_state: state.map(str::to_owned), role }
+        Grant {
+            org_id,
+            org_kind,
+            org_state: state.map(str::to_owned),
+            role,
+        }
     }
 
     fn org(id: i64, parent_id: Option<i64>, state: &str) -> OrgRef {
-        OrgRef { id, parent_id, state_code: Some(state.to_owned()) }
+        OrgRef {
+            id,
+            parent_id,
+            state_code: Some(state.to_owned()),
+        }
     }
 
     fn person_with(grants: Vec<Grant>) -> Principal {
-        Principal { person_id: Some(1), is_admin: false, grants }
+        Principal {
+            person_id: Some(1),
+            is_admin: false,
+            grants,
+        }
     }
 
     #[test]
@@ -209,7 +248,12 @@ mod tests {
 
     #[test]
     fn a_state_reviewer_reads_the_state_and_changes_nothing() {
-        let reviewer = person_with(vec![grant(1, OrgKind::StateAgency, Some("MI"), Role::StateReviewer)]);
+        let reviewer = person_with(vec![grant(
+            1,
+            OrgKind::StateAgency,
+            Some("MI"),
+            Role::StateReviewer,
+        )]);
         let school = org(11, Some(10), "MI");
         assert!(reviewer.can_read_person(99, std::slice::from_ref(&school)));
         assert!(!reviewer.can_read_person(99, &[org(50, None, "CA")]));
@@ -230,7 +274,12 @@ mod tests {
 
     #[test]
     fn coordinators_grant_only_field_roles() {
-        let coordinator = person_with(vec![grant(30, OrgKind::Provider, Some("MI"), Role::Coordinator)]);
+        let coordinator = person_with(vec![grant(
+            30,
+            OrgKind::Provider,
+            Some("MI"),
+            Role::Coordinator,
+        )]);
         let provider = org(30, None, "MI");
         assert!(coordinator.can_grant(&provider, Role::Candidate));
         assert!(!coordinator.can_grant(&provider, Role::Admin));
@@ -241,7 +290,11 @@ mod tests {
 
     #[test]
     fn installation_admins_do_everything() {
-        let root = Principal { person_id: Some(1), is_admin: true, grants: vec![] };
+        let root = Principal {
+            person_id: Some(1),
+            is_admin: true,
+            grants: vec![],
+        };
         assert!(root.people_scope().everything);
         assert!(root.can_create_org(OrgKind::StateAgency, None, Some("CA")));
         assert!(root.can_grant(&org(5, None, "FL"), Role::Admin));

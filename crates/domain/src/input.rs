@@ -20,7 +20,10 @@ pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_owned(), message: message.into() });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
     }
 
     pub fn single(field: &str, message: impl Into<String>) -> Self {
@@ -35,18 +38,29 @@ impl FieldErrors {
 
     /// The message for a field, for showing it next to the input.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// `Ok(value)` when nothing was wrong.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }
 
 impl std::fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
         f.write_str(&parts.join("; "))
     }
 }
@@ -67,7 +81,12 @@ pub fn name(errors: &mut FieldErrors, field: &str, raw: &str) -> String {
 }
 
 /// An optional free-text field: trimmed, empty becomes `None`.
-pub fn optional_text(errors: &mut FieldErrors, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+pub fn optional_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<String> {
     let value = raw.map(str::trim).filter(|v| !v.is_empty())?;
     if value.chars().count() > max {
         errors.add(field, format!("Must be {max} characters or fewer"));
@@ -90,7 +109,10 @@ pub fn email(errors: &mut FieldErrors, field: &str, raw: &str) -> String {
     if value.is_empty() {
         errors.add(field, "Enter an e-mail address");
     } else if !valid {
-        errors.add(field, "Enter an e-mail address in the right format, like name@example.org");
+        errors.add(
+            field,
+            "Enter an e-mail address in the right format, like name@example.org",
+        );
     }
     value
 }
@@ -105,8 +127,14 @@ pub fn password(errors: &mut FieldErrors, field: &str, raw: &str) -> String {
         errors.add(field, "Password must be at least 8 characters");
     } else if length > 256 {
         errors.add(field, "Password must be 256 characters or fewer");
-    } else if COMMON_PASSWORDS.lines().any(|common| common.eq_ignore_ascii_case(raw)) {
-        errors.add(field, "This password is too common. Choose one that is harder to guess");
+    } else if COMMON_PASSWORDS
+        .lines()
+        .any(|common| common.eq_ignore_ascii_case(raw))
+    {
+        errors.add(
+            field,
+            "This password is too common. Choose one that is harder to guess",
+        );
     }
     raw.to_owned()
 }
@@ -135,7 +163,13 @@ pub fn zip(errors: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<S
 }
 
 /// One value of a vocabulary, required.
-pub fn choice<T>(errors: &mut FieldErrors, field: &str, raw: &str, parse: fn(&str) -> Option<T>, what: &str) -> Option<T> {
+pub fn choice<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    parse: fn(&str) -> Option<T>,
+    what: &str,
+) -> Option<T> {
     if raw.trim().is_empty() {
         errors.add(field, format!("Select {what}"));
         return None;
@@ -198,9 +232,19 @@ pub struct OrgFields {
 impl OrgFields {
     pub fn parse(&self) -> Result<OrgDraft, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let kind = choice(&mut errors, "kind", &self.kind, OrgKind::parse, "the kind of organization");
+        let kind = choice(
+            &mut errors,
+            "kind",
+            &self.kind,
+            OrgKind::parse,
+            "the kind of organization",
+        );
         let name = name(&mut errors, "name", &self.name);
-        let parent_raw = self.parent_id.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        let parent_raw = self
+            .parent_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
         let parent_id = match (kind, parent_raw) {
             (Some(OrgKind::School), None) => {
                 errors.add("parent_id", "Select the district this school belongs to");
@@ -258,7 +302,12 @@ pub struct ProgramFields {
 impl ProgramFields {
     pub fn parse(&self) -> Result<ProgramDraft, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let provider_id = id(&mut errors, "provider_id", &self.provider_id, "the provider");
+        let provider_id = id(
+            &mut errors,
+            "provider_id",
+            &self.provider_id,
+            "the provider",
+        );
         let name = name(&mut errors, "name", &self.name);
         let mut areas = Vec::new();
         for raw in &self.areas {
@@ -272,8 +321,20 @@ impl ProgramFields {
             errors.add("areas", "Select at least one licensure area");
         }
         areas.sort();
-        let grade_band = choice(&mut errors, "grade_band", &self.grade_band, GradeBand::parse, "a grade band");
-        let pathway = choice(&mut errors, "pathway", &self.pathway, Pathway::parse, "a pathway");
+        let grade_band = choice(
+            &mut errors,
+            "grade_band",
+            &self.grade_band,
+            GradeBand::parse,
+            "a grade band",
+        );
+        let pathway = choice(
+            &mut errors,
+            "pathway",
+            &self.pathway,
+            Pathway::parse,
+            "a pathway",
+        );
         errors.finish(|| ProgramDraft {
             provider_id: provider_id.unwrap_or_default(),
             name,
@@ -317,9 +378,16 @@ impl PersonFields {
             .filter(|p| !p.is_empty())
             .map(|raw| password(&mut errors, "password", raw));
         if password.is_some() && email.is_none() {
-            errors.add("email", "Enter an e-mail address: it is what the person signs in with");
+            errors.add(
+                "email",
+                "Enter an e-mail address: it is what the person signs in with",
+            );
         }
-        errors.finish(|| PersonDraft { name, email, password })
+        errors.finish(|| PersonDraft {
+            name,
+            email,
+            password,
+        })
     }
 }
 
@@ -359,9 +427,20 @@ mod tests {
     #[test]
     fn email_is_lowercased_and_checked() {
         let mut errors = FieldErrors::default();
-        assert_eq!(email(&mut errors, "email", " Ana@Example.ORG "), "ana@example.org");
+        assert_eq!(
+            email(&mut errors, "email", " Ana@Example.ORG "),
+            "ana@example.org"
+        );
         assert!(errors.is_empty());
-        for bad in ["ana", "ana@", "@x.org", "a b@x.org", "ana@x", "a@b@c.org", "ana@.org"] {
+        for bad in [
+            "ana",
+            "ana@",
+            "@x.org",
+            "a b@x.org",
+            "ana@x",
+            "a@b@c.org",
+            "ana@.org",
+        ] {
             let mut errors = FieldErrors::default();
             email(&mut errors, "email", bad);
             assert!(errors.get("email").is_some(), "{bad} should be rejected");
@@ -384,7 +463,11 @@ mod tests {
 
     #[test]
     fn a_school_needs_its_district_and_others_do_not_take_one() {
-        let school = OrgFields { kind: "school".into(), name: "Lincoln".into(), ..Default::default() };
+        let school = OrgFields {
+            kind: "school".into(),
+            name: "Lincoln".into(),
+            ..Default::default()
+        };
         assert!(school.parse().unwrap_err().get("parent_id").is_some());
         let district = OrgFields {
             kind: "district".into(),

@@ -62,8 +62,10 @@ impl std::fmt::Display for RowError {
     }
 }
 
-const GRADES: &[&str] =
-    &["PK", "TK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "UG", "AE"];
+const GRADES: &[&str] = &[
+    "PK", "TK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13",
+    "UG", "AE",
+];
 
 struct Columns {
     nces_id: usize,
@@ -97,7 +99,11 @@ const OPTIONAL: [&str; 18] = [
 
 impl Columns {
     fn find(headers: &csv::StringRecord) -> Result<Self, RowError> {
-        let position = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+        let position = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+        };
         let required = |name: &str| {
             position(name).ok_or_else(|| RowError {
                 line: 1,
@@ -118,7 +124,10 @@ impl Columns {
 
 /// Reads every row, calling `progress` with the number of rows read so far every 1,000 rows.
 /// The first malformed row stops the read.
-pub fn read_schools<R: Read>(input: R, mut progress: impl FnMut(usize)) -> Result<Vec<NcesSchool>, RowError> {
+pub fn read_schools<R: Read>(
+    input: R,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<NcesSchool>, RowError> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let headers = reader.headers().map_err(|e| csv_error(1, e))?.clone();
     let columns = Columns::find(&headers)?;
@@ -132,7 +141,14 @@ pub fn read_schools<R: Read>(input: R, mut progress: impl FnMut(usize)) -> Resul
             Err(e) => return Err(csv_error(line, e)),
         }
         let line = record.position().map_or(line, |p| p.line());
-        schools.push(Row { record: &record, headers: &headers, line }.school(&columns)?);
+        schools.push(
+            Row {
+                record: &record,
+                headers: &headers,
+                line,
+            }
+            .school(&columns)?,
+        );
         if schools.len() % 1000 == 0 {
             progress(schools.len());
         }
@@ -145,12 +161,18 @@ fn csv_error(line: u64, error: csv::Error) -> RowError {
     let line = error.position().map_or(line, |p| p.line());
     let problem = match error.kind() {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("row has {len} fields but the header has {expected_len}")
         }
         _ => error.to_string(),
     };
-    RowError { line, field: "row".to_owned(), problem }
+    RowError {
+        line,
+        field: "row".to_owned(),
+        problem,
+    }
 }
 
 struct Row<'a> {
@@ -161,7 +183,11 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn error(&self, column: usize, problem: impl Into<String>) -> RowError {
-        RowError { line: self.line, field: self.headers.get(column).unwrap_or("?").to_owned(), problem: problem.into() }
+        RowError {
+            line: self.line,
+            field: self.headers.get(column).unwrap_or("?").to_owned(),
+            problem: problem.into(),
+        }
     }
 
     /// The cell's text, or `None` when it is empty or one of NCES's "unknown" marks.
@@ -174,7 +200,9 @@ impl Row<'_> {
     }
 
     fn required(&self, column: usize) -> Result<String, RowError> {
-        self.text(Some(column)).map(str::to_owned).ok_or_else(|| self.error(column, "is empty"))
+        self.text(Some(column))
+            .map(str::to_owned)
+            .ok_or_else(|| self.error(column, "is empty"))
     }
 
     fn digits(&self, column: usize, length: usize) -> Result<String, RowError> {
@@ -187,7 +215,9 @@ impl Row<'_> {
     }
 
     fn number(&self, column: Option<usize>, min: f64, max: f64) -> Result<Option<f64>, RowError> {
-        let (Some(index), Some(value)) = (column, self.text(column)) else { return Ok(None) };
+        let (Some(index), Some(value)) = (column, self.text(column)) else {
+            return Ok(None);
+        };
         match value.parse::<f64>() {
             Ok(n) if n.is_finite() && (min..=max).contains(&n) => Ok(Some(n)),
             Ok(_) => Err(self.error(index, format!("{value} is outside {min}..{max}"))),
@@ -196,20 +226,29 @@ impl Row<'_> {
     }
 
     fn count(&self, column: Option<usize>) -> Result<Option<i64>, RowError> {
-        Ok(self.number(column, 0.0, 10_000_000.0)?.map(|n| n.round() as i64))
+        Ok(self
+            .number(column, 0.0, 10_000_000.0)?
+            .map(|n| n.round() as i64))
     }
 
     fn grade(&self, column: Option<usize>) -> Result<Option<String>, RowError> {
-        let (Some(index), Some(value)) = (column, self.text(column)) else { return Ok(None) };
+        let (Some(index), Some(value)) = (column, self.text(column)) else {
+            return Ok(None);
+        };
         if GRADES.contains(&value) {
             Ok(Some(value.to_owned()))
         } else {
-            Err(self.error(index, format!("'{value}' is not a grade (PK, KG, 01–13, UG, AE)")))
+            Err(self.error(
+                index,
+                format!("'{value}' is not a grade (PK, KG, 01–13, UG, AE)"),
+            ))
         }
     }
 
     fn yes_no(&self, column: Option<usize>) -> Result<Option<bool>, RowError> {
-        let (Some(index), Some(value)) = (column, self.text(column)) else { return Ok(None) };
+        let (Some(index), Some(value)) = (column, self.text(column)) else {
+            return Ok(None);
+        };
         match value {
             "Yes" => Ok(Some(true)),
             "No" => Ok(Some(false)),
@@ -222,7 +261,10 @@ impl Row<'_> {
         let text = |i: usize| self.text(o[i]).map(str::to_owned);
         let state_code = self.required(c.state)?;
         if state_code.len() != 2 || !state_code.chars().all(|ch| ch.is_ascii_uppercase()) {
-            return Err(self.error(c.state, format!("'{state_code}' is not a two-letter state code")));
+            return Err(self.error(
+                c.state,
+                format!("'{state_code}' is not a two-letter state code"),
+            ));
         }
         let latitude = self.number(o[16], -90.0, 90.0)?;
         let longitude = self.number(o[17], -180.0, 180.0)?;
@@ -262,7 +304,10 @@ mod tests {
     const HEADER: &str = "NCES School ID,State School ID,NCES District ID,State District ID,Low Grade*,High Grade*,School Name,District,County Name*,Street Address,City,State,ZIP,ZIP 4-digit,Phone,Locale Code*,Locale*,Charter,Students*,Teachers*,Student Teacher Ratio*,Free Lunch*,Reduced Lunch*,Directly Certified*,Type,Status,Latitude,Longitude";
 
     fn read(rows: &[&str]) -> Result<Vec<NcesSchool>, RowError> {
-        let text = std::iter::once(HEADER).chain(rows.iter().copied()).collect::<Vec<_>>().join("\n");
+        let text = std::iter::once(HEADER)
+            .chain(rows.iter().copied())
+            .collect::<Vec<_>>()
+            .join("\n");
         read_schools(text.as_bytes(), |_| {})
     }
 
@@ -287,7 +332,10 @@ mod tests {
     fn unknown_marks_are_unknown_not_zero() {
         let row = "261884009043,MI-70190-04231,2618840,MI-70190,05,06,56 Building,Hudsonville,Ottawa County,8175 36TH AVE,HUDSONVILLE,MI,49426,,(616)272-7100,41,Rural: Fringe,No,†,–,†,†,†,†,Regular,New,,";
         let s = &read(&[row]).unwrap()[0];
-        assert_eq!((s.students, s.teachers_fte, s.free_lunch), (None, None, None));
+        assert_eq!(
+            (s.students, s.teachers_fte, s.free_lunch),
+            (None, None, None)
+        );
         assert_eq!((s.latitude, s.longitude), (None, None));
         assert_eq!(s.high_needs(), None);
     }

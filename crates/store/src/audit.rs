@@ -26,7 +26,13 @@ pub struct AccessEntry {
 
 impl Store {
     /// Records that `actor` did `action` ("read", "create", "update", "export") to each subject.
-    pub async fn log_access(&self, actor: Actor, action: &str, channel: &str, subjects: &[i64]) -> Result<()> {
+    pub async fn log_access(
+        &self,
+        actor: Actor,
+        action: &str,
+        channel: &str,
+        subjects: &[i64],
+    ) -> Result<()> {
         let at = now();
         // Batches keep a large export to a few statements.
         for chunk in subjects.chunks(400) {
@@ -37,8 +43,19 @@ impl Store {
                 if i > 0 {
                     sql.push(", ");
                 }
-                sql.push("(").bind(at).push(", ").bind(actor.person_id).push(", ").bind(actor.token_id);
-                sql.push(", ").bind(action).push(", ").bind(*subject).push(", ").bind(channel).push(")");
+                sql.push("(")
+                    .bind(at)
+                    .push(", ")
+                    .bind(actor.person_id)
+                    .push(", ")
+                    .bind(actor.token_id);
+                sql.push(", ")
+                    .bind(action)
+                    .push(", ")
+                    .bind(*subject)
+                    .push(", ")
+                    .bind(channel)
+                    .push(")");
             }
             sql.query().execute(self.pool()).await?;
         }
@@ -46,7 +63,11 @@ impl Store {
     }
 
     /// The log, newest first, optionally about one person.
-    pub async fn access_log(&self, subject: Option<i64>, page: Page) -> Result<(Vec<AccessEntry>, i64)> {
+    pub async fn access_log(
+        &self,
+        subject: Option<i64>,
+        page: Page,
+    ) -> Result<(Vec<AccessEntry>, i64)> {
         let filter = |sql: &mut Sql| {
             if let Some(subject) = subject {
                 sql.push(" WHERE a.subject_person_id = ").bind(subject);

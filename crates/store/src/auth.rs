@@ -31,10 +31,21 @@ const TOKEN: &str = "SELECT t.id, t.org_id, o.name AS org_name, t.name, t.can_wr
      t.last_used_at, t.revoked_at FROM api_tokens t JOIN organizations o ON o.id = t.org_id";
 
 impl Store {
-    pub async fn create_session(&self, token_hash: &str, person_id: i64, csrf_token: &str) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        person_id: i64,
+        csrf_token: &str,
+    ) -> Result<()> {
         let now = now();
-        let mut sql = Sql::new("INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, last_seen_at) VALUES (");
-        sql.bind(token_hash).push(", ").bind(person_id).push(", ").bind(csrf_token);
+        let mut sql = Sql::new(
+            "INSERT INTO sessions (token_hash, person_id, csrf_token, created_at, last_seen_at) VALUES (",
+        );
+        sql.bind(token_hash)
+            .push(", ")
+            .bind(person_id)
+            .push(", ")
+            .bind(csrf_token);
         sql.push(", ").bind(now).push(", ").bind(now).push(")");
         sql.query().execute(self.pool()).await?;
         Ok(())
@@ -53,7 +64,11 @@ impl Store {
     /// Records activity, at most once a minute so reads stay reads.
     pub async fn touch_session(&self, token_hash: &str, at: i64) -> Result<()> {
         let mut sql = Sql::new("UPDATE sessions SET last_seen_at = ");
-        sql.bind(at).push(" WHERE token_hash = ").bind(token_hash).push(" AND last_seen_at < ").bind(at - 60);
+        sql.bind(at)
+            .push(" WHERE token_hash = ")
+            .bind(token_hash)
+            .push(" AND last_seen_at < ")
+            .bind(at - 60);
         sql.query().execute(self.pool()).await?;
         Ok(())
     }
@@ -74,7 +89,9 @@ impl Store {
     /// Removes sessions idle since `idle_before` or started before `started_before`.
     pub async fn purge_sessions(&self, idle_before: i64, started_before: i64) -> Result<u64> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE last_seen_at < ");
-        sql.bind(idle_before).push(" OR created_at < ").bind(started_before);
+        sql.bind(idle_before)
+            .push(" OR created_at < ")
+            .bind(started_before);
         Ok(sql.query().execute(self.pool()).await?.rows_affected())
     }
 
@@ -89,8 +106,18 @@ impl Store {
         let mut sql = Sql::new(
             "INSERT INTO api_tokens (org_id, name, token_hash, can_write, created_by, created_at) VALUES (",
         );
-        sql.bind(org_id).push(", ").bind(name).push(", ").bind(token_hash).push(", ").bind(can_write);
-        sql.push(", ").bind(created_by).push(", ").bind(now()).push(") RETURNING id");
+        sql.bind(org_id)
+            .push(", ")
+            .bind(name)
+            .push(", ")
+            .bind(token_hash)
+            .push(", ")
+            .bind(can_write);
+        sql.push(", ")
+            .bind(created_by)
+            .push(", ")
+            .bind(now())
+            .push(") RETURNING id");
         let row = sql.query().fetch_one(self.pool()).await?;
         Ok(sqlx::Row::try_get(&row, 0)?)
     }
@@ -98,13 +125,20 @@ impl Store {
     /// A token that has not been revoked, and marks it used.
     pub async fn live_token(&self, token_hash: &str) -> Result<Option<ApiToken>> {
         let mut sql = Sql::new(TOKEN);
-        sql.push(" WHERE t.revoked_at IS NULL AND t.token_hash = ").bind(token_hash);
+        sql.push(" WHERE t.revoked_at IS NULL AND t.token_hash = ")
+            .bind(token_hash);
         let token: Option<ApiToken> = sql.fetch_optional(self.pool()).await?;
         if let Some(token) = &token {
             let now = now();
             if token.last_used_at.is_none_or(|at| at < now - 60) {
                 let mut touch = Sql::new("UPDATE api_tokens SET last_used_at = ");
-                touch.bind(now).push(" WHERE id = ").bind(token.id).query().execute(self.pool()).await?;
+                touch
+                    .bind(now)
+                    .push(" WHERE id = ")
+                    .bind(token.id)
+                    .query()
+                    .execute(self.pool())
+                    .await?;
             }
         }
         Ok(token)
@@ -113,20 +147,25 @@ impl Store {
     pub async fn api_token(&self, id: i64) -> Result<ApiToken> {
         let mut sql = Sql::new(TOKEN);
         sql.push(" WHERE t.id = ").bind(id);
-        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// Tokens of the organizations in `scope`, newest first.
     pub async fn api_tokens(&self, scope: &Scope) -> Result<Vec<ApiToken>> {
         let mut sql = Sql::new(TOKEN);
-        sql.push(" WHERE ").scope(scope, "o.id", "o.parent_id", "o.state_code");
+        sql.push(" WHERE ")
+            .scope(scope, "o.id", "o.parent_id", "o.state_code");
         sql.push(" ORDER BY t.created_at DESC, t.id DESC");
         sql.fetch_all(self.pool()).await
     }
 
     pub async fn revoke_token(&self, id: i64) -> Result<()> {
         let mut sql = Sql::new("UPDATE api_tokens SET revoked_at = ");
-        sql.bind(now()).push(" WHERE revoked_at IS NULL AND id = ").bind(id);
+        sql.bind(now())
+            .push(" WHERE revoked_at IS NULL AND id = ")
+            .bind(id);
         sql.query().execute(self.pool()).await?;
         Ok(())
     }

@@ -17,14 +17,21 @@ pub struct ImportJob {
     pub updated_at: i64,
 }
 
-const SELECT: &str =
-    "SELECT id, file_name, started_by, status, rows_read, message, created_at, updated_at FROM imports";
+const SELECT: &str = "SELECT id, file_name, started_by, status, rows_read, message, created_at, updated_at FROM imports";
 
 impl Store {
     pub async fn start_import(&self, file_name: &str, started_by: i64) -> Result<i64> {
         let now = now();
-        let mut sql = Sql::new("INSERT INTO imports (file_name, started_by, status, rows_read, created_at, updated_at) VALUES (");
-        sql.bind(file_name).push(", ").bind(started_by).push(", 'running', 0, ").bind(now).push(", ").bind(now);
+        let mut sql = Sql::new(
+            "INSERT INTO imports (file_name, started_by, status, rows_read, created_at, updated_at) VALUES (",
+        );
+        sql.bind(file_name)
+            .push(", ")
+            .bind(started_by)
+            .push(", 'running', 0, ")
+            .bind(now)
+            .push(", ")
+            .bind(now);
         sql.push(") RETURNING id");
         let row = sql.query().fetch_one(self.pool()).await?;
         Ok(sqlx::Row::try_get(&row, 0)?)
@@ -32,7 +39,11 @@ impl Store {
 
     pub async fn import_progress(&self, id: i64, rows_read: i64) -> Result<()> {
         let mut sql = Sql::new("UPDATE imports SET rows_read = ");
-        sql.bind(rows_read).push(", updated_at = ").bind(now()).push(" WHERE id = ").bind(id);
+        sql.bind(rows_read)
+            .push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
         sql.query().execute(self.pool()).await?;
         Ok(())
     }
@@ -40,8 +51,13 @@ impl Store {
     /// Ends a job as `done` or `failed` with the line a person reads.
     pub async fn finish_import(&self, id: i64, succeeded: bool, message: &str) -> Result<()> {
         let mut sql = Sql::new("UPDATE imports SET status = ");
-        sql.bind(if succeeded { "done" } else { "failed" }).push(", message = ").bind(message);
-        sql.push(", updated_at = ").bind(now()).push(" WHERE id = ").bind(id);
+        sql.bind(if succeeded { "done" } else { "failed" })
+            .push(", message = ")
+            .bind(message);
+        sql.push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
         sql.query().execute(self.pool()).await?;
         Ok(())
     }
@@ -49,7 +65,9 @@ impl Store {
     pub async fn import_job(&self, id: i64) -> Result<ImportJob> {
         let mut sql = Sql::new(SELECT);
         sql.push(" WHERE id = ").bind(id);
-        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn import_jobs(&self, page: Page) -> Result<Vec<ImportJob>> {

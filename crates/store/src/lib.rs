@@ -40,7 +40,10 @@ pub enum StoreError {
     NotFound,
     /// A uniqueness rule was broken; `field` names the input that caused it.
     #[error("{field}: {message}")]
-    Conflict { field: &'static str, message: &'static str },
+    Conflict {
+        field: &'static str,
+        message: &'static str,
+    },
     #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error(transparent)]
@@ -53,9 +56,15 @@ pub enum StoreError {
 
 impl StoreError {
     /// Turns a unique-constraint violation into a conflict on `field`; other errors pass through.
-    pub(crate) fn unique(error: sqlx::Error, field: &'static str, message: &'static str) -> StoreError {
+    pub(crate) fn unique(
+        error: sqlx::Error,
+        field: &'static str,
+        message: &'static str,
+    ) -> StoreError {
         match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { field, message },
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict { field, message }
+            }
             _ => StoreError::Database(error),
         }
     }
@@ -148,7 +157,9 @@ impl Store {
     /// (PostgreSQL is backed up with its own tools; see `tandem backup`.)
     pub async fn backup_sqlite(&self, target: &Path) -> Result<()> {
         let target = target.to_string_lossy().replace('\'', "''");
-        sqlx::query(&format!("VACUUM INTO '{target}'")).execute(&self.pool).await?;
+        sqlx::query(&format!("VACUUM INTO '{target}'"))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -157,24 +168,35 @@ impl Store {
         if self.backend == Backend::Postgres {
             return Ok("ok".to_owned());
         }
-        let row: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+        let row: (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.0)
     }
 }
 
 /// Makes sure the folder of a SQLite file exists and asks sqlx to create the file.
 fn sqlite_url(url: &str) -> Result<String> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path == ":memory:" {
         return Ok("sqlite::memory:".to_owned());
     }
     {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir)?;
         }
     }
-    let query = if query.contains("mode=") { query.to_owned() } else { format!("mode=rwc&{query}") };
+    let query = if query.contains("mode=") {
+        query.to_owned()
+    } else {
+        format!("mode=rwc&{query}")
+    };
     Ok(format!("sqlite://{path}?{}", query.trim_end_matches('&')))
 }
 
@@ -190,7 +212,13 @@ pub fn now() -> i64 {
 mod tests {
     #[test]
     fn sqlite_urls_get_create_mode() {
-        assert_eq!(super::sqlite_url("sqlite::memory:").unwrap(), "sqlite::memory:");
-        assert_eq!(super::sqlite_url("sqlite://x.db?mode=ro").unwrap(), "sqlite://x.db?mode=ro");
+        assert_eq!(
+            super::sqlite_url("sqlite::memory:").unwrap(),
+            "sqlite::memory:"
+        );
+        assert_eq!(
+            super::sqlite_url("sqlite://x.db?mode=ro").unwrap(),
+            "sqlite://x.db?mode=ro"
+        );
     }
 }

@@ -44,7 +44,11 @@ impl Org {
     }
 
     pub fn reference(&self) -> OrgRef {
-        OrgRef { id: self.id, parent_id: self.parent_id, state_code: self.state_code.clone() }
+        OrgRef {
+            id: self.id,
+            parent_id: self.parent_id,
+            state_code: self.state_code.clone(),
+        }
     }
 
     pub fn is_high_needs(&self) -> Option<bool> {
@@ -57,7 +61,11 @@ impl Org {
 
     /// "PK–05", or `None` when either end is unknown.
     pub fn grade_span(&self) -> Option<String> {
-        Some(format!("{}–{}", self.low_grade.as_deref()?, self.high_grade.as_deref()?))
+        Some(format!(
+            "{}–{}",
+            self.low_grade.as_deref()?,
+            self.high_grade.as_deref()?
+        ))
     }
 }
 
@@ -83,8 +91,12 @@ impl OrgFilter {
         sql.push(" WHERE 1 = 1");
         if let Some(q) = self.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let pattern = contains_pattern(q);
-            sql.push(" AND (lower(o.name) LIKE ").bind(&pattern).push(" ESCAPE '\\'");
-            sql.push(" OR lower(o.city) LIKE ").bind(&pattern).push(" ESCAPE '\\'");
+            sql.push(" AND (lower(o.name) LIKE ")
+                .bind(&pattern)
+                .push(" ESCAPE '\\'");
+            sql.push(" OR lower(o.city) LIKE ")
+                .bind(&pattern)
+                .push(" ESCAPE '\\'");
             sql.push(" OR o.nces_id = ").bind(q.trim()).push(")");
         }
         if let Some(kind) = self.kind {
@@ -106,7 +118,9 @@ impl Store {
     pub async fn org(&self, id: i64) -> Result<Org> {
         let mut sql = Sql::new(SELECT);
         sql.push(" WHERE o.id = ").bind(id);
-        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// One page of organizations matching `filter`, by name, and how many match in all.
@@ -122,7 +136,11 @@ impl Store {
     }
 
     /// Every organization of a kind, by name, as (id, name): for choosing one in a form.
-    pub async fn org_choices(&self, kind: OrgKind, state_code: Option<&str>) -> Result<Vec<(i64, String)>> {
+    pub async fn org_choices(
+        &self,
+        kind: OrgKind,
+        state_code: Option<&str>,
+    ) -> Result<Vec<(i64, String)>> {
         let mut sql = Sql::new("SELECT id, name FROM organizations WHERE kind = ");
         sql.bind(kind.code());
         if let Some(state) = state_code {
@@ -138,10 +156,26 @@ impl Store {
             "INSERT INTO organizations (kind, name, parent_id, state_code, street, city, zip, phone, \
              created_at, updated_at) VALUES (",
         );
-        sql.bind(draft.kind.code()).push(", ").bind(&draft.name).push(", ").bind(draft.parent_id);
-        sql.push(", ").bind(&draft.state_code).push(", ").bind(&draft.street).push(", ").bind(&draft.city);
-        sql.push(", ").bind(&draft.zip).push(", ").bind(&draft.phone);
-        sql.push(", ").bind(now).push(", ").bind(now).push(") RETURNING id");
+        sql.bind(draft.kind.code())
+            .push(", ")
+            .bind(&draft.name)
+            .push(", ")
+            .bind(draft.parent_id);
+        sql.push(", ")
+            .bind(&draft.state_code)
+            .push(", ")
+            .bind(&draft.street)
+            .push(", ")
+            .bind(&draft.city);
+        sql.push(", ")
+            .bind(&draft.zip)
+            .push(", ")
+            .bind(&draft.phone);
+        sql.push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(") RETURNING id");
         let row = sql.query().fetch_one(self.pool()).await?;
         Ok(sqlx::Row::try_get(&row, 0)?)
     }
@@ -149,12 +183,27 @@ impl Store {
     /// Changes what may be set by hand; the kind of an organization never changes.
     pub async fn update_org(&self, id: i64, draft: &OrgDraft) -> Result<()> {
         let mut sql = Sql::new("UPDATE organizations SET name = ");
-        sql.bind(&draft.name).push(", parent_id = ").bind(draft.parent_id);
-        sql.push(", state_code = ").bind(&draft.state_code).push(", street = ").bind(&draft.street);
-        sql.push(", city = ").bind(&draft.city).push(", zip = ").bind(&draft.zip);
-        sql.push(", phone = ").bind(&draft.phone).push(", updated_at = ").bind(now());
+        sql.bind(&draft.name)
+            .push(", parent_id = ")
+            .bind(draft.parent_id);
+        sql.push(", state_code = ")
+            .bind(&draft.state_code)
+            .push(", street = ")
+            .bind(&draft.street);
+        sql.push(", city = ")
+            .bind(&draft.city)
+            .push(", zip = ")
+            .bind(&draft.zip);
+        sql.push(", phone = ")
+            .bind(&draft.phone)
+            .push(", updated_at = ")
+            .bind(now());
         sql.push(" WHERE id = ").bind(id);
         let done = sql.query().execute(self.pool()).await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }

@@ -43,7 +43,11 @@ impl Membership {
     }
 
     pub fn org(&self) -> OrgRef {
-        OrgRef { id: self.org_id, parent_id: self.org_parent_id, state_code: self.org_state.clone() }
+        OrgRef {
+            id: self.org_id,
+            parent_id: self.org_parent_id,
+            state_code: self.org_state.clone(),
+        }
     }
 }
 
@@ -72,13 +76,19 @@ const ALREADY_MEMBER: &str = "This person already has this role in this organiza
 
 impl PeopleFilter {
     fn apply(&self, sql: &mut Sql, viewer: Viewer<'_>) {
-        sql.push(" WHERE (p.id = ").bind(viewer.person_id.unwrap_or(0));
+        sql.push(" WHERE (p.id = ")
+            .bind(viewer.person_id.unwrap_or(0));
         sql.push(" OR EXISTS (SELECT 1 FROM memberships vm JOIN organizations vo ON vo.id = vm.org_id WHERE vm.person_id = p.id AND ");
-        sql.scope(viewer.scope, "vo.id", "vo.parent_id", "vo.state_code").push("))");
+        sql.scope(viewer.scope, "vo.id", "vo.parent_id", "vo.state_code")
+            .push("))");
         if let Some(q) = self.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let pattern = contains_pattern(q);
-            sql.push(" AND (lower(p.name) LIKE ").bind(&pattern).push(" ESCAPE '\\'");
-            sql.push(" OR p.email LIKE ").bind(&pattern).push(" ESCAPE '\\')");
+            sql.push(" AND (lower(p.name) LIKE ")
+                .bind(&pattern)
+                .push(" ESCAPE '\\'");
+            sql.push(" OR p.email LIKE ")
+                .bind(&pattern)
+                .push(" ESCAPE '\\')");
         }
         if self.org_id.is_some() || self.role.is_some() {
             sql.push(" AND EXISTS (SELECT 1 FROM memberships fm WHERE fm.person_id = p.id");
@@ -97,11 +107,18 @@ impl Store {
     pub async fn person(&self, id: i64) -> Result<Person> {
         let mut sql = Sql::new(PERSON);
         sql.push(" WHERE p.id = ").bind(id);
-        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// One page of the people `viewer` may see, by name.
-    pub async fn people(&self, viewer: Viewer<'_>, filter: &PeopleFilter, page: Page) -> Result<(Vec<Person>, i64)> {
+    pub async fn people(
+        &self,
+        viewer: Viewer<'_>,
+        filter: &PeopleFilter,
+        page: Page,
+    ) -> Result<(Vec<Person>, i64)> {
         let mut count = Sql::new("SELECT COUNT(*) FROM people p");
         filter.apply(&mut count, viewer);
         let total = count.count(self.pool()).await?;
@@ -116,7 +133,10 @@ impl Store {
     pub async fn person_by_email(&self, email: &str) -> Result<Option<(Person, Option<String>)>> {
         let mut sql = Sql::new("SELECT id, password_hash FROM people WHERE email = ");
         sql.bind(email);
-        let Some((id, hash)) = sql.fetch_optional::<(i64, Option<String>)>(self.pool()).await? else {
+        let Some((id, hash)) = sql
+            .fetch_optional::<(i64, Option<String>)>(self.pool())
+            .await?
+        else {
             return Ok(None);
         };
         Ok(Some((self.person(id).await?, hash)))
@@ -136,13 +156,30 @@ impl Store {
         let mut sql = Sql::new(
             "INSERT INTO people (name, email, password_hash, is_admin, disabled, created_at, updated_at) VALUES (",
         );
-        sql.bind(name).push(", ").bind(email.map(str::to_owned)).push(", ");
-        sql.bind(password_hash.map(str::to_owned)).push(", ").bind(is_admin).push(", 0, ");
+        sql.bind(name)
+            .push(", ")
+            .bind(email.map(str::to_owned))
+            .push(", ");
+        sql.bind(password_hash.map(str::to_owned))
+            .push(", ")
+            .bind(is_admin)
+            .push(", 0, ");
         sql.bind(now).push(", ").bind(now).push(") RETURNING id");
-        let row = sql.query().fetch_one(&mut *tx).await.map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
+        let row = sql
+            .query()
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
         let id: i64 = sqlx::Row::try_get(&row, 0)?;
         if let Some((org_id, role)) = first {
-            membership_insert(&MembershipDraft { person_id: id, org_id, role }).query().execute(&mut *tx).await?;
+            membership_insert(&MembershipDraft {
+                person_id: id,
+                org_id,
+                role,
+            })
+            .query()
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -157,16 +194,42 @@ impl Store {
         password_hash: Option<&str>,
     ) -> Result<()> {
         let mut sql = Sql::new("UPDATE people SET name = ");
-        sql.bind(name).push(", email = ").bind(email.map(str::to_owned));
+        sql.bind(name)
+            .push(", email = ")
+            .bind(email.map(str::to_owned));
         if let Some(hash) = password_hash {
             sql.push(", password_hash = ").bind(hash);
         }
-        sql.push(", updated_at = ").bind(now()).push(" WHERE id = ").bind(id);
-        let done = sql.query().execute(self.pool()).await.map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
+        sql.push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
+        let done = sql
+            .query()
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
         if password_hash.is_some() {
+            self.end_sessions_of(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Disables or re-enables an account; disabling ends every session of the person.
+    pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
+        let mut sql = Sql::new("UPDATE people SET disabled = ");
+        sql.bind(disabled)
+            .push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
+        if sql.query().execute(self.pool()).await?.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
             self.end_sessions_of(id).await?;
         }
         Ok(())
@@ -200,14 +263,18 @@ impl Store {
     /// Every membership of one person (unfiltered: the caller decides what to show).
     pub async fn memberships_of(&self, person_id: i64) -> Result<Vec<Membership>> {
         let mut sql = Sql::new(MEMBERSHIP);
-        sql.push(" WHERE m.person_id = ").bind(person_id).push(" ORDER BY o.name, m.role");
+        sql.push(" WHERE m.person_id = ")
+            .bind(person_id)
+            .push(" ORDER BY o.name, m.role");
         sql.fetch_all(self.pool()).await
     }
 
     pub async fn membership(&self, id: i64) -> Result<Membership> {
         let mut sql = Sql::new(MEMBERSHIP);
         sql.push(" WHERE m.id = ").bind(id);
-        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// One page of memberships `viewer` may see, optionally of one organization or person.
@@ -219,8 +286,11 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<Membership>, i64)> {
         let filter = |sql: &mut Sql| {
-            sql.push(" WHERE (m.person_id = ").bind(viewer.person_id.unwrap_or(0)).push(" OR ");
-            sql.scope(viewer.scope, "o.id", "o.parent_id", "o.state_code").push(")");
+            sql.push(" WHERE (m.person_id = ")
+                .bind(viewer.person_id.unwrap_or(0))
+                .push(" OR ");
+            sql.scope(viewer.scope, "o.id", "o.parent_id", "o.state_code")
+                .push(")");
             if let Some(org) = org_id {
                 sql.push(" AND m.org_id = ").bind(org);
             }
@@ -228,7 +298,8 @@ impl Store {
                 sql.push(" AND m.person_id = ").bind(person);
             }
         };
-        let mut count = Sql::new("SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.org_id");
+        let mut count =
+            Sql::new("SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.org_id");
         filter(&mut count);
         let total = count.count(self.pool()).await?;
         let mut sql = Sql::new(MEMBERSHIP);
@@ -241,8 +312,11 @@ impl Store {
     pub async fn add_membership(&self, draft: &MembershipDraft) -> Result<i64> {
         let mut sql = membership_insert(draft);
         sql.push(" RETURNING id");
-        let row =
-            sql.query().fetch_one(self.pool()).await.map_err(|e| StoreError::unique(e, "role", ALREADY_MEMBER))?;
+        let row = sql
+            .query()
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| StoreError::unique(e, "role", ALREADY_MEMBER))?;
         Ok(sqlx::Row::try_get(&row, 0)?)
     }
 
@@ -250,13 +324,22 @@ impl Store {
         let mut sql = Sql::new("DELETE FROM memberships WHERE id = ");
         sql.bind(id);
         let done = sql.query().execute(self.pool()).await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }
 
 fn membership_insert(draft: &MembershipDraft) -> Sql {
-    let mut sql = Sql::new("INSERT INTO memberships (person_id, org_id, role, created_at) VALUES (");
-    sql.bind(draft.person_id).push(", ").bind(draft.org_id).push(", ").bind(draft.role.code());
+    let mut sql =
+        Sql::new("INSERT INTO memberships (person_id, org_id, role, created_at) VALUES (");
+    sql.bind(draft.person_id)
+        .push(", ")
+        .bind(draft.org_id)
+        .push(", ")
+        .bind(draft.role.code());
     sql.push(", ").bind(now()).push(")");
     sql
 }

@@ -52,8 +52,12 @@ impl ProgramFilter {
         sql.push(" WHERE 1 = 1");
         if let Some(q) = self.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let pattern = contains_pattern(q);
-            sql.push(" AND (lower(g.name) LIKE ").bind(&pattern).push(" ESCAPE '\\'");
-            sql.push(" OR lower(o.name) LIKE ").bind(&pattern).push(" ESCAPE '\\')");
+            sql.push(" AND (lower(g.name) LIKE ")
+                .bind(&pattern)
+                .push(" ESCAPE '\\'");
+            sql.push(" OR lower(o.name) LIKE ")
+                .bind(&pattern)
+                .push(" ESCAPE '\\')");
         }
         if let Some(provider) = self.provider_id {
             sql.push(" AND g.provider_id = ").bind(provider);
@@ -62,7 +66,8 @@ impl ProgramFilter {
             sql.push(" AND g.pathway = ").bind(pathway.code());
         }
         if let Some(area) = self.area {
-            sql.push(" AND (',' || g.areas || ',') LIKE ").bind(format!("%,{},%", area.code()));
+            sql.push(" AND (',' || g.areas || ',') LIKE ")
+                .bind(format!("%,{},%", area.code()));
         }
     }
 }
@@ -73,11 +78,19 @@ impl Store {
     pub async fn program(&self, id: i64) -> Result<Program> {
         let mut sql = Sql::new(SELECT);
         sql.push(" WHERE g.id = ").bind(id);
-        sql.fetch_optional(self.pool()).await?.ok_or(StoreError::NotFound)
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
-    pub async fn programs(&self, filter: &ProgramFilter, page: Page) -> Result<(Vec<Program>, i64)> {
-        let mut count = Sql::new("SELECT COUNT(*) FROM programs g JOIN organizations o ON o.id = g.provider_id");
+    pub async fn programs(
+        &self,
+        filter: &ProgramFilter,
+        page: Page,
+    ) -> Result<(Vec<Program>, i64)> {
+        let mut count = Sql::new(
+            "SELECT COUNT(*) FROM programs g JOIN organizations o ON o.id = g.provider_id",
+        );
         filter.apply(&mut count);
         let total = count.count(self.pool()).await?;
         let mut sql = Sql::new(SELECT);
@@ -89,22 +102,54 @@ impl Store {
 
     pub async fn create_program(&self, draft: &ProgramDraft) -> Result<i64> {
         let now = now();
-        let mut sql =
-            Sql::new("INSERT INTO programs (provider_id, name, areas, grade_band, pathway, created_at, updated_at) VALUES (");
-        sql.bind(draft.provider_id).push(", ").bind(&draft.name).push(", ").bind(areas_to_codes(&draft.areas));
-        sql.push(", ").bind(draft.grade_band.code()).push(", ").bind(draft.pathway.code());
-        sql.push(", ").bind(now).push(", ").bind(now).push(") RETURNING id");
-        let row = sql.query().fetch_one(self.pool()).await.map_err(|e| StoreError::unique(e, "name", DUPLICATE))?;
+        let mut sql = Sql::new(
+            "INSERT INTO programs (provider_id, name, areas, grade_band, pathway, created_at, updated_at) VALUES (",
+        );
+        sql.bind(draft.provider_id)
+            .push(", ")
+            .bind(&draft.name)
+            .push(", ")
+            .bind(areas_to_codes(&draft.areas));
+        sql.push(", ")
+            .bind(draft.grade_band.code())
+            .push(", ")
+            .bind(draft.pathway.code());
+        sql.push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(") RETURNING id");
+        let row = sql
+            .query()
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| StoreError::unique(e, "name", DUPLICATE))?;
         Ok(sqlx::Row::try_get(&row, 0)?)
     }
 
     /// Changes a program; it stays with its provider.
     pub async fn update_program(&self, id: i64, draft: &ProgramDraft) -> Result<()> {
         let mut sql = Sql::new("UPDATE programs SET name = ");
-        sql.bind(&draft.name).push(", areas = ").bind(areas_to_codes(&draft.areas));
-        sql.push(", grade_band = ").bind(draft.grade_band.code()).push(", pathway = ").bind(draft.pathway.code());
-        sql.push(", updated_at = ").bind(now()).push(" WHERE id = ").bind(id);
-        let done = sql.query().execute(self.pool()).await.map_err(|e| StoreError::unique(e, "name", DUPLICATE))?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        sql.bind(&draft.name)
+            .push(", areas = ")
+            .bind(areas_to_codes(&draft.areas));
+        sql.push(", grade_band = ")
+            .bind(draft.grade_band.code())
+            .push(", pathway = ")
+            .bind(draft.pathway.code());
+        sql.push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
+        let done = sql
+            .query()
+            .execute(self.pool())
+            .await
+            .map_err(|e| StoreError::unique(e, "name", DUPLICATE))?;
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }

@@ -76,7 +76,10 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Sql {
-        Sql { text: text.to_owned(), values: Vec::new() }
+        Sql {
+            text: text.to_owned(),
+            values: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -113,9 +116,18 @@ impl Sql {
         if scope.everything {
             return self.push("1 = 1");
         }
-        self.push("(").push(id).push(" IN ").bind_list(scope.orgs.iter().copied());
-        self.push(" OR ").push(parent).push(" IN ").bind_list(scope.children_of.iter().copied());
-        self.push(" OR ").push(state).push(" IN ").bind_list(scope.states.iter().cloned());
+        self.push("(")
+            .push(id)
+            .push(" IN ")
+            .bind_list(scope.orgs.iter().copied());
+        self.push(" OR ")
+            .push(parent)
+            .push(" IN ")
+            .bind_list(scope.children_of.iter().copied());
+        self.push(" OR ")
+            .push(state)
+            .push(" IN ")
+            .bind_list(scope.states.iter().cloned());
         self.push(")")
     }
 
@@ -177,7 +189,10 @@ impl Page {
 
     /// Everything, for exports.
     pub fn all() -> Page {
-        Page { number: 1, size: i64::MAX / 2 }
+        Page {
+            number: 1,
+            size: i64::MAX / 2,
+        }
     }
 
     pub fn offset(&self) -> i64 {
@@ -185,13 +200,21 @@ impl Page {
     }
 
     pub(crate) fn apply(&self, sql: &mut Sql) {
-        sql.push(" LIMIT ").bind(self.size).push(" OFFSET ").bind(self.offset());
+        sql.push(" LIMIT ")
+            .bind(self.size)
+            .push(" OFFSET ")
+            .bind(self.offset());
     }
 }
 
 /// `%text%` for a case-insensitive `LIKE`, with the wildcards in `text` escaped.
 pub(crate) fn contains_pattern(text: &str) -> String {
-    let escaped = text.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 

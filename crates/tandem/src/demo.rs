@@ -35,66 +35,266 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
     let file = std::fs::File::open(nces_file)
         .with_context(|| format!("could not open {} (pass --nces-file)", nces_file.display()))?;
     let summary = store
-        .import_schools(&nces_file.display().to_string(), std::io::BufReader::new(file), |_| {})
+        .import_schools(
+            &nces_file.display().to_string(),
+            std::io::BufReader::new(file),
+            |_| {},
+        )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    tracing::info!(schools = summary.schools, districts = summary.districts, "imported Michigan");
+    tracing::info!(
+        schools = summary.schools,
+        districts = summary.districts,
+        "imported Michigan"
+    );
 
-    let hash = tandem_web::auth::hash_password(PASSWORD.to_owned()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let state = org(store, OrgKind::StateAgency, "Michigan Department of Education", "Lansing", "48933").await?;
-    let wayne = org(store, OrgKind::Provider, "Wayne State University College of Education", "Detroit", "48202").await?;
-    let msu = org(store, OrgKind::Provider, "Michigan State University College of Education", "East Lansing", "48824").await?;
-    let gvsu = org(store, OrgKind::Provider, "Grand Valley State University College of Education", "Allendale", "49401").await?;
+    let hash = tandem_web::auth::hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let state = org(
+        store,
+        OrgKind::StateAgency,
+        "Michigan Department of Education",
+        "Lansing",
+        "48933",
+    )
+    .await?;
+    let wayne = org(
+        store,
+        OrgKind::Provider,
+        "Wayne State University College of Education",
+        "Detroit",
+        "48202",
+    )
+    .await?;
+    let msu = org(
+        store,
+        OrgKind::Provider,
+        "Michigan State University College of Education",
+        "East Lansing",
+        "48824",
+    )
+    .await?;
+    let gvsu = org(
+        store,
+        OrgKind::Provider,
+        "Grand Valley State University College of Education",
+        "Allendale",
+        "49401",
+    )
+    .await?;
     for (provider, name, areas, band, pathway) in [
-        (wayne, "Elementary Education (BA)", vec![LicensureArea::Elementary], GradeBand::Elementary, Pathway::Traditional),
-        (wayne, "Detroit Teacher Residency (MAT)", vec![LicensureArea::Mathematics, LicensureArea::Science], GradeBand::Secondary, Pathway::Residency),
-        (wayne, "Special Education (MEd)", vec![LicensureArea::SpecialEducation], GradeBand::AllGrades, Pathway::Traditional),
-        (msu, "Elementary Teacher Preparation", vec![LicensureArea::Elementary, LicensureArea::EnglishLearners], GradeBand::Elementary, Pathway::Traditional),
-        (msu, "Secondary English and Social Studies", vec![LicensureArea::English, LicensureArea::SocialStudies], GradeBand::Secondary, Pathway::Traditional),
-        (gvsu, "Alternative Route to Certification", vec![LicensureArea::Mathematics, LicensureArea::Science, LicensureArea::CareerTechnical], GradeBand::Secondary, Pathway::Alternative),
-        (gvsu, "Early Childhood Education", vec![LicensureArea::EarlyChildhood], GradeBand::EarlyChildhood, Pathway::Traditional),
+        (
+            wayne,
+            "Elementary Education (BA)",
+            vec![LicensureArea::Elementary],
+            GradeBand::Elementary,
+            Pathway::Traditional,
+        ),
+        (
+            wayne,
+            "Detroit Teacher Residency (MAT)",
+            vec![LicensureArea::Mathematics, LicensureArea::Science],
+            GradeBand::Secondary,
+            Pathway::Residency,
+        ),
+        (
+            wayne,
+            "Special Education (MEd)",
+            vec![LicensureArea::SpecialEducation],
+            GradeBand::AllGrades,
+            Pathway::Traditional,
+        ),
+        (
+            msu,
+            "Elementary Teacher Preparation",
+            vec![LicensureArea::Elementary, LicensureArea::EnglishLearners],
+            GradeBand::Elementary,
+            Pathway::Traditional,
+        ),
+        (
+            msu,
+            "Secondary English and Social Studies",
+            vec![LicensureArea::English, LicensureArea::SocialStudies],
+            GradeBand::Secondary,
+            Pathway::Traditional,
+        ),
+        (
+            gvsu,
+            "Alternative Route to Certification",
+            vec![
+                LicensureArea::Mathematics,
+                LicensureArea::Science,
+                LicensureArea::CareerTechnical,
+            ],
+            GradeBand::Secondary,
+            Pathway::Alternative,
+        ),
+        (
+            gvsu,
+            "Early Childhood Education",
+            vec![LicensureArea::EarlyChildhood],
+            GradeBand::EarlyChildhood,
+            Pathway::Traditional,
+        ),
     ] {
-        store.create_program(&ProgramDraft { provider_id: provider, name: name.into(), areas, grade_band: band, pathway }).await?;
+        store
+            .create_program(&ProgramDraft {
+                provider_id: provider,
+                name: name.into(),
+                areas,
+                grade_band: band,
+                pathway,
+            })
+            .await?;
     }
 
-    let detroit = find(store, OrgKind::District, "Detroit Public Schools Community District").await?;
+    let detroit = find(
+        store,
+        OrgKind::District,
+        "Detroit Public Schools Community District",
+    )
+    .await?;
     let schools = store
-        .orgs(&OrgFilter { parent_id: Some(detroit), kind: Some(OrgKind::School), ..OrgFilter::default() }, Page::new(None, Some(12)))
+        .orgs(
+            &OrgFilter {
+                parent_id: Some(detroit),
+                kind: Some(OrgKind::School),
+                ..OrgFilter::default()
+            },
+            Page::new(None, Some(12)),
+        )
         .await?
         .0;
-    let school = schools.first().map(|s| s.id).context("the Detroit district has no schools")?;
+    let school = schools
+        .first()
+        .map(|s| s.id)
+        .context("the Detroit district has no schools")?;
 
     let person = |name: &'static str, email: &'static str, org: i64, role: Role| {
         let hash = hash.clone();
-        async move { store.create_person(name, Some(email), Some(&hash), false, Some((org, role))).await }
+        async move {
+            store
+                .create_person(name, Some(email), Some(&hash), false, Some((org, role)))
+                .await
+        }
     };
-    let admin = store.create_person("Alex Morgan", Some(ADMIN), Some(&hash), true, None).await?;
+    let admin = store
+        .create_person("Alex Morgan", Some(ADMIN), Some(&hash), true, None)
+        .await?;
     tracing::info!(admin, "demo administrator created");
-    person("Renee Coleman", "coordinator@wayne.example", wayne, Role::Coordinator).await?;
-    person("Marcus Bell", "lead@detroitk12.example", detroit, Role::PartnershipLead).await?;
-    person("Dana Whitfield", "admin@detroitk12.example", detroit, Role::Admin).await?;
-    person("Angela Torres", "principal@detroitk12.example", school, Role::Principal).await?;
-    person("James Okafor", "mentor@detroitk12.example", school, Role::Mentor).await?;
-    person("Priya Raman", "supervisor@wayne.example", wayne, Role::Supervisor).await?;
-    person("Sofia Alvarez", "candidate@wayne.example", wayne, Role::Candidate).await?;
-    person("Kevin Tran", "data@detroitk12.example", detroit, Role::DataLead).await?;
-    person("Linda Greene", "reviewer@michigan.example", state, Role::StateReviewer).await?;
-    person("Omar Haddad", "lead@wayne.example", wayne, Role::PartnershipLead).await?;
-    person("Beth Larson", "coordinator@msu.example", msu, Role::Coordinator).await?;
-    person("Tom Becker", "coordinator@gvsu.example", gvsu, Role::Coordinator).await?;
+    person(
+        "Renee Coleman",
+        "coordinator@wayne.example",
+        wayne,
+        Role::Coordinator,
+    )
+    .await?;
+    person(
+        "Marcus Bell",
+        "lead@detroitk12.example",
+        detroit,
+        Role::PartnershipLead,
+    )
+    .await?;
+    person(
+        "Dana Whitfield",
+        "admin@detroitk12.example",
+        detroit,
+        Role::Admin,
+    )
+    .await?;
+    person(
+        "Angela Torres",
+        "principal@detroitk12.example",
+        school,
+        Role::Principal,
+    )
+    .await?;
+    person(
+        "James Okafor",
+        "mentor@detroitk12.example",
+        school,
+        Role::Mentor,
+    )
+    .await?;
+    person(
+        "Priya Raman",
+        "supervisor@wayne.example",
+        wayne,
+        Role::Supervisor,
+    )
+    .await?;
+    person(
+        "Sofia Alvarez",
+        "candidate@wayne.example",
+        wayne,
+        Role::Candidate,
+    )
+    .await?;
+    person(
+        "Kevin Tran",
+        "data@detroitk12.example",
+        detroit,
+        Role::DataLead,
+    )
+    .await?;
+    person(
+        "Linda Greene",
+        "reviewer@michigan.example",
+        state,
+        Role::StateReviewer,
+    )
+    .await?;
+    person(
+        "Omar Haddad",
+        "lead@wayne.example",
+        wayne,
+        Role::PartnershipLead,
+    )
+    .await?;
+    person(
+        "Beth Larson",
+        "coordinator@msu.example",
+        msu,
+        Role::Coordinator,
+    )
+    .await?;
+    person(
+        "Tom Becker",
+        "coordinator@gvsu.example",
+        gvsu,
+        Role::Coordinator,
+    )
+    .await?;
 
     // A realistic spread: mentors across Detroit schools, candidates across the providers.
-    const FIRST: [&str; 12] = ["Aisha", "Ben", "Carmen", "Diego", "Erin", "Farah", "Grace", "Hector", "Imani", "Jon", "Keisha", "Luis"];
-    const LAST: [&str; 12] = ["Adams", "Brooks", "Chen", "Diaz", "Evans", "Foster", "Garcia", "Harris", "Ibrahim", "Jackson", "Kim", "Lopez"];
+    const FIRST: [&str; 12] = [
+        "Aisha", "Ben", "Carmen", "Diego", "Erin", "Farah", "Grace", "Hector", "Imani", "Jon",
+        "Keisha", "Luis",
+    ];
+    const LAST: [&str; 12] = [
+        "Adams", "Brooks", "Chen", "Diaz", "Evans", "Foster", "Garcia", "Harris", "Ibrahim",
+        "Jackson", "Kim", "Lopez",
+    ];
     for (i, s) in schools.iter().enumerate() {
         for j in 0..2 {
             let name = format!("{} {}", FIRST[(i + j * 5) % 12], LAST[(i * 7 + j) % 12]);
-            store.create_person(&name, None, None, false, Some((s.id, Role::Mentor))).await?;
+            store
+                .create_person(&name, None, None, false, Some((s.id, Role::Mentor)))
+                .await?;
         }
     }
-    for (i, provider) in [wayne, wayne, msu, gvsu].iter().cycle().take(24).enumerate() {
+    for (i, provider) in [wayne, wayne, msu, gvsu]
+        .iter()
+        .cycle()
+        .take(24)
+        .enumerate()
+    {
         let name = format!("{} {}", FIRST[(i * 5 + 3) % 12], LAST[(i * 11 + 2) % 12]);
-        store.create_person(&name, None, None, false, Some((*provider, Role::Candidate))).await?;
+        store
+            .create_person(&name, None, None, false, Some((*provider, Role::Candidate)))
+            .await?;
     }
     Ok(sign_ins)
 }
@@ -114,7 +314,13 @@ async fn org(store: &Store, kind: OrgKind, name: &str, city: &str, zip: &str) ->
 }
 
 async fn find(store: &Store, kind: OrgKind, name: &str) -> Result<i64> {
-    let filter = OrgFilter { q: Some(name.into()), kind: Some(kind), ..OrgFilter::default() };
+    let filter = OrgFilter {
+        q: Some(name.into()),
+        kind: Some(kind),
+        ..OrgFilter::default()
+    };
     let (orgs, _) = store.orgs(&filter, Page::new(None, Some(1))).await?;
-    orgs.first().map(|o| o.id).with_context(|| format!("{name} is not in the NCES file"))
+    orgs.first()
+        .map(|o| o.id)
+        .with_context(|| format!("{name} is not in the NCES file"))
 }

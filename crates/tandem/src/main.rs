@@ -94,18 +94,28 @@ fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run(cli))
 }
 
 async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("could not open the database at {url}"))?;
-    store.migrate().await.context("could not apply migrations")?;
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("could not open the database at {url}"))?;
+    store
+        .migrate()
+        .await
+        .context("could not apply migrations")?;
     Ok(store)
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let url = cli.database_url.clone().unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    let url = cli
+        .database_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
     match cli.command {
         Command::Serve(args) => serve(open(&url).await?, &args).await,
         Command::Migrate => {
@@ -113,43 +123,71 @@ async fn run(cli: Cli) -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo { serve: args, nces_file } => {
-            let url = cli.database_url.unwrap_or_else(|| "sqlite://tandem-data/demo.db".to_owned());
+        Command::Demo {
+            serve: args,
+            nces_file,
+        } => {
+            let url = cli
+                .database_url
+                .unwrap_or_else(|| "sqlite://tandem-data/demo.db".to_owned());
             let store = open(&url).await?;
             let sign_ins = demo::build(&store, &nces_file).await?;
-            println!("\nTandem demo: open http://{}/ and sign in as any of these (password: {}):", args.listen, demo::PASSWORD);
+            println!(
+                "\nTandem demo: open http://{}/ and sign in as any of these (password: {}):",
+                args.listen,
+                demo::PASSWORD
+            );
             for (role, email) in sign_ins {
                 println!("  {role:<22} {email}");
             }
             println!();
             serve(store, &args).await
         }
-        Command::Import(ImportCommand::Schools { file }) => import_schools(&open(&url).await?, &file).await,
+        Command::Import(ImportCommand::Schools { file }) => {
+            import_schools(&open(&url).await?, &file).await
+        }
         Command::User(UserCommand::Add { email, name }) => {
             let store = open(&url).await?;
             let mut errors = FieldErrors::default();
             let email = tandem_domain::input::email(&mut errors, "email", &email);
             let name = tandem_domain::input::name(&mut errors, "name", &name);
-            let password = tandem_domain::input::password(&mut errors, "password", &read_password()?);
+            let password =
+                tandem_domain::input::password(&mut errors, "password", &read_password()?);
             if !errors.is_empty() {
                 bail!("{errors}");
             }
-            let hash = tandem_web::auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let id = store.create_person(&name, Some(&email), Some(&hash), true, None).await?;
+            let hash = tandem_web::auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let id = store
+                .create_person(&name, Some(&email), Some(&hash), true, None)
+                .await?;
             println!("created administrator {email} (person {id})");
             Ok(())
         }
         Command::User(UserCommand::Password { email }) => {
             let store = open(&url).await?;
             let email = email.trim().to_lowercase();
-            let Some((person, _)) = store.person_by_email(&email).await? else { bail!("no account has the e-mail {email}") };
+            let Some((person, _)) = store.person_by_email(&email).await? else {
+                bail!("no account has the e-mail {email}")
+            };
             let mut errors = FieldErrors::default();
-            let password = tandem_domain::input::password(&mut errors, "password", &read_password()?);
+            let password =
+                tandem_domain::input::password(&mut errors, "password", &read_password()?);
             if !errors.is_empty() {
                 bail!("{errors}");
             }
-            let hash = tandem_web::auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            store.update_person(person.id, &person.name, person.email.as_deref(), Some(&hash)).await?;
+            let hash = tandem_web::auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            store
+                .update_person(
+                    person.id,
+                    &person.name,
+                    person.email.as_deref(),
+                    Some(&hash),
+                )
+                .await?;
             println!("password changed for {email}; their sessions were ended");
             Ok(())
         }
@@ -162,7 +200,10 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("could not listen on {}", args.listen))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let config = tandem_web::Config { secure: args.secure, ..tandem_web::Config::default() };
+    let config = tandem_web::Config {
+        secure: args.secure,
+        ..tandem_web::Config::default()
+    };
     tandem_web::serve(listener, store.clone(), config).await?;
     store.close().await;
     Ok(())
@@ -172,9 +213,13 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
 /// `FILE:LINE: field: problem` and fails with nothing written.
 async fn import_schools(store: &Store, file: &Path) -> Result<()> {
     let started = Instant::now();
-    let reader = std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
     let name = file.display().to_string();
-    match store.import_schools(&name, std::io::BufReader::new(reader), |_| {}).await {
+    match store
+        .import_schools(&name, std::io::BufReader::new(reader), |_| {})
+        .await
+    {
         Ok(s) => {
             println!(
                 "imported schools={} districts={} updated={} unchanged={} in {:.2}s",

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The `tandem` binary as an operator uses it: imports, accounts, backups, shutdown, and two
 //! server processes sharing one PostgreSQL database.
 
@@ -22,7 +23,10 @@ fn sqlite_url(dir: &std::path::Path) -> String {
 }
 
 fn michigan() -> String {
-    format!("{}/../../../shared/data/nces/michigan_schools.csv", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../../../shared/data/nces/michigan_schools.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn run(command: &mut Command) -> Output {
@@ -34,13 +38,23 @@ fn import_prints_one_line_and_reimport_changes_nothing() {
     let dir = scratch("import");
     let url = sqlite_url(&dir);
     let first = run(tandem().args(["--database-url", &url, "import", "schools", &michigan()]));
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let line = String::from_utf8(first.stdout).unwrap();
-    assert!(line.starts_with("imported schools=3487 districts=882 updated=0 unchanged=0 in "), "{line}");
+    assert!(
+        line.starts_with("imported schools=3487 districts=882 updated=0 unchanged=0 in "),
+        "{line}"
+    );
     assert!(line.trim_end().ends_with('s') && line.lines().count() == 1);
     let again = run(tandem().args(["--database-url", &url, "import", "schools", &michigan()]));
     let line = String::from_utf8(again.stdout).unwrap();
-    assert!(line.starts_with("imported schools=3487 districts=882 updated=0 unchanged=4369 in "), "{line}");
+    assert!(
+        line.starts_with("imported schools=3487 districts=882 updated=0 unchanged=4369 in "),
+        "{line}"
+    );
 }
 
 #[test]
@@ -53,12 +67,22 @@ fn a_malformed_file_is_named_by_line_and_field_and_writes_nothing() {
     lines[33] = &broken;
     let file = dir.join("broken.csv");
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let output = run(tandem().args(["--database-url", &url, "import", "schools"]).arg(&file));
+    let output = run(tandem()
+        .args(["--database-url", &url, "import", "schools"])
+        .arg(&file));
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains(&format!("{}:34: Longitude: ", file.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:34: Longitude: ", file.display())),
+        "{stderr}"
+    );
     let count = run(tandem().args(["--database-url", &url, "import", "schools", &michigan()]));
-    assert!(String::from_utf8(count.stdout).unwrap().contains("unchanged=0"), "the failed import left nothing");
+    assert!(
+        String::from_utf8(count.stdout)
+            .unwrap()
+            .contains("unchanged=0"),
+        "the failed import left nothing"
+    );
 }
 
 #[test]
@@ -67,25 +91,49 @@ fn administrators_are_added_and_weak_passwords_refused() {
     let url = sqlite_url(&dir);
     let add = |email: &str, password: &str| {
         let mut child = tandem()
-            .args(["--database-url", &url, "user", "add", "--email", email, "--name", "Ops Person"])
+            .args([
+                "--database-url",
+                &url,
+                "user",
+                "add",
+                "--email",
+                email,
+                "--name",
+                "Ops Person",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
     let weak = add("ops@test.example", "password");
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
     let ok = add("ops@test.example", "a sturdy passphrase");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let twice = add("ops@test.example", "a sturdy passphrase");
     assert!(!twice.status.success(), "e-mail addresses are unique");
     let backup = dir.join("copy.db");
-    let output = run(tandem().args(["--database-url", &url, "backup"]).arg(&backup));
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(tandem()
+        .args(["--database-url", &url, "backup"])
+        .arg(&backup));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(backup.metadata().unwrap().len() > 0);
 }
 
@@ -97,28 +145,44 @@ struct Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start(url: &str) -> Server {
     let port = free_port();
-    let child = tandem()
-        .args(["--database-url", url, "serve", "--listen", &format!("127.0.0.1:{port}")])
+    let mut child = tandem()
+        .args([
+            "--database-url",
+            url,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             return Server { child, base };
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("tandem serve did not start");
 }
 
@@ -127,7 +191,13 @@ async fn sigterm_shuts_down_gracefully() {
     let dir = scratch("shutdown");
     let mut server = start(&sqlite_url(&dir)).await;
     let pid = server.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit after SIGTERM: {status}");
 }
@@ -135,38 +205,84 @@ async fn sigterm_shuts_down_gracefully() {
 /// Two `tandem serve` processes on one PostgreSQL database: a session made on one works on the other.
 #[tokio::test]
 async fn two_server_processes_share_sessions_on_postgres() {
-    let Some(base) = std::env::var("TANDEM_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(base) = std::env::var("TANDEM_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         eprintln!("skipped: set TANDEM_TEST_POSTGRES_URL to run on PostgreSQL");
         return;
     };
     let schema = format!("cli{}", std::process::id());
     let setup = tandem_store::Store::connect(&base).await.unwrap();
-    setup.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.unwrap();
-    setup.execute_raw(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    setup
+        .execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .await
+        .unwrap();
+    setup
+        .execute_raw(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options[search_path]={schema}");
 
     let mut add = tandem()
-        .args(["--database-url", &url, "user", "add", "--email", "ops@test.example", "--name", "Ops"])
+        .args([
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--email",
+            "ops@test.example",
+            "--name",
+            "Ops",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    add.stdin.take().unwrap().write_all(b"a sturdy passphrase\n").unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a sturdy passphrase\n")
+        .unwrap();
     assert!(add.wait().unwrap().success());
 
     let one = start(&url).await;
     let two = start(&url).await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let form = client.get(format!("{}/signin", one.base)).send().await.unwrap();
-    let cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client
+        .get(format!("{}/signin", one.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let html = form.text().await.unwrap();
-    let csrf = html.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let csrf = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let signed_in = client
         .post(format!("{}/signin", one.base))
         .header("cookie", cookie)
-        .form(&[("email", "ops@test.example"), ("password", "a sturdy passphrase"), ("_csrf", &csrf)])
+        .form(&[
+            ("email", "ops@test.example"),
+            ("password", "a sturdy passphrase"),
+            ("_csrf", &csrf),
+        ])
         .send()
         .await
         .unwrap();
@@ -179,9 +295,17 @@ async fn two_server_processes_share_sessions_on_postgres() {
         .find(|c| c.starts_with("tandem_session="))
         .unwrap();
     let session = session.split(';').next().unwrap().to_owned();
-    let on_two = client.get(format!("{}/", two.base)).header("cookie", &session).send().await.unwrap();
+    let on_two = client
+        .get(format!("{}/", two.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(on_two.status(), 200);
     assert!(on_two.text().await.unwrap().contains("Welcome, Ops"));
     drop((one, two));
-    setup.execute_raw(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    setup
+        .execute_raw(&format!("DROP SCHEMA {schema} CASCADE"))
+        .await
+        .unwrap();
 }

@@ -1,8 +1,8 @@
 //! Who is asking: sessions (browser) and bearer tokens (programs), passwords and CSRF tokens.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -11,9 +11,9 @@ use tandem_domain::{Grant, OrgKind, Principal, Role};
 use tandem_store::audit::Actor;
 use tandem_store::people::Person;
 
+use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Guard;
-use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
 /// Double-submit cookie that protects the sign-in form, before there is a session.
@@ -29,14 +29,19 @@ pub fn random_token() -> String {
 }
 
 pub fn sha256_hex(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Hashes with argon2id on a blocking thread: hashing takes tens of milliseconds of CPU.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -48,8 +53,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            && hash != DUMMY_HASH
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        }) && hash != DUMMY_HASH
     })
     .await
     .unwrap_or(false)
@@ -66,7 +74,12 @@ pub fn new_api_token() -> (String, String) {
 }
 
 pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token)).path("/").http_only(true).secure(secure).same_site(SameSite::Lax).build()
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
 }
 
 /// The signed-in person behind a request, with their CSRF token.
@@ -81,7 +94,10 @@ pub struct SessionInfo {
 impl FromRequestParts<AppState> for Guard {
     type Rejection = crate::error::ApiOrPage;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let api = parts.uri.path().starts_with("/api/");
         let reject = |error: AppError| crate::error::ApiOrPage { api, error };
         let bearer = parts
@@ -99,17 +115,36 @@ impl FromRequestParts<AppState> for Guard {
             None => None,
         };
         let session = session.ok_or_else(|| reject(AppError::Unauthenticated))?;
-        let grants = state.store.grants(session.person.id).await.map_err(|e| reject(e.into()))?;
-        let principal = Principal { person_id: Some(session.person.id), is_admin: session.person.is_admin(), grants };
-        let actor = Actor { person_id: Some(session.person.id), token_id: None };
-        Ok(Guard::new(state.store.clone(), principal, actor, if api { "api" } else { "web" }, Some(session)))
+        let grants = state
+            .store
+            .grants(session.person.id)
+            .await
+            .map_err(|e| reject(e.into()))?;
+        let principal = Principal {
+            person_id: Some(session.person.id),
+            is_admin: session.person.is_admin(),
+            grants,
+        };
+        let actor = Actor {
+            person_id: Some(session.person.id),
+            token_id: None,
+        };
+        Ok(Guard::new(
+            state.store.clone(),
+            principal,
+            actor,
+            if api { "api" } else { "web" },
+            Some(session),
+        ))
     }
 }
 
 /// The session behind a cookie, if it is live: unknown, idle or too old sessions end here.
 pub async fn load_session(state: &AppState, token: &str) -> Result<Option<SessionInfo>, AppError> {
     let token_hash = sha256_hex(token);
-    let Some(session) = state.store.session(&token_hash).await? else { return Ok(None) };
+    let Some(session) = state.store.session(&token_hash).await? else {
+        return Ok(None);
+    };
     let now = tandem_store::now();
     let idle = now - session.last_seen_at > state.config.idle_timeout_secs;
     let too_old = now - session.created_at > state.config.absolute_timeout_secs;
@@ -119,23 +154,48 @@ pub async fn load_session(state: &AppState, token: &str) -> Result<Option<Sessio
     }
     state.store.touch_session(&token_hash, now).await?;
     let person = state.store.person(session.person_id).await?;
-    Ok(Some(SessionInfo { token_hash, csrf_token: session.csrf_token, person }))
+    Ok(Some(SessionInfo {
+        token_hash,
+        csrf_token: session.csrf_token,
+        person,
+    }))
 }
 
 /// A token acts in its organization as a data lead (read) or a coordinator (read and write).
 async fn token_guard(state: &AppState, secret: &str) -> Result<Guard, AppError> {
-    let token = state.store.live_token(&sha256_hex(secret)).await?.ok_or(AppError::Unauthenticated)?;
+    let token = state
+        .store
+        .live_token(&sha256_hex(secret))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let org = state.store.org(token.org_id).await?;
-    let role = if token.can_write != 0 { Role::Coordinator } else { Role::DataLead };
+    let role = if token.can_write != 0 {
+        Role::Coordinator
+    } else {
+        Role::DataLead
+    };
     let grant = Grant {
         org_id: org.id,
         org_kind: org.kind().unwrap_or(OrgKind::Provider),
         org_state: org.state_code.clone(),
         role,
     };
-    let principal = Principal { person_id: None, is_admin: false, grants: vec![grant] };
-    let actor = Actor { person_id: None, token_id: Some(token.id) };
-    Ok(Guard::new(state.store.clone(), principal, actor, "api", None))
+    let principal = Principal {
+        person_id: None,
+        is_admin: false,
+        grants: vec![grant],
+    };
+    let actor = Actor {
+        person_id: None,
+        token_id: Some(token.id),
+    };
+    Ok(Guard::new(
+        state.store.clone(),
+        principal,
+        actor,
+        "api",
+        None,
+    ))
 }
 
 #[cfg(test)]
@@ -155,6 +215,9 @@ mod tests {
     fn tokens_are_long_and_hashes_are_stable() {
         assert_eq!(random_token().len(), 64);
         assert_ne!(random_token(), random_token());
-        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -13,22 +13,37 @@ pub fn cell(value: &str) -> String {
     if value.parse::<f64>().is_ok() {
         return value.to_owned();
     }
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
 }
 
 /// A CSV file download of `header` and `rows`.
-pub fn download(file_name: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Response, AppError> {
+pub fn download(
+    file_name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Response, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| AppError::Internal(e.to_string());
     writer.write_record(header).map_err(internal)?;
     for row in rows {
-        writer.write_record(row.iter().map(|v| cell(v))).map_err(internal)?;
+        writer
+            .write_record(row.iter().map(|v| cell(v)))
+            .map_err(internal)?;
     }
-    let bytes = writer.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
         ],
         bytes,
     )

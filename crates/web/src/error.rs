@@ -27,7 +27,9 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { field, message } => AppError::Invalid(FieldErrors::single(field, message)),
+            StoreError::Conflict { field, message } => {
+                AppError::Invalid(FieldErrors::single(field, message))
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -64,9 +66,15 @@ impl AppError {
 
     fn detail(&self) -> String {
         match self {
-            AppError::Unauthenticated => "Sign in, or send a valid API token as 'Authorization: Bearer …'.".into(),
-            AppError::Forbidden => "Your roles do not allow this. Ask an administrator of the organization.".into(),
-            AppError::NotFound => "It may have been moved or removed, or you may not have access to it.".into(),
+            AppError::Unauthenticated => {
+                "Sign in, or send a valid API token as 'Authorization: Bearer …'.".into()
+            }
+            AppError::Forbidden => {
+                "Your roles do not allow this. Ask an administrator of the organization.".into()
+            }
+            AppError::NotFound => {
+                "It may have been moved or removed, or you may not have access to it.".into()
+            }
             AppError::Invalid(errors) => errors.to_string(),
             AppError::BadRequest(detail) => detail.clone(),
             AppError::Internal(_) => "The problem has been logged. Try again in a moment.".into(),
@@ -126,9 +134,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(problem)).into_response();
-        response
-            .headers_mut()
-            .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/problem+json"),
+        );
         response
     }
 }
@@ -150,7 +159,10 @@ impl IntoResponse for PageError {
         if matches!(error, AppError::Unauthenticated) {
             return Redirect::to("/signin").into_response();
         }
-        let page = crate::pages::ErrorPage { title: error.title(), detail: error.detail() };
+        let page = crate::pages::ErrorPage {
+            title: error.title(),
+            detail: error.detail(),
+        };
         match askama::Template::render(&page) {
             Ok(html) => (error.status(), Html(html)).into_response(),
             Err(_) => (error.status(), error.title()).into_response(),
@@ -170,6 +182,10 @@ pub struct ApiOrPage {
 
 impl IntoResponse for ApiOrPage {
     fn into_response(self) -> Response {
-        if self.api { ApiError(self.error).into_response() } else { PageError(self.error).into_response() }
+        if self.api {
+            ApiError(self.error).into_response()
+        } else {
+            PageError(self.error).into_response()
+        }
     }
 }

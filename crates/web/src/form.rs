@@ -27,16 +27,28 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Submitted<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         let (mut parts, body) = request.into_parts();
-        let guard = <Guard as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let guard = <Guard as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, state,
+        )
+        .await
+        .map_err(IntoResponse::into_response)?;
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|_| PageError(AppError::BadRequest("The form could not be read.".into())).into_response())?;
-        let csrf: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfField { csrf: String::new() });
-        guard.check_csrf(&csrf.csrf).map_err(|e| PageError(e).into_response())?;
+            .map_err(|_| {
+                PageError(AppError::BadRequest("The form could not be read.".into()))
+                    .into_response()
+            })?;
+        let csrf: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfField {
+            csrf: String::new(),
+        });
+        guard
+            .check_csrf(&csrf.csrf)
+            .map_err(|e| PageError(e).into_response())?;
         let form = serde_html_form::from_bytes(&bytes).map_err(|error| {
-            PageError(AppError::BadRequest(format!("The form could not be read: {error}"))).into_response()
+            PageError(AppError::BadRequest(format!(
+                "The form could not be read: {error}"
+            )))
+            .into_response()
         })?;
         Ok(Submitted { guard, form })
     }

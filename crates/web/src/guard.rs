@@ -31,7 +31,11 @@ pub struct Guard {
 }
 
 fn allow(allowed: bool) -> Result<()> {
-    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 impl Guard {
@@ -42,7 +46,13 @@ impl Guard {
         channel: &'static str,
         session: Option<SessionInfo>,
     ) -> Guard {
-        Guard { store, principal, actor, channel, session }
+        Guard {
+            store,
+            principal,
+            actor,
+            channel,
+            session,
+        }
     }
 
     /// The signed-in person (`None` for an API token).
@@ -71,7 +81,10 @@ impl Guard {
     }
 
     async fn log(&self, action: &str, subjects: &[i64]) -> Result<()> {
-        Ok(self.store.log_access(self.actor, action, self.channel, subjects).await?)
+        Ok(self
+            .store
+            .log_access(self.actor, action, self.channel, subjects)
+            .await?)
     }
 
     // ---- organizations: public to read, scoped to change ----
@@ -98,7 +111,9 @@ impl Guard {
 
     /// Checks the parent of a new or moved school: it must be a district.
     async fn parent_of(&self, draft: &OrgDraft) -> Result<Option<Org>> {
-        let Some(parent_id) = draft.parent_id else { return Ok(None) };
+        let Some(parent_id) = draft.parent_id else {
+            return Ok(None);
+        };
         match self.store.org(parent_id).await {
             Ok(parent) if parent.kind() == Some(OrgKind::District) => Ok(Some(parent)),
             Ok(_) | Err(tandem_store::StoreError::NotFound) => {
@@ -111,8 +126,14 @@ impl Guard {
     pub async fn create_org(&self, draft: &OrgDraft) -> Result<i64> {
         let parent = self.parent_of(draft).await?;
         let parent_ref = parent.as_ref().map(Org::reference);
-        let state = draft.state_code.as_deref().or(parent.as_ref().and_then(|p| p.state_code.as_deref()));
-        allow(self.principal.can_create_org(draft.kind, parent_ref.as_ref(), state))?;
+        let state = draft
+            .state_code
+            .as_deref()
+            .or(parent.as_ref().and_then(|p| p.state_code.as_deref()));
+        allow(
+            self.principal
+                .can_create_org(draft.kind, parent_ref.as_ref(), state),
+        )?;
         let mut draft = draft.clone();
         draft.state_code = state.map(str::to_owned);
         Ok(self.store.create_org(&draft).await?)
@@ -122,7 +143,9 @@ impl Guard {
         let org = self.store.org(id).await?;
         allow(self.can_edit_org(&org))?;
         if org.kind() != Some(draft.kind) {
-            return Err(FieldErrors::single("kind", "The kind of an organization cannot change").into());
+            return Err(
+                FieldErrors::single("kind", "The kind of an organization cannot change").into(),
+            );
         }
         if let Some(parent) = self.parent_of(draft).await? {
             allow(self.principal.can_edit_org(&parent.reference()))?;
@@ -136,12 +159,20 @@ impl Guard {
         Ok(self.store.program(id).await?)
     }
 
-    pub async fn programs(&self, filter: &ProgramFilter, page: Page) -> Result<(Vec<Program>, i64)> {
+    pub async fn programs(
+        &self,
+        filter: &ProgramFilter,
+        page: Page,
+    ) -> Result<(Vec<Program>, i64)> {
         Ok(self.store.programs(filter, page).await?)
     }
 
     pub fn can_manage_program(&self, program: &Program) -> bool {
-        let provider = OrgRef { id: program.provider_id, parent_id: None, state_code: program.provider_state.clone() };
+        let provider = OrgRef {
+            id: program.provider_id,
+            parent_id: None,
+            state_code: program.provider_state.clone(),
+        };
         self.principal.can_manage_programs(&provider)
     }
 
@@ -160,9 +191,11 @@ impl Guard {
     async fn provider(&self, id: i64) -> Result<Org> {
         match self.store.org(id).await {
             Ok(org) if org.kind() == Some(OrgKind::Provider) => Ok(org),
-            Ok(_) | Err(tandem_store::StoreError::NotFound) => {
-                Err(FieldErrors::single("provider_id", "Select a preparation provider from the list").into())
-            }
+            Ok(_) | Err(tandem_store::StoreError::NotFound) => Err(FieldErrors::single(
+                "provider_id",
+                "Select a preparation provider from the list",
+            )
+            .into()),
             Err(other) => Err(other.into()),
         }
     }
@@ -177,7 +210,11 @@ impl Guard {
         let program = self.store.program(id).await?;
         allow(self.can_manage_program(&program))?;
         if draft.provider_id != program.provider_id {
-            return Err(FieldErrors::single("provider_id", "A program cannot move to another provider").into());
+            return Err(FieldErrors::single(
+                "provider_id",
+                "A program cannot move to another provider",
+            )
+            .into());
         }
         Ok(self.store.update_program(id, draft).await?)
     }
@@ -185,11 +222,20 @@ impl Guard {
     // ---- people: visible through memberships in scope; every read and change is logged ----
 
     fn viewer<'a>(&self, scope: &'a tandem_domain::Scope) -> Viewer<'a> {
-        Viewer { person_id: self.principal.person_id, scope }
+        Viewer {
+            person_id: self.principal.person_id,
+            scope,
+        }
     }
 
     async fn orgs_of(&self, person_id: i64) -> Result<Vec<OrgRef>> {
-        Ok(self.store.memberships_of(person_id).await?.iter().map(Membership::org).collect())
+        Ok(self
+            .store
+            .memberships_of(person_id)
+            .await?
+            .iter()
+            .map(Membership::org)
+            .collect())
     }
 
     /// A person the caller may see, or "not found".
@@ -220,20 +266,36 @@ impl Guard {
     /// Every visible person matching `filter`, for a CSV export: each one is logged as disclosed.
     pub async fn export_people(&self, filter: &PeopleFilter) -> Result<Vec<Person>> {
         let (people, _) = self.people(filter, Page::all()).await?;
-        self.log("export", &people.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
+        self.log("export", &people.iter().map(|p| p.id).collect::<Vec<_>>())
+            .await?;
         Ok(people)
     }
 
     pub fn can_add_people(&self) -> bool {
-        self.principal.is_admin || self.principal.has_role(Role::Admin) || self.principal.has_role(Role::Coordinator)
+        self.principal.is_admin
+            || self.principal.has_role(Role::Admin)
+            || self.principal.has_role(Role::Coordinator)
     }
 
     /// Organizations where the caller may add people with some role, by name.
     pub async fn orgs_for_new_people(&self) -> Result<Vec<(i64, String)>> {
         let scope = self.principal.scope_of(&[Role::Admin, Role::Coordinator]);
         if scope.everything {
-            let (orgs, _) = self.store.orgs(&OrgFilter::default(), Page { number: 1, size: 2000 }).await?;
-            return Ok(orgs.into_iter().filter(|o| o.kind() != Some(OrgKind::School)).map(|o| (o.id, o.name)).collect());
+            let (orgs, _) = self
+                .store
+                .orgs(
+                    &OrgFilter::default(),
+                    Page {
+                        number: 1,
+                        size: 2000,
+                    },
+                )
+                .await?;
+            return Ok(orgs
+                .into_iter()
+                .filter(|o| o.kind() != Some(OrgKind::School))
+                .map(|o| (o.id, o.name))
+                .collect());
         }
         let mut choices = Vec::new();
         for id in scope.orgs.iter().chain(scope.children_of.iter()) {
@@ -247,11 +309,19 @@ impl Guard {
     }
 
     /// Adds a person with their first membership, which must be one the caller may grant.
-    pub async fn create_person(&self, draft: &PersonDraft, org_id: Option<i64>, role: Option<Role>) -> Result<i64> {
+    pub async fn create_person(
+        &self,
+        draft: &PersonDraft,
+        org_id: Option<i64>,
+        role: Option<Role>,
+    ) -> Result<i64> {
         let first = match (org_id, role) {
             (Some(org_id), Some(role)) => {
                 let org = self.store.org(org_id).await.map_err(|_| {
-                    AppError::Invalid(FieldErrors::single("org_id", "Select an organization from the list"))
+                    AppError::Invalid(FieldErrors::single(
+                        "org_id",
+                        "Select an organization from the list",
+                    ))
                 })?;
                 allow(self.principal.can_add_person_to(&org.reference(), role))?;
                 Some((org_id, role))
@@ -272,7 +342,16 @@ impl Guard {
             Some(password) => Some(hash_password(password.clone()).await?),
             None => None,
         };
-        let id = self.store.create_person(&draft.name, draft.email.as_deref(), hash.as_deref(), false, first).await?;
+        let id = self
+            .store
+            .create_person(
+                &draft.name,
+                draft.email.as_deref(),
+                hash.as_deref(),
+                false,
+                first,
+            )
+            .await?;
         self.log("create", &[id]).await?;
         Ok(id)
     }
@@ -284,8 +363,27 @@ impl Guard {
             Some(password) => Some(hash_password(password.clone()).await?),
             None => None,
         };
-        self.store.update_person(id, &draft.name, draft.email.as_deref(), hash.as_deref()).await?;
+        self.store
+            .update_person(id, &draft.name, draft.email.as_deref(), hash.as_deref())
+            .await?;
         self.log("update", &[id]).await
+    }
+
+    /// Disables or re-enables someone's account: those who manage the person, never themselves.
+    pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
+        let (_, orgs) = self.visible_person(id).await?;
+        allow(
+            self.principal.person_id != Some(id) && self.principal.can_manage_people_in_any(&orgs),
+        )?;
+        self.store.set_disabled(id, disabled).await?;
+        self.log("update", &[id]).await
+    }
+
+    pub async fn can_disable(&self, id: i64) -> Result<bool> {
+        Ok(self.principal.person_id != Some(id)
+            && self
+                .principal
+                .can_manage_people_in_any(&self.orgs_of(id).await?))
     }
 
     // ---- memberships ----
@@ -298,15 +396,24 @@ impl Guard {
         page: Page,
     ) -> Result<(Vec<Membership>, i64)> {
         let scope = self.principal.people_scope();
-        Ok(self.store.memberships(self.viewer(&scope), org_id, person_id, page).await?)
+        Ok(self
+            .store
+            .memberships(self.viewer(&scope), org_id, person_id, page)
+            .await?)
     }
 
     pub async fn add_membership(&self, draft: &MembershipDraft) -> Result<i64> {
         self.visible_person(draft.person_id).await.map_err(|_| {
-            AppError::Invalid(FieldErrors::single("person_id", "Select a person from the list"))
+            AppError::Invalid(FieldErrors::single(
+                "person_id",
+                "Select a person from the list",
+            ))
         })?;
         let org = self.store.org(draft.org_id).await.map_err(|_| {
-            AppError::Invalid(FieldErrors::single("org_id", "Select an organization from the list"))
+            AppError::Invalid(FieldErrors::single(
+                "org_id",
+                "Select an organization from the list",
+            ))
         })?;
         allow(self.principal.can_grant(&org.reference(), draft.role))?;
         let id = self.store.add_membership(draft).await?;
@@ -316,7 +423,10 @@ impl Guard {
 
     pub async fn membership(&self, id: i64) -> Result<Membership> {
         let membership = self.store.membership(id).await?;
-        if !self.principal.can_see_membership(membership.person_id, &membership.org()) {
+        if !self
+            .principal
+            .can_see_membership(membership.person_id, &membership.org())
+        {
             return Err(AppError::NotFound);
         }
         Ok(membership)
@@ -338,23 +448,38 @@ impl Guard {
     // ---- API tokens: organization admins ----
 
     pub fn can_manage_any_tokens(&self) -> bool {
-        self.principal.person_id.is_some() && (self.principal.is_admin || self.principal.has_role(Role::Admin))
+        self.principal.person_id.is_some()
+            && (self.principal.is_admin || self.principal.has_role(Role::Admin))
     }
 
     pub async fn tokens(&self) -> Result<Vec<ApiToken>> {
         allow(self.can_manage_any_tokens())?;
-        Ok(self.store.api_tokens(&self.principal.scope_of(&[Role::Admin])).await?)
+        Ok(self
+            .store
+            .api_tokens(&self.principal.scope_of(&[Role::Admin]))
+            .await?)
     }
 
     /// Creates a token and returns its secret, which is shown once and never stored.
-    pub async fn create_token(&self, org_id: i64, name: &str, can_write: bool) -> Result<(i64, String)> {
+    pub async fn create_token(
+        &self,
+        org_id: i64,
+        name: &str,
+        can_write: bool,
+    ) -> Result<(i64, String)> {
         let org = self.store.org(org_id).await.map_err(|_| {
-            AppError::Invalid(FieldErrors::single("org_id", "Select an organization from the list"))
+            AppError::Invalid(FieldErrors::single(
+                "org_id",
+                "Select an organization from the list",
+            ))
         })?;
         allow(self.principal.can_manage_tokens(&org.reference()))?;
         let person = self.principal.person_id.ok_or(AppError::Forbidden)?;
         let (secret, hash) = new_api_token();
-        let id = self.store.create_token(org_id, name, &hash, can_write, person).await?;
+        let id = self
+            .store
+            .create_token(org_id, name, &hash, can_write, person)
+            .await?;
         Ok((id, secret))
     }
 
@@ -373,7 +498,11 @@ impl Guard {
         self.principal.is_installation_admin()
     }
 
-    pub async fn access_log(&self, subject: Option<i64>, page: Page) -> Result<(Vec<AccessEntry>, i64)> {
+    pub async fn access_log(
+        &self,
+        subject: Option<i64>,
+        page: Page,
+    ) -> Result<(Vec<AccessEntry>, i64)> {
         allow(self.is_installation_admin())?;
         Ok(self.store.access_log(subject, page).await?)
     }

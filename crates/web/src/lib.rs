@@ -35,7 +35,11 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { secure: false, idle_timeout_secs: 30 * 60, absolute_timeout_secs: 12 * 60 * 60 }
+        Config {
+            secure: false,
+            idle_timeout_secs: 30 * 60,
+            absolute_timeout_secs: 12 * 60 * 60,
+        }
     }
 }
 
@@ -47,14 +51,20 @@ pub struct AppState {
 
 /// The whole application: pages, API, OpenAPI document, health check and static assets.
 pub fn app(store: Store, config: Config) -> Router {
-    let state = AppState { store, config: Arc::new(config) };
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
     let secure = state.config.secure;
     let mut router = Router::new()
         .merge(pages::router())
         .merge(api_router)
-        .route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+        )
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .fallback(not_found)
@@ -74,12 +84,21 @@ fn security_headers(secure: bool) -> Vec<(HeaderName, HeaderValue)> {
                 "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
             ),
         ),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
     ];
     if secure {
-        headers.push((header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000")));
+        headers.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        ));
     }
     headers
 }
@@ -89,7 +108,9 @@ async fn no_store_for_pages(request: Request, next: Next) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     if !is_static {
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }
@@ -97,9 +118,18 @@ async fn no_store_for_pages(request: Request, next: Next) -> Response {
 /// A second line of defence beside CSRF tokens: a state-changing request whose `Origin` names
 /// another site is refused.
 async fn same_origin_writes(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
     if let (false, Some(origin), Some(host)) = (safe, origin, host) {
         let origin_host = origin.split("://").nth(1).unwrap_or(origin);
         if origin != "null" && origin_host != host {
@@ -121,7 +151,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../static/app.css"),
     )
         .into_response()
@@ -136,12 +169,19 @@ async fn not_found(request: Request) -> Response {
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(listener: tokio::net::TcpListener, store: Store, config: Config) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    config: Config,
+) -> std::io::Result<()> {
     let app = app(store.clone(), config.clone());
     tokio::spawn(purge_sessions(store, config));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 /// Removes expired sessions every ten minutes.
@@ -150,8 +190,12 @@ async fn purge_sessions(store: Store, config: Config) {
     loop {
         every.tick().await;
         let now = tandem_store::now();
-        if let Err(error) =
-            store.purge_sessions(now - config.idle_timeout_secs, now - config.absolute_timeout_secs).await
+        if let Err(error) = store
+            .purge_sessions(
+                now - config.idle_timeout_secs,
+                now - config.absolute_timeout_secs,
+            )
+            .await
         {
             tracing::warn!(%error, "could not purge sessions");
         }

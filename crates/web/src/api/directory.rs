@@ -167,7 +167,11 @@ pub struct PersonOut {
 
 impl From<Person> for PersonOut {
     fn from(p: Person) -> Self {
-        PersonOut { id: p.id, name: p.name, email: p.email }
+        PersonOut {
+            id: p.id,
+            name: p.name,
+            email: p.email,
+        }
     }
 }
 
@@ -226,7 +230,12 @@ macro_rules! page_of {
 
         impl $name {
             fn new(items: Vec<$item>, total: i64, page: Page) -> Self {
-                $name { items, total, page: page.number, per_page: page.size }
+                $name {
+                    items,
+                    total,
+                    page: page.number,
+                    per_page: page.size,
+                }
             }
         }
     };
@@ -304,12 +313,19 @@ pub async fn list_organizations(
     };
     let page = paging.page();
     let (orgs, total) = guard.orgs(&filter, page).await?;
-    Ok(Json(OrganizationPage::new(orgs.into_iter().map(Organization::from).collect(), total, page)))
+    Ok(Json(OrganizationPage::new(
+        orgs.into_iter().map(Organization::from).collect(),
+        total,
+        page,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = Organization), (status = 404, body = Problem)))]
-pub async fn get_organization(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Organization>> {
+pub async fn get_organization(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Organization>> {
     Ok(Json(guard.org(id).await?.into()))
 }
 
@@ -354,11 +370,19 @@ pub async fn list_programs(
     ApiQuery(params): ApiQuery<ProgramParams>,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<ProgramPage>> {
-    let filter =
-        ProgramFilter { q: params.q, provider_id: params.provider_id, pathway: params.pathway, area: params.area };
+    let filter = ProgramFilter {
+        q: params.q,
+        provider_id: params.provider_id,
+        pathway: params.pathway,
+        area: params.area,
+    };
     let page = paging.page();
     let (programs, total) = guard.programs(&filter, page).await?;
-    Ok(Json(ProgramPage::new(programs.into_iter().map(ProgramOut::from).collect(), total, page)))
+    Ok(Json(ProgramPage::new(
+        programs.into_iter().map(ProgramOut::from).collect(),
+        total,
+        page,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "directory", params(("id" = i64, Path)),
@@ -410,10 +434,18 @@ pub async fn list_people(
     ApiQuery(params): ApiQuery<PeopleParams>,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<PersonPage>> {
-    let filter = PeopleFilter { q: params.q, org_id: params.org_id, role: params.role };
+    let filter = PeopleFilter {
+        q: params.q,
+        org_id: params.org_id,
+        role: params.role,
+    };
     let page = paging.page();
     let (people, total) = guard.people(&filter, page).await?;
-    Ok(Json(PersonPage::new(people.into_iter().map(PersonOut::from).collect(), total, page)))
+    Ok(Json(PersonPage::new(
+        people.into_iter().map(PersonOut::from).collect(),
+        total,
+        page,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "directory", params(("id" = i64, Path)),
@@ -431,8 +463,15 @@ pub async fn create_person(
 ) -> ApiResult<(StatusCode, Json<PersonOut>)> {
     guard.check_api_write()?;
     let mut errors = FieldErrors::default();
-    let role = input.role.as_deref().and_then(|r| input::choice(&mut errors, "role", r, Role::parse, "a role"));
-    let fields = PersonFields { name: input.name, email: input.email, password: input.password };
+    let role = input
+        .role
+        .as_deref()
+        .and_then(|r| input::choice(&mut errors, "role", r, Role::parse, "a role"));
+    let fields = PersonFields {
+        name: input.name,
+        email: input.email,
+        password: input.password,
+    };
     let draft = match fields.parse() {
         Ok(draft) if errors.is_empty() => draft,
         Ok(_) => return Err(errors.into()),
@@ -454,7 +493,12 @@ pub async fn update_person(
     JsonBody(input): JsonBody<PersonInput>,
 ) -> ApiResult<Json<PersonOut>> {
     guard.check_api_write()?;
-    let draft = PersonFields { name: input.name, email: input.email, password: input.password }.parse()?;
+    let draft = PersonFields {
+        name: input.name,
+        email: input.email,
+        password: input.password,
+    }
+    .parse()?;
     guard.update_person(id, &draft).await?;
     Ok(Json(guard.person(id).await?.into()))
 }
@@ -474,13 +518,22 @@ pub async fn list_memberships(
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<MembershipPage>> {
     let page = paging.page();
-    let (items, total) = guard.memberships(params.org_id, params.person_id, page).await?;
-    Ok(Json(MembershipPage::new(items.into_iter().map(MembershipOut::from).collect(), total, page)))
+    let (items, total) = guard
+        .memberships(params.org_id, params.person_id, page)
+        .await?;
+    Ok(Json(MembershipPage::new(
+        items.into_iter().map(MembershipOut::from).collect(),
+        total,
+        page,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/memberships/{id}", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = MembershipOut), (status = 404, body = Problem)))]
-pub async fn get_membership(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<MembershipOut>> {
+pub async fn get_membership(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MembershipOut>> {
     Ok(Json(guard.membership(id).await?.into()))
 }
 
@@ -492,10 +545,16 @@ pub async fn create_membership(
     JsonBody(input): JsonBody<MembershipInput>,
 ) -> ApiResult<(StatusCode, Json<MembershipOut>)> {
     guard.check_api_write()?;
-    let fields =
-        MembershipFields { person_id: input.person_id.to_string(), org_id: input.org_id.to_string(), role: input.role };
+    let fields = MembershipFields {
+        person_id: input.person_id.to_string(),
+        org_id: input.org_id.to_string(),
+        role: input.role,
+    };
     let id = guard.add_membership(&fields.parse()?).await?;
-    Ok((StatusCode::CREATED, Json(guard.membership(id).await?.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(guard.membership(id).await?.into()),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "directory", params(("id" = i64, Path)),

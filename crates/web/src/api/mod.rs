@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::error::{AppError, ApiError};
+use crate::error::{ApiError, AppError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,21 +33,36 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(directory::me))
-        .routes(routes!(directory::list_organizations, directory::create_organization))
-        .routes(routes!(directory::get_organization, directory::update_organization))
+        .routes(routes!(
+            directory::list_organizations,
+            directory::create_organization
+        ))
+        .routes(routes!(
+            directory::get_organization,
+            directory::update_organization
+        ))
         .routes(routes!(directory::list_programs, directory::create_program))
         .routes(routes!(directory::get_program, directory::update_program))
         .routes(routes!(directory::list_people, directory::create_person))
         .routes(routes!(directory::get_person, directory::update_person))
-        .routes(routes!(directory::list_memberships, directory::create_membership))
-        .routes(routes!(directory::get_membership, directory::delete_membership))
+        .routes(routes!(
+            directory::list_memberships,
+            directory::create_membership
+        ))
+        .routes(routes!(
+            directory::get_membership,
+            directory::delete_membership
+        ))
 }
 
 /// A JSON body whose problems come back as a problem body, not plain text.
@@ -70,7 +85,10 @@ pub struct ApiQuery<T>(pub T);
 impl<T: DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
             Err(rejection) => Err(ApiError(AppError::BadRequest(rejection.body_text()))),
@@ -84,7 +102,10 @@ pub struct ApiPath<T>(pub T);
 impl<T: DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiPath<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
             Err(_) => Err(ApiError(AppError::NotFound)),

@@ -21,9 +21,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/tokens", get(tokens).post(create_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
-        .route("/admin/import", get(import_form).post(import_upload).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route(
+            "/admin/import",
+            get(import_form)
+                .post(import_upload)
+                .layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route("/admin/imports/{id}", get(import_job))
         .route("/admin/access-log", get(access_log))
+        .route("/admin/access-log.csv", get(export_access_log))
 }
 
 // ---- API tokens ----
@@ -49,7 +55,12 @@ pub struct TokenForm {
     access: String,
 }
 
-async fn tokens_page(guard: &Guard, form: TokenForm, errors: FieldErrors, created: Option<String>) -> PageResult<Response> {
+async fn tokens_page(
+    guard: &Guard,
+    form: TokenForm,
+    errors: FieldErrors,
+    created: Option<String>,
+) -> PageResult<Response> {
     let tokens = guard.tokens().await?;
     let scope = guard.principal.scope_of(&[tandem_domain::Role::Admin]);
     let orgs = if scope.everything {
@@ -77,7 +88,16 @@ async fn tokens_page(guard: &Guard, form: TokenForm, errors: FieldErrors, create
 }
 
 async fn tokens(guard: Guard) -> PageResult<Response> {
-    tokens_page(&guard, TokenForm { access: "read".into(), ..TokenForm::default() }, FieldErrors::default(), None).await
+    tokens_page(
+        &guard,
+        TokenForm {
+            access: "read".into(),
+            ..TokenForm::default()
+        },
+        FieldErrors::default(),
+        None,
+    )
+    .await
 }
 
 async fn create_token(Submitted { guard, form }: Submitted<TokenForm>) -> PageResult<Response> {
@@ -97,7 +117,15 @@ async fn create_token(Submitted { guard, form }: Submitted<TokenForm>) -> PageRe
         _ => Err(AppError::Invalid(errors)),
     };
     match result {
-        Ok((_, secret)) => tokens_page(&guard, TokenForm::default(), FieldErrors::default(), Some(secret)).await,
+        Ok((_, secret)) => {
+            tokens_page(
+                &guard,
+                TokenForm::default(),
+                FieldErrors::default(),
+                Some(secret),
+            )
+            .await
+        }
         Err(AppError::Invalid(errors)) => tokens_page(&guard, form, errors, None).await,
         Err(other) => Err(other.into()),
     }
@@ -106,7 +134,10 @@ async fn create_token(Submitted { guard, form }: Submitted<TokenForm>) -> PageRe
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
 
-async fn revoke_token(Path(id): Path<i64>, Submitted { guard, .. }: Submitted<NoFields>) -> PageResult<Response> {
+async fn revoke_token(
+    Path(id): Path<i64>,
+    Submitted { guard, .. }: Submitted<NoFields>,
+) -> PageResult<Response> {
     guard.revoke_token(id).await?;
     Ok(Redirect::to("/admin/tokens").into_response())
 }
@@ -123,7 +154,11 @@ struct ImportPage {
 
 async fn import_form(guard: Guard) -> PageResult<Response> {
     let jobs = guard.import_jobs().await?;
-    render(&ImportPage { layout: Layout::new(&guard, "Import schools", "/admin/import"), jobs, error: None })
+    render(&ImportPage {
+        layout: Layout::new(&guard, "Import schools", "/admin/import"),
+        jobs,
+        error: None,
+    })
 }
 
 /// Takes the upload, starts the import in the background and shows its progress page.
@@ -131,12 +166,24 @@ async fn import_upload(guard: Guard, mut multipart: Multipart) -> PageResult<Res
     let store = guard.admin_store()?.clone();
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(e.body_text()))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
         match field.name() {
-            Some("_csrf") => csrf = field.text().await.map_err(|e| AppError::BadRequest(e.body_text()))?,
+            Some("_csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+            }
             Some("file") => {
                 let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.body_text()))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?;
                 file = Some((name, bytes.to_vec()));
             }
             _ => {}
@@ -207,7 +254,11 @@ struct ImportJobPage {
 async fn import_job(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
     let job = guard.import_job(id).await?;
     let view = ImportJobPage {
-        layout: Layout::new(&guard, format!("Import of {}", job.file_name), "/admin/import"),
+        layout: Layout::new(
+            &guard,
+            format!("Import of {}", job.file_name),
+            "/admin/import",
+        ),
         started: when(job.created_at),
         job,
     };
@@ -222,6 +273,7 @@ struct AccessLogPage {
     layout: Layout,
     entries: Vec<(AccessEntry, String)>,
     pager: Pager,
+    csv_href: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -236,11 +288,50 @@ async fn access_log(guard: Guard, Query(query): Query<LogQuery>) -> PageResult<R
     let pairs = vec![("person", query.person.clone().unwrap_or_default())];
     let view = AccessLogPage {
         layout: Layout::new(&guard, "Access log", "/admin/access-log"),
-        entries: entries.into_iter().map(|e| {
-            let at = when(e.at);
-            (e, at)
-        }).collect(),
+        entries: entries
+            .into_iter()
+            .map(|e| {
+                let at = when(e.at);
+                (e, at)
+            })
+            .collect(),
         pager: Pager::new("/admin/access-log", &pairs, page, total),
+        csv_href: format!("/admin/access-log.csv?{}", super::query_string(&pairs)),
     };
     render(&view)
+}
+
+async fn export_access_log(guard: Guard, Query(query): Query<LogQuery>) -> PageResult<Response> {
+    let (entries, _) = guard.access_log(number(&query.person), Page::all()).await?;
+    let rows = entries.into_iter().map(|e| {
+        vec![
+            when(e.at),
+            e.actor_person_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            e.actor_name.unwrap_or_default(),
+            e.actor_token_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            e.action,
+            e.subject_person_id.to_string(),
+            e.subject_name.unwrap_or_default(),
+            e.channel,
+        ]
+    });
+    let header = [
+        "at",
+        "actor_person_id",
+        "actor_name",
+        "actor_token_id",
+        "action",
+        "subject_person_id",
+        "subject_name",
+        "channel",
+    ];
+    Ok(crate::csv_export::download(
+        "access-log.csv",
+        &header,
+        rows,
+    )?)
 }

@@ -31,16 +31,35 @@ struct HomePage {
     is_admin: bool,
 }
 
-fn task(title: impl Into<String>, detail: impl Into<String>, href: impl Into<String>, action: &str) -> Task {
-    Task { title: title.into(), detail: detail.into(), href: href.into(), action: action.to_owned() }
+fn task(
+    title: impl Into<String>,
+    detail: impl Into<String>,
+    href: impl Into<String>,
+    action: &str,
+) -> Task {
+    Task {
+        title: title.into(),
+        detail: detail.into(),
+        href: href.into(),
+        action: action.to_owned(),
+    }
 }
 
 pub async fn home(guard: Guard) -> PageResult<Response> {
     let me = guard.principal.person_id.unwrap_or_default();
-    let (memberships, _) = guard.memberships(None, Some(me), Page::new(None, Some(100))).await?;
-    let count = |kind| OrgFilter { kind: Some(kind), ..OrgFilter::default() };
-    let (_, schools) = guard.orgs(&count(OrgKind::School), Page::new(None, Some(1))).await?;
-    let (_, districts) = guard.orgs(&count(OrgKind::District), Page::new(None, Some(1))).await?;
+    let (memberships, _) = guard
+        .memberships(None, Some(me), Page::new(None, Some(100)))
+        .await?;
+    let count = |kind| OrgFilter {
+        kind: Some(kind),
+        ..OrgFilter::default()
+    };
+    let (_, schools) = guard
+        .orgs(&count(OrgKind::School), Page::new(None, Some(1)))
+        .await?;
+    let (_, districts) = guard
+        .orgs(&count(OrgKind::District), Page::new(None, Some(1)))
+        .await?;
 
     let mut tasks = Vec::new();
     if guard.is_installation_admin() && schools == 0 {

@@ -37,7 +37,12 @@ pub fn router() -> Router<AppState> {
         .route("/people/new", get(people::new))
         .route("/people/{id}", get(people::show).post(people::update))
         .route("/people/{id}/edit", get(people::edit))
-        .route("/memberships", get(people::memberships).post(people::add_membership))
+        .route("/people/{id}/disable", post(people::disable))
+        .route("/people/{id}/enable", post(people::enable))
+        .route(
+            "/memberships",
+            get(people::memberships).post(people::add_membership),
+        )
         .route("/memberships.csv", get(people::export_memberships))
         .route("/memberships/{id}/delete", post(people::remove_membership))
         .merge(admin::router())
@@ -45,7 +50,9 @@ pub fn router() -> Router<AppState> {
 
 /// Renders a view into a response.
 pub fn render(view: &impl Template) -> PageResult<Response> {
-    let html = view.render().map_err(|e| AppError::Internal(e.to_string()))?;
+    let html = view
+        .render()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Html(html).into_response())
 }
 
@@ -70,8 +77,11 @@ impl Layout {
     /// administrators.
     pub fn new(guard: &Guard, title: impl Into<String>, section: &str) -> Layout {
         let p = &guard.principal;
-        let mut items: Vec<(&'static str, &'static str)> =
-            vec![("/", "Home"), ("/orgs", "Organizations"), ("/programs", "Programs")];
+        let mut items: Vec<(&'static str, &'static str)> = vec![
+            ("/", "Home"),
+            ("/orgs", "Organizations"),
+            ("/programs", "Programs"),
+        ];
         if !p.people_scope().is_empty() {
             items.push(("/people", "People"));
         }
@@ -85,10 +95,18 @@ impl Layout {
         Layout {
             title: title.into(),
             user: guard.me().map(|p| p.name.clone()).unwrap_or_default(),
-            csrf: guard.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            csrf: guard
+                .session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
             nav: items
                 .into_iter()
-                .map(|(href, label)| NavItem { href, label, current: href == section })
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    current: href == section,
+                })
                 .collect(),
         }
     }
@@ -104,7 +122,12 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(path: &str, query: &[(&str, String)], page: tandem_store::Page, total: i64) -> Pager {
+    pub fn new(
+        path: &str,
+        query: &[(&str, String)],
+        page: tandem_store::Page,
+        total: i64,
+    ) -> Pager {
         let pages = ((total + page.size - 1) / page.size).max(1);
         let link = |number: i64| {
             let filters = query_string(query);
@@ -136,7 +159,9 @@ pub fn url_encode(value: &str) -> String {
     let mut out = String::new();
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -164,11 +189,18 @@ pub struct Choice {
 
 impl Choice {
     pub fn list(items: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
-        items.into_iter().map(|(value, label)| Choice { value, label }).collect()
+        items
+            .into_iter()
+            .map(|(value, label)| Choice { value, label })
+            .collect()
     }
 
     pub fn roles() -> Vec<Choice> {
-        Choice::list(Role::ALL.iter().map(|r| (r.code().to_owned(), r.label().to_owned())))
+        Choice::list(
+            Role::ALL
+                .iter()
+                .map(|r| (r.code().to_owned(), r.label().to_owned())),
+        )
     }
 }
 
@@ -176,7 +208,12 @@ impl Choice {
 pub fn when(at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(at)
         .ok()
-        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
         .unwrap_or_default()
 }
 

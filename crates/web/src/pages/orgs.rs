@@ -32,7 +32,12 @@ impl OrgQuery {
         OrgFilter {
             q: self.q.clone(),
             kind: self.kind.as_deref().and_then(OrgKind::parse),
-            state_code: self.state.as_deref().map(str::trim).filter(|s| s.len() == 2).map(str::to_uppercase),
+            state_code: self
+                .state
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| s.len() == 2)
+                .map(str::to_uppercase),
             parent_id: number(&self.parent),
             high_needs: match self.high_needs.as_deref() {
                 Some("yes") => Some(true),
@@ -74,7 +79,11 @@ pub async fn list(guard: Guard, Query(query): Query<OrgQuery>) -> PageResult<Res
         layout: Layout::new(&guard, "Organizations", "/orgs"),
         pager: Pager::new("/orgs", &pairs, page, total),
         orgs,
-        kinds: Choice::list(OrgKind::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned()))),
+        kinds: Choice::list(
+            OrgKind::ALL
+                .iter()
+                .map(|k| (k.code().to_owned(), k.label().to_owned())),
+        ),
         can_create: guard.can_create_orgs(),
         csv_href: format!("/orgs.csv?{}", super::query_string(&pairs)),
         query,
@@ -85,9 +94,32 @@ pub async fn list(guard: Guard, Query(query): Query<OrgQuery>) -> PageResult<Res
 pub async fn export(guard: Guard, Query(query): Query<OrgQuery>) -> PageResult<Response> {
     let (orgs, _) = guard.orgs(&query.filter(), Page::all()).await?;
     let header = [
-        "id", "kind", "name", "parent_id", "parent_name", "nces_id", "state_org_id", "state", "county", "street",
-        "city", "zip", "phone", "low_grade", "high_grade", "locale", "charter", "school_type", "status", "students",
-        "teachers_fte", "free_lunch", "reduced_lunch", "high_needs", "latitude", "longitude",
+        "id",
+        "kind",
+        "name",
+        "parent_id",
+        "parent_name",
+        "nces_id",
+        "state_org_id",
+        "state",
+        "county",
+        "street",
+        "city",
+        "zip",
+        "phone",
+        "low_grade",
+        "high_grade",
+        "locale",
+        "charter",
+        "school_type",
+        "status",
+        "students",
+        "teachers_fte",
+        "free_lunch",
+        "reduced_lunch",
+        "high_needs",
+        "latitude",
+        "longitude",
     ];
     let rows = orgs.into_iter().map(|o| {
         vec![
@@ -137,14 +169,34 @@ struct ShowPage {
     saved: bool,
 }
 
-pub async fn show(guard: Guard, Path(id): Path<i64>, Query(query): Query<OrgQuery>) -> PageResult<Response> {
+pub async fn show(
+    guard: Guard,
+    Path(id): Path<i64>,
+    Query(query): Query<OrgQuery>,
+) -> PageResult<Response> {
     let org = guard.org(id).await?;
     let first = Page::new(None, Some(25));
-    let (children, children_total) =
-        guard.orgs(&OrgFilter { parent_id: Some(id), ..OrgFilter::default() }, first).await?;
+    let (children, children_total) = guard
+        .orgs(
+            &OrgFilter {
+                parent_id: Some(id),
+                ..OrgFilter::default()
+            },
+            first,
+        )
+        .await?;
     let (members, members_total) = guard.memberships(Some(id), None, first).await?;
     let programs = if org.kind() == Some(OrgKind::Provider) {
-        guard.programs(&ProgramFilter { provider_id: Some(id), ..ProgramFilter::default() }, Page::all()).await?.0
+        guard
+            .programs(
+                &ProgramFilter {
+                    provider_id: Some(id),
+                    ..ProgramFilter::default()
+                },
+                Page::all(),
+            )
+            .await?
+            .0
     } else {
         Vec::new()
     };
@@ -175,15 +227,32 @@ struct FormPage {
     districts: Vec<Choice>,
 }
 
-async fn form_page(guard: &Guard, id: Option<i64>, form: OrgFields, errors: FieldErrors) -> PageResult<Response> {
+async fn form_page(
+    guard: &Guard,
+    id: Option<i64>,
+    form: OrgFields,
+    errors: FieldErrors,
+) -> PageResult<Response> {
     let districts = guard.org_choices(OrgKind::District).await?;
-    let title = if id.is_some() { format!("Edit {}", form.name) } else { "Add an organization".to_owned() };
+    let title = if id.is_some() {
+        format!("Edit {}", form.name)
+    } else {
+        "Add an organization".to_owned()
+    };
     let view = FormPage {
         layout: Layout::new(guard, title, "/orgs"),
         action: id.map_or("/orgs".to_owned(), |id| format!("/orgs/{id}")),
         editing: id.is_some(),
-        kinds: Choice::list(OrgKind::ALL.iter().map(|k| (k.code().to_owned(), k.label().to_owned()))),
-        districts: Choice::list(districts.into_iter().map(|(id, name)| (id.to_string(), name))),
+        kinds: Choice::list(
+            OrgKind::ALL
+                .iter()
+                .map(|k| (k.code().to_owned(), k.label().to_owned())),
+        ),
+        districts: Choice::list(
+            districts
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name)),
+        ),
         form,
         errors: errors.clone(),
     };
@@ -231,7 +300,10 @@ pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
     form_page(&guard, Some(id), form, FieldErrors::default()).await
 }
 
-pub async fn update(Path(id): Path<i64>, Submitted { guard, form }: Submitted<OrgFields>) -> PageResult<Response> {
+pub async fn update(
+    Path(id): Path<i64>,
+    Submitted { guard, form }: Submitted<OrgFields>,
+) -> PageResult<Response> {
     let result = match form.parse() {
         Ok(draft) => guard.update_org(id, &draft).await,
         Err(errors) => Err(AppError::Invalid(errors)),

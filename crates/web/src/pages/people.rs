@@ -27,12 +27,20 @@ pub struct PeopleQuery {
 
 impl PeopleQuery {
     fn filter(&self) -> PeopleFilter {
-        PeopleFilter { q: self.q.clone(), org_id: number(&self.org), role: self.role.as_deref().and_then(Role::parse) }
+        PeopleFilter {
+            q: self.q.clone(),
+            org_id: number(&self.org),
+            role: self.role.as_deref().and_then(Role::parse),
+        }
     }
 
     fn pairs(&self) -> Vec<(&'static str, String)> {
         let get = |v: &Option<String>| v.clone().unwrap_or_default();
-        vec![("q", get(&self.q)), ("org", get(&self.org)), ("role", get(&self.role))]
+        vec![
+            ("q", get(&self.q)),
+            ("org", get(&self.org)),
+            ("role", get(&self.role)),
+        ]
     }
 }
 
@@ -66,8 +74,14 @@ pub async fn list(guard: Guard, Query(query): Query<PeopleQuery>) -> PageResult<
 
 pub async fn export(guard: Guard, Query(query): Query<PeopleQuery>) -> PageResult<Response> {
     let people = guard.export_people(&query.filter()).await?;
-    let rows = people.into_iter().map(|p| vec![p.id.to_string(), p.name, p.email.unwrap_or_default()]);
-    Ok(csv_export::download("people.csv", &["id", "name", "email"], rows)?)
+    let rows = people
+        .into_iter()
+        .map(|p| vec![p.id.to_string(), p.name, p.email.unwrap_or_default()]);
+    Ok(csv_export::download(
+        "people.csv",
+        &["id", "name", "email"],
+        rows,
+    )?)
 }
 
 #[derive(Template)]
@@ -77,6 +91,7 @@ struct ShowPage {
     person: Person,
     memberships: Vec<(Membership, bool)>,
     can_edit: bool,
+    can_disable: bool,
     grant_orgs: Vec<Choice>,
     roles: Vec<Choice>,
     errors: FieldErrors,
@@ -84,21 +99,37 @@ struct ShowPage {
     is_admin: bool,
 }
 
-async fn show_page(guard: &Guard, id: i64, errors: FieldErrors, saved: bool) -> PageResult<Response> {
+async fn show_page(
+    guard: &Guard,
+    id: i64,
+    errors: FieldErrors,
+    saved: bool,
+) -> PageResult<Response> {
     let person = guard.person(id).await?;
     let (memberships, _) = guard.memberships(None, Some(id), Page::all()).await?;
     let memberships = memberships
         .into_iter()
         .map(|m| {
-            let removable = m.role().is_some_and(|role| guard.principal.can_grant(&m.org(), role));
+            let removable = m
+                .role()
+                .is_some_and(|role| guard.principal.can_grant(&m.org(), role));
             (m, removable)
         })
         .collect();
-    let grant_orgs = if guard.can_add_people() { guard.orgs_for_new_people().await? } else { Vec::new() };
+    let grant_orgs = if guard.can_add_people() {
+        guard.orgs_for_new_people().await?
+    } else {
+        Vec::new()
+    };
     let view = ShowPage {
         layout: Layout::new(guard, person.name.clone(), "/people"),
         can_edit: guard.can_edit_person(id).await?,
-        grant_orgs: Choice::list(grant_orgs.into_iter().map(|(id, name)| (id.to_string(), name))),
+        can_disable: guard.can_disable(id).await?,
+        grant_orgs: Choice::list(
+            grant_orgs
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name)),
+        ),
         roles: Choice::roles(),
         is_admin: guard.is_installation_admin(),
         person,
@@ -113,7 +144,11 @@ async fn show_page(guard: &Guard, id: i64, errors: FieldErrors, saved: bool) -> 
     Ok(response)
 }
 
-pub async fn show(guard: Guard, Path(id): Path<i64>, Query(query): Query<PeopleQuery>) -> PageResult<Response> {
+pub async fn show(
+    guard: Guard,
+    Path(id): Path<i64>,
+    Query(query): Query<PeopleQuery>,
+) -> PageResult<Response> {
     show_page(&guard, id, FieldErrors::default(), query.saved.is_some()).await
 }
 
@@ -144,9 +179,22 @@ struct FormPage {
     roles: Vec<Choice>,
 }
 
-async fn form_page(guard: &Guard, id: Option<i64>, form: NewPersonForm, errors: FieldErrors) -> PageResult<Response> {
-    let orgs = if id.is_none() { guard.orgs_for_new_people().await? } else { Vec::new() };
-    let title = if id.is_some() { format!("Edit {}", form.name) } else { "Add a person".to_owned() };
+async fn form_page(
+    guard: &Guard,
+    id: Option<i64>,
+    form: NewPersonForm,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let orgs = if id.is_none() {
+        guard.orgs_for_new_people().await?
+    } else {
+        Vec::new()
+    };
+    let title = if id.is_some() {
+        format!("Edit {}", form.name)
+    } else {
+        "Add a person".to_owned()
+    };
     let view = FormPage {
         layout: Layout::new(guard, title, "/people"),
         action: id.map_or("/people".to_owned(), |id| format!("/people/{id}")),
@@ -167,12 +215,19 @@ pub async fn new(guard: Guard, Query(query): Query<PeopleQuery>) -> PageResult<R
     if !guard.can_add_people() {
         return Err(AppError::Forbidden.into());
     }
-    let form = NewPersonForm { org_id: query.org.unwrap_or_default(), ..NewPersonForm::default() };
+    let form = NewPersonForm {
+        org_id: query.org.unwrap_or_default(),
+        ..NewPersonForm::default()
+    };
     form_page(&guard, None, form, FieldErrors::default()).await
 }
 
 fn person_fields(form: &NewPersonForm) -> PersonFields {
-    PersonFields { name: form.name.clone(), email: Some(form.email.clone()), password: Some(form.password.clone()) }
+    PersonFields {
+        name: form.name.clone(),
+        email: Some(form.email.clone()),
+        password: Some(form.password.clone()),
+    }
 }
 
 pub async fn create(Submitted { guard, form }: Submitted<NewPersonForm>) -> PageResult<Response> {
@@ -190,7 +245,10 @@ pub async fn create(Submitted { guard, form }: Submitted<NewPersonForm>) -> Page
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let form = NewPersonForm { password: String::new(), ..form };
+            let form = NewPersonForm {
+                password: String::new(),
+                ..form
+            };
             form_page(&guard, None, form, errors).await
         }
         Err(other) => Err(other.into()),
@@ -202,11 +260,18 @@ pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
     if !guard.can_edit_person(id).await? {
         return Err(AppError::Forbidden.into());
     }
-    let form = NewPersonForm { name: person.name, email: person.email.unwrap_or_default(), ..NewPersonForm::default() };
+    let form = NewPersonForm {
+        name: person.name,
+        email: person.email.unwrap_or_default(),
+        ..NewPersonForm::default()
+    };
     form_page(&guard, Some(id), form, FieldErrors::default()).await
 }
 
-pub async fn update(Path(id): Path<i64>, Submitted { guard, form }: Submitted<NewPersonForm>) -> PageResult<Response> {
+pub async fn update(
+    Path(id): Path<i64>,
+    Submitted { guard, form }: Submitted<NewPersonForm>,
+) -> PageResult<Response> {
     let result = match person_fields(&form).parse() {
         Ok(draft) => guard.update_person(id, &draft).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -214,7 +279,16 @@ pub async fn update(Path(id): Path<i64>, Submitted { guard, form }: Submitted<Ne
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            form_page(&guard, Some(id), NewPersonForm { password: String::new(), ..form }, errors).await
+            form_page(
+                &guard,
+                Some(id),
+                NewPersonForm {
+                    password: String::new(),
+                    ..form
+                },
+                errors,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -231,8 +305,13 @@ struct MembershipsPage {
 
 pub async fn memberships(guard: Guard, Query(query): Query<PeopleQuery>) -> PageResult<Response> {
     let page = Page::new(number(&query.page), None);
-    let (memberships, total) = guard.memberships(number(&query.org), number(&query.person), page).await?;
-    let pairs = vec![("org", query.org.clone().unwrap_or_default()), ("person", query.person.clone().unwrap_or_default())];
+    let (memberships, total) = guard
+        .memberships(number(&query.org), number(&query.person), page)
+        .await?;
+    let pairs = vec![
+        ("org", query.org.clone().unwrap_or_default()),
+        ("person", query.person.clone().unwrap_or_default()),
+    ];
     let view = MembershipsPage {
         layout: Layout::new(&guard, "Roles", "/people"),
         pager: Pager::new("/memberships", &pairs, page, total),
@@ -242,20 +321,45 @@ pub async fn memberships(guard: Guard, Query(query): Query<PeopleQuery>) -> Page
     render(&view)
 }
 
-pub async fn export_memberships(guard: Guard, Query(query): Query<PeopleQuery>) -> PageResult<Response> {
-    let (memberships, _) = guard.memberships(number(&query.org), number(&query.person), Page::all()).await?;
+pub async fn export_memberships(
+    guard: Guard,
+    Query(query): Query<PeopleQuery>,
+) -> PageResult<Response> {
+    let (memberships, _) = guard
+        .memberships(number(&query.org), number(&query.person), Page::all())
+        .await?;
     let rows = memberships.into_iter().map(|m| {
-        vec![m.id.to_string(), m.person_id.to_string(), m.person_name, m.org_id.to_string(), m.org_name, m.role]
+        vec![
+            m.id.to_string(),
+            m.person_id.to_string(),
+            m.person_name,
+            m.org_id.to_string(),
+            m.org_name,
+            m.role,
+        ]
     });
     Ok(csv_export::download(
         "memberships.csv",
-        &["id", "person_id", "person_name", "org_id", "org_name", "role"],
+        &[
+            "id",
+            "person_id",
+            "person_name",
+            "org_id",
+            "org_name",
+            "role",
+        ],
         rows,
     )?)
 }
 
-pub async fn add_membership(Submitted { guard, form }: Submitted<MembershipFields>) -> PageResult<Response> {
-    let person_id = form.person_id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+pub async fn add_membership(
+    Submitted { guard, form }: Submitted<MembershipFields>,
+) -> PageResult<Response> {
+    let person_id = form
+        .person_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
     let result = match form.parse() {
         Ok(draft) => guard.add_membership(&draft).await.map(|_| ()),
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -270,7 +374,26 @@ pub async fn add_membership(Submitted { guard, form }: Submitted<MembershipField
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
 
-pub async fn remove_membership(Path(id): Path<i64>, Submitted { guard, .. }: Submitted<NoFields>) -> PageResult<Response> {
+pub async fn remove_membership(
+    Path(id): Path<i64>,
+    Submitted { guard, .. }: Submitted<NoFields>,
+) -> PageResult<Response> {
     let membership = guard.remove_membership(id).await?;
     Ok(Redirect::to(&format!("/people/{}?saved=1", membership.person_id)).into_response())
+}
+
+pub async fn disable(
+    Path(id): Path<i64>,
+    Submitted { guard, .. }: Submitted<NoFields>,
+) -> PageResult<Response> {
+    guard.set_disabled(id, true).await?;
+    Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
+}
+
+pub async fn enable(
+    Path(id): Path<i64>,
+    Submitted { guard, .. }: Submitted<NoFields>,
+) -> PageResult<Response> {
+    guard.set_disabled(id, false).await?;
+    Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
 }

@@ -36,20 +36,37 @@ impl ProgramQuery {
 
     fn pairs(&self) -> Vec<(&'static str, String)> {
         let get = |v: &Option<String>| v.clone().unwrap_or_default();
-        vec![("q", get(&self.q)), ("provider", get(&self.provider)), ("pathway", get(&self.pathway)), ("area", get(&self.area))]
+        vec![
+            ("q", get(&self.q)),
+            ("provider", get(&self.provider)),
+            ("pathway", get(&self.pathway)),
+            ("area", get(&self.area)),
+        ]
     }
 }
 
 fn pathways() -> Vec<Choice> {
-    Choice::list(Pathway::ALL.iter().map(|p| (p.code().to_owned(), p.label().to_owned())))
+    Choice::list(
+        Pathway::ALL
+            .iter()
+            .map(|p| (p.code().to_owned(), p.label().to_owned())),
+    )
 }
 
 fn areas() -> Vec<Choice> {
-    Choice::list(LicensureArea::ALL.iter().map(|a| (a.code().to_owned(), a.label().to_owned())))
+    Choice::list(
+        LicensureArea::ALL
+            .iter()
+            .map(|a| (a.code().to_owned(), a.label().to_owned())),
+    )
 }
 
 fn grade_bands() -> Vec<Choice> {
-    Choice::list(GradeBand::ALL.iter().map(|g| (g.code().to_owned(), g.label().to_owned())))
+    Choice::list(
+        GradeBand::ALL
+            .iter()
+            .map(|g| (g.code().to_owned(), g.label().to_owned())),
+    )
 }
 
 #[derive(Template)]
@@ -84,7 +101,15 @@ pub async fn list(guard: Guard, Query(query): Query<ProgramQuery>) -> PageResult
 
 pub async fn export(guard: Guard, Query(query): Query<ProgramQuery>) -> PageResult<Response> {
     let (programs, _) = guard.programs(&query.filter(), Page::all()).await?;
-    let header = ["id", "provider_id", "provider_name", "name", "licensure_areas", "grade_band", "pathway"];
+    let header = [
+        "id",
+        "provider_id",
+        "provider_name",
+        "name",
+        "licensure_areas",
+        "grade_band",
+        "pathway",
+    ];
     let rows = programs.into_iter().map(|p| {
         vec![
             p.id.to_string(),
@@ -108,7 +133,11 @@ struct ShowPage {
     saved: bool,
 }
 
-pub async fn show(guard: Guard, Path(id): Path<i64>, Query(query): Query<ProgramQuery>) -> PageResult<Response> {
+pub async fn show(
+    guard: Guard,
+    Path(id): Path<i64>,
+    Query(query): Query<ProgramQuery>,
+) -> PageResult<Response> {
     let program = guard.program(id).await?;
     let view = ShowPage {
         layout: Layout::new(&guard, program.name.clone(), "/programs"),
@@ -133,14 +162,27 @@ struct FormPage {
     pathways: Vec<Choice>,
 }
 
-async fn form_page(guard: &Guard, id: Option<i64>, form: ProgramFields, errors: FieldErrors) -> PageResult<Response> {
+async fn form_page(
+    guard: &Guard,
+    id: Option<i64>,
+    form: ProgramFields,
+    errors: FieldErrors,
+) -> PageResult<Response> {
     let providers = guard.managed_providers().await?;
-    let title = if id.is_some() { format!("Edit {}", form.name) } else { "Add a program".to_owned() };
+    let title = if id.is_some() {
+        format!("Edit {}", form.name)
+    } else {
+        "Add a program".to_owned()
+    };
     let view = FormPage {
         layout: Layout::new(guard, title, "/programs"),
         action: id.map_or("/programs".to_owned(), |id| format!("/programs/{id}")),
         editing: id.is_some(),
-        providers: Choice::list(providers.into_iter().map(|(id, name)| (id.to_string(), name))),
+        providers: Choice::list(
+            providers
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name)),
+        ),
         areas: areas(),
         grade_bands: grade_bands(),
         pathways: pathways(),
@@ -158,7 +200,13 @@ pub async fn new(guard: Guard) -> PageResult<Response> {
     if guard.managed_providers().await?.is_empty() {
         return Err(AppError::Forbidden.into());
     }
-    form_page(&guard, None, ProgramFields::default(), FieldErrors::default()).await
+    form_page(
+        &guard,
+        None,
+        ProgramFields::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 pub async fn create(Submitted { guard, form }: Submitted<ProgramFields>) -> PageResult<Response> {
@@ -181,14 +229,21 @@ pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
     let form = ProgramFields {
         provider_id: program.provider_id.to_string(),
         name: program.name.clone(),
-        areas: program.areas().iter().map(|a| a.code().to_owned()).collect(),
+        areas: program
+            .areas()
+            .iter()
+            .map(|a| a.code().to_owned())
+            .collect(),
         grade_band: program.grade_band.clone(),
         pathway: program.pathway.clone(),
     };
     form_page(&guard, Some(id), form, FieldErrors::default()).await
 }
 
-pub async fn update(Path(id): Path<i64>, Submitted { guard, form }: Submitted<ProgramFields>) -> PageResult<Response> {
+pub async fn update(
+    Path(id): Path<i64>,
+    Submitted { guard, form }: Submitted<ProgramFields>,
+) -> PageResult<Response> {
     let result = match form.parse() {
         Ok(draft) => guard.update_program(id, &draft).await,
         Err(errors) => Err(AppError::Invalid(errors)),

@@ -8,7 +8,10 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use tandem_domain::FieldErrors;
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, SIGNIN_COOKIE, load_session, random_token, session_cookie, sha256_hex, verify_password};
+use crate::auth::{
+    SESSION_COOKIE, SIGNIN_COOKIE, load_session, random_token, session_cookie, sha256_hex,
+    verify_password,
+};
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 
@@ -21,18 +24,31 @@ struct SignInPage {
 }
 
 fn signin_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((SIGNIN_COOKIE, value)).path("/signin").http_only(true).secure(secure).same_site(SameSite::Strict).build()
+    Cookie::build((SIGNIN_COOKIE, value))
+        .path("/signin")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .build()
 }
 
 pub async fn form(State(state): State<AppState>, jar: CookieJar) -> PageResult<Response> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        if load_session(&state, cookie.value()).await?.is_some() {
-            return Ok(Redirect::to("/").into_response());
-        }
+    if let Some(cookie) = jar.get(SESSION_COOKIE)
+        && load_session(&state, cookie.value()).await?.is_some()
+    {
+        return Ok(Redirect::to("/").into_response());
     }
     let csrf = random_token();
-    let page = SignInPage { csrf: csrf.clone(), email: String::new(), errors: FieldErrors::default() };
-    Ok((jar.add(signin_cookie(csrf, state.config.secure)), super::render(&page)?).into_response())
+    let page = SignInPage {
+        csrf: csrf.clone(),
+        email: String::new(),
+        errors: FieldErrors::default(),
+    };
+    Ok((
+        jar.add(signin_cookie(csrf, state.config.secure)),
+        super::render(&page)?,
+    )
+        .into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -50,9 +66,15 @@ pub async fn submit(
     jar: CookieJar,
     axum::Form(form): axum::Form<SignInForm>,
 ) -> PageResult<Response> {
-    let expected = jar.get(SIGNIN_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let expected = jar
+        .get(SIGNIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     if expected.is_empty() || expected != form.csrf {
-        return Err(AppError::BadRequest("The sign-in form had expired. Go back, reload the page and try again.".into()).into());
+        return Err(AppError::BadRequest(
+            "The sign-in form had expired. Go back, reload the page and try again.".into(),
+        )
+        .into());
     }
     let email = form.email.trim().to_lowercase();
     let mut errors = FieldErrors::default();
@@ -62,31 +84,50 @@ pub async fn submit(
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
     }
-    let person = if errors.is_empty() { state.store.person_by_email(&email).await? } else { None };
+    let person = if errors.is_empty() {
+        state.store.person_by_email(&email).await?
+    } else {
+        None
+    };
     let hash = person.as_ref().and_then(|(_, hash)| hash.clone());
     let valid = errors.is_empty() && verify_password(form.password, hash).await;
-    let person = person.filter(|(p, _)| valid && p.disabled == 0).map(|(p, _)| p);
+    let person = person
+        .filter(|(p, _)| valid && p.disabled == 0)
+        .map(|(p, _)| p);
     let Some(person) = person else {
         if errors.is_empty() {
             errors.add("email", "The e-mail address or password is not right");
         }
-        let page = SignInPage { csrf: expected, email, errors };
+        let page = SignInPage {
+            csrf: expected,
+            email,
+            errors,
+        };
         let mut response = super::render(&page)?;
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
     // A new token at every sign-in: a token planted before sign-in is worthless.
     let token = random_token();
-    state.store.create_session(&sha256_hex(&token), person.id, &random_token()).await?;
+    state
+        .store
+        .create_session(&sha256_hex(&token), person.id, &random_token())
+        .await?;
     tracing::info!(person = person.id, "signed in");
-    let jar = jar.remove(signin_cookie(String::new(), state.config.secure)).add(session_cookie(token, state.config.secure));
+    let jar = jar
+        .remove(signin_cookie(String::new(), state.config.secure))
+        .add(session_cookie(token, state.config.secure));
     Ok((jar, Redirect::to("/")).into_response())
 }
 
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
-pub async fn sign_out(State(state): State<AppState>, jar: CookieJar, submitted: Submitted<Empty>) -> PageResult<Response> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    submitted: Submitted<Empty>,
+) -> PageResult<Response> {
     if let Some(session) = &submitted.guard.session {
         state.store.end_session(&session.token_hash).await?;
     }

@@ -15,10 +15,16 @@ on_both!(
     programs_are_managed_by_their_provider,
     tokens_act_only_for_their_organization,
     the_access_log_records_reads_changes_and_exports,
+    disabling_an_account_ends_its_sessions,
 );
 
 fn ids(page: &serde_json::Value) -> Vec<i64> {
-    page["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect()
 }
 
 async fn people_are_visible_only_within_scope(db: Db) {
@@ -26,12 +32,39 @@ async fn people_are_visible_only_within_scope(db: Db) {
     let w = app.world;
     let admin_a = app.as_person(w.admin_a).await;
     // HTML: related → 200, unrelated → 404.
-    assert_eq!(admin_a.get(&format!("/people/{}", w.mentor_a1)).await.status(), 200);
-    assert_eq!(admin_a.get(&format!("/people/{}", w.mentor_b1)).await.status(), 404);
-    assert_eq!(admin_a.get(&format!("/people/{}", w.cand_p)).await.status(), 404);
+    assert_eq!(
+        admin_a
+            .get(&format!("/people/{}", w.mentor_a1))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        admin_a
+            .get(&format!("/people/{}", w.mentor_b1))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        admin_a.get(&format!("/people/{}", w.cand_p)).await.status(),
+        404
+    );
     // JSON: the same.
-    assert_eq!(admin_a.json(&format!("/api/v1/people/{}", w.mentor_a1)).await.0, 200);
-    assert_eq!(admin_a.json(&format!("/api/v1/people/{}", w.mentor_b1)).await.0, 404);
+    assert_eq!(
+        admin_a
+            .json(&format!("/api/v1/people/{}", w.mentor_a1))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        admin_a
+            .json(&format!("/api/v1/people/{}", w.mentor_b1))
+            .await
+            .0,
+        404
+    );
     // Lists: A's people (the district and its school), never B's.
     let (_, page) = admin_a.json("/api/v1/people?per_page=500").await;
     let seen = ids(&page);
@@ -46,26 +79,52 @@ async fn people_are_visible_only_within_scope(db: Db) {
     // CSV: the same.
     let (status, csv) = admin_a.text("/people.csv").await;
     assert_eq!(status, 200);
-    assert!(csv.contains("Mina Mentor") && !csv.contains("Milo Mentor") && !csv.contains("Cara Candidate"));
+    assert!(
+        csv.contains("Mina Mentor")
+            && !csv.contains("Milo Mentor")
+            && !csv.contains("Cara Candidate")
+    );
     // Memberships follow the same scope.
     let (_, memberships) = admin_a.json("/api/v1/memberships?per_page=500").await;
-    let people: Vec<i64> =
-        memberships["items"].as_array().unwrap().iter().map(|m| m["person_id"].as_i64().unwrap()).collect();
+    let people: Vec<i64> = memberships["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["person_id"].as_i64().unwrap())
+        .collect();
     assert!(people.contains(&w.mentor_a1) && !people.contains(&w.mentor_b1));
     let (_, csv) = admin_a.text("/memberships.csv").await;
     assert!(csv.contains("Mina Mentor") && !csv.contains("Milo Mentor"));
 
     // A mentor sees only themselves.
     let mentor = app.as_person(w.mentor_a1).await;
-    assert_eq!(mentor.get(&format!("/people/{}", w.mentor_a1)).await.status(), 200);
-    assert_eq!(mentor.get(&format!("/people/{}", w.principal_a1)).await.status(), 404);
+    assert_eq!(
+        mentor
+            .get(&format!("/people/{}", w.mentor_a1))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        mentor
+            .get(&format!("/people/{}", w.principal_a1))
+            .await
+            .status(),
+        404
+    );
     let (_, page) = mentor.json("/api/v1/people").await;
     assert_eq!(ids(&page), vec![w.mentor_a1]);
 
     // A provider coordinator sees its candidates, not the other provider's.
     let coord = app.as_person(w.coord_p).await;
-    assert_eq!(coord.get(&format!("/people/{}", w.cand_p)).await.status(), 200);
-    assert_eq!(coord.get(&format!("/people/{}", w.cand_q)).await.status(), 404);
+    assert_eq!(
+        coord.get(&format!("/people/{}", w.cand_p)).await.status(),
+        200
+    );
+    assert_eq!(
+        coord.get(&format!("/people/{}", w.cand_q)).await.status(),
+        404
+    );
 }
 
 async fn state_reviewer_reads_the_state_and_changes_nothing(db: Db) {
@@ -73,22 +132,59 @@ async fn state_reviewer_reads_the_state_and_changes_nothing(db: Db) {
     let w = app.world;
     let reviewer = app.as_person(w.reviewer_mi).await;
     for id in [w.mentor_a1, w.mentor_b1, w.cand_p] {
-        assert_eq!(reviewer.get(&format!("/people/{id}")).await.status(), 200, "{id}");
+        assert_eq!(
+            reviewer.get(&format!("/people/{id}")).await.status(),
+            200,
+            "{id}"
+        );
     }
-    assert_eq!(reviewer.get(&format!("/people/{}", w.mentor_c1)).await.status(), 404, "another state");
+    assert_eq!(
+        reviewer
+            .get(&format!("/people/{}", w.mentor_c1))
+            .await
+            .status(),
+        404,
+        "another state"
+    );
     let (_, page) = reviewer.json("/api/v1/people?per_page=500").await;
     assert!(!ids(&page).contains(&w.mentor_c1));
     // Read-only: every change is refused and nothing changes.
-    assert_eq!(reviewer.get(&format!("/orgs/{}/edit", w.school_a1)).await.status(), 403);
-    let edit = reviewer.post_form(&format!("/orgs/{}", w.school_a1), &[("kind", "school"), ("name", "Renamed"), ("parent_id", &w.district_a.to_string())]).await;
+    assert_eq!(
+        reviewer
+            .get(&format!("/orgs/{}/edit", w.school_a1))
+            .await
+            .status(),
+        403
+    );
+    let edit = reviewer
+        .post_form(
+            &format!("/orgs/{}", w.school_a1),
+            &[
+                ("kind", "school"),
+                ("name", "Renamed"),
+                ("parent_id", &w.district_a.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(edit.status(), 403);
-    let person = reviewer.post_form(&format!("/people/{}", w.mentor_a1), &[("name", "Renamed")]).await;
+    let person = reviewer
+        .post_form(&format!("/people/{}", w.mentor_a1), &[("name", "Renamed")])
+        .await;
     assert_eq!(person.status(), 403);
     let grant = reviewer
-        .post_form("/memberships", &[("person_id", &w.mentor_a1.to_string()), ("org_id", &w.school_b1.to_string()), ("role", "mentor")])
+        .post_form(
+            "/memberships",
+            &[
+                ("person_id", &w.mentor_a1.to_string()),
+                ("org_id", &w.school_b1.to_string()),
+                ("role", "mentor"),
+            ],
+        )
         .await;
     assert_eq!(grant.status(), 403);
-    let (_, org) = reviewer.json(&format!("/api/v1/organizations/{}", w.school_a1)).await;
+    let (_, org) = reviewer
+        .json(&format!("/api/v1/organizations/{}", w.school_a1))
+        .await;
     assert_eq!(org["name"], "Alder Elementary");
 }
 
@@ -98,37 +194,95 @@ async fn organizations_are_changed_only_by_their_admins(db: Db) {
     let admin_a = app.as_person(w.admin_a).await;
     let district = w.district_a.to_string();
     // Allowed: A's school.
-    assert_eq!(admin_a.get(&format!("/orgs/{}/edit", w.school_a1)).await.status(), 200);
+    assert_eq!(
+        admin_a
+            .get(&format!("/orgs/{}/edit", w.school_a1))
+            .await
+            .status(),
+        200
+    );
     let ok = admin_a
-        .post_form(&format!("/orgs/{}", w.school_a1), &[("kind", "school"), ("name", "Alder Elementary School"), ("parent_id", &district), ("zip", "48201")])
+        .post_form(
+            &format!("/orgs/{}", w.school_a1),
+            &[
+                ("kind", "school"),
+                ("name", "Alder Elementary School"),
+                ("parent_id", &district),
+                ("zip", "48201"),
+            ],
+        )
         .await;
     assert_eq!(ok.status(), 303);
-    let (_, org) = admin_a.json(&format!("/api/v1/organizations/{}", w.school_a1)).await;
+    let (_, org) = admin_a
+        .json(&format!("/api/v1/organizations/{}", w.school_a1))
+        .await;
     assert_eq!(org["name"], "Alder Elementary School");
     // Refused: B's school, by page and by API.
-    assert_eq!(admin_a.get(&format!("/orgs/{}/edit", w.school_b1)).await.status(), 403);
+    assert_eq!(
+        admin_a
+            .get(&format!("/orgs/{}/edit", w.school_b1))
+            .await
+            .status(),
+        403
+    );
     let refused = admin_a
-        .post_form(&format!("/orgs/{}", w.school_b1), &[("kind", "school"), ("name", "Taken Over"), ("parent_id", &w.district_b.to_string())])
+        .post_form(
+            &format!("/orgs/{}", w.school_b1),
+            &[
+                ("kind", "school"),
+                ("name", "Taken Over"),
+                ("parent_id", &w.district_b.to_string()),
+            ],
+        )
         .await;
     assert_eq!(refused.status(), 403);
     let (token, _) = app.as_token(w.district_a, true).await;
     let api = token
-        .put_json(&format!("/api/v1/organizations/{}", w.school_b1), json!({"kind": "school", "name": "Taken Over", "parent_id": w.district_b}))
+        .put_json(
+            &format!("/api/v1/organizations/{}", w.school_b1),
+            json!({"kind": "school", "name": "Taken Over", "parent_id": w.district_b}),
+        )
         .await;
     assert_eq!(api.status(), 403);
-    let (_, org) = admin_a.json(&format!("/api/v1/organizations/{}", w.school_b1)).await;
+    let (_, org) = admin_a
+        .json(&format!("/api/v1/organizations/{}", w.school_b1))
+        .await;
     assert_eq!(org["name"], "Birch Middle", "nothing changed");
     // A district admin adds schools to their own district only.
-    let own = admin_a.post_form("/orgs", &[("kind", "school"), ("name", "Alder High"), ("parent_id", &district)]).await;
+    let own = admin_a
+        .post_form(
+            "/orgs",
+            &[
+                ("kind", "school"),
+                ("name", "Alder High"),
+                ("parent_id", &district),
+            ],
+        )
+        .await;
     assert_eq!(own.status(), 303);
-    let other = admin_a.post_form("/orgs", &[("kind", "school"), ("name", "Birch High"), ("parent_id", &w.district_b.to_string())]).await;
+    let other = admin_a
+        .post_form(
+            "/orgs",
+            &[
+                ("kind", "school"),
+                ("name", "Birch High"),
+                ("parent_id", &w.district_b.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(other.status(), 403);
     // A school takes its district's state.
     let (_, page) = admin_a.json("/api/v1/organizations?q=Alder%20High").await;
     assert_eq!(page["items"][0]["state_code"], "MI");
     // A mentor changes no organization.
     let mentor = app.as_person(w.mentor_a1).await;
-    assert_eq!(mentor.get(&format!("/orgs/{}/edit", w.school_a1)).await.status(), 403);
+    assert_eq!(
+        mentor
+            .get(&format!("/orgs/{}/edit", w.school_a1))
+            .await
+            .status(),
+        403
+    );
     assert_eq!(mentor.get("/orgs/new").await.status(), 403);
 }
 
@@ -137,22 +291,74 @@ async fn people_are_added_only_where_the_caller_manages(db: Db) {
     let w = app.world;
     let coord = app.as_person(w.coord_p).await;
     let p = w.provider_p.to_string();
-    let ok = coord.post_form("/people", &[("name", "New Candidate"), ("email", "new@test.example"), ("org_id", &p), ("role", "candidate")]).await;
+    let ok = coord
+        .post_form(
+            "/people",
+            &[
+                ("name", "New Candidate"),
+                ("email", "new@test.example"),
+                ("org_id", &p),
+                ("role", "candidate"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status(), 303);
     let into_q = coord
-        .post_form("/people", &[("name", "Stray"), ("org_id", &w.provider_q.to_string()), ("role", "candidate")])
+        .post_form(
+            "/people",
+            &[
+                ("name", "Stray"),
+                ("org_id", &w.provider_q.to_string()),
+                ("role", "candidate"),
+            ],
+        )
         .await;
     assert_eq!(into_q.status(), 403);
-    let as_admin = coord.post_form("/people", &[("name", "Climber"), ("org_id", &p), ("role", "admin")]).await;
+    let as_admin = coord
+        .post_form(
+            "/people",
+            &[("name", "Climber"), ("org_id", &p), ("role", "admin")],
+        )
+        .await;
     assert_eq!(as_admin.status(), 403, "coordinators do not make admins");
     let (_, page) = coord.json("/api/v1/people?q=Stray").await;
     assert_eq!(page["total"], 0);
     // Editing: own candidate yes, another provider's no (not even visible).
-    assert_eq!(coord.post_form(&format!("/people/{}", w.cand_p), &[("name", "Cara C. Candidate"), ("email", "cand.p@test.example")]).await.status(), 303);
-    assert_eq!(coord.post_form(&format!("/people/{}", w.cand_q), &[("name", "Hijacked")]).await.status(), 404);
+    assert_eq!(
+        coord
+            .post_form(
+                &format!("/people/{}", w.cand_p),
+                &[
+                    ("name", "Cara C. Candidate"),
+                    ("email", "cand.p@test.example")
+                ]
+            )
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        coord
+            .post_form(&format!("/people/{}", w.cand_q), &[("name", "Hijacked")])
+            .await
+            .status(),
+        404
+    );
     // Everyone may edit their own name.
     let mentor = app.as_person(w.mentor_a1).await;
-    assert_eq!(mentor.post_form(&format!("/people/{}", w.mentor_a1), &[("name", "Mina M. Mentor"), ("email", "mentor.a1@test.example")]).await.status(), 303);
+    assert_eq!(
+        mentor
+            .post_form(
+                &format!("/people/{}", w.mentor_a1),
+                &[
+                    ("name", "Mina M. Mentor"),
+                    ("email", "mentor.a1@test.example")
+                ]
+            )
+            .await
+            .status(),
+        303
+    );
     assert_eq!(mentor.get("/people/new").await.status(), 403);
 }
 
@@ -163,21 +369,66 @@ async fn roles_are_granted_only_within_scope(db: Db) {
     let grant = |org: i64, role: &'static str| {
         let admin_a = admin_a.clone();
         let person = w.lead_a.to_string();
-        async move { admin_a.post_form("/memberships", &[("person_id", &person), ("org_id", &org.to_string()), ("role", role)]).await.status() }
+        async move {
+            admin_a
+                .post_form(
+                    "/memberships",
+                    &[
+                        ("person_id", &person),
+                        ("org_id", &org.to_string()),
+                        ("role", role),
+                    ],
+                )
+                .await
+                .status()
+        }
     };
     assert_eq!(grant(w.school_a1, "mentor").await, 303);
     assert_eq!(grant(w.school_b1, "mentor").await, 403);
-    assert_eq!(grant(w.school_a1, "mentor").await, 422, "the same role twice");
+    assert_eq!(
+        grant(w.school_a1, "mentor").await,
+        422,
+        "the same role twice"
+    );
     // Removing: a membership in A yes; one in B is not even visible.
-    let (_, mine) = admin_a.json(&format!("/api/v1/memberships?person_id={}", w.mentor_a1)).await;
+    let (_, mine) = admin_a
+        .json(&format!("/api/v1/memberships?person_id={}", w.mentor_a1))
+        .await;
     let id = mine["items"][0]["id"].as_i64().unwrap();
     let admin_b = app.as_person(w.admin_b).await;
-    let (_, theirs) = admin_b.json(&format!("/api/v1/memberships?person_id={}", w.mentor_b1)).await;
+    let (_, theirs) = admin_b
+        .json(&format!("/api/v1/memberships?person_id={}", w.mentor_b1))
+        .await;
     let other = theirs["items"][0]["id"].as_i64().unwrap();
-    assert_eq!(admin_a.json(&format!("/api/v1/memberships/{other}")).await.0, 404);
-    assert_eq!(admin_a.post_form(&format!("/memberships/{other}/delete"), &[]).await.status(), 404);
-    assert_eq!(admin_a.post_form(&format!("/memberships/{id}/delete"), &[]).await.status(), 303);
-    assert_eq!(admin_b.json(&format!("/api/v1/memberships/{other}")).await.0, 200, "B's role is untouched");
+    assert_eq!(
+        admin_a
+            .json(&format!("/api/v1/memberships/{other}"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/memberships/{other}/delete"), &[])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/memberships/{id}/delete"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        admin_b
+            .json(&format!("/api/v1/memberships/{other}"))
+            .await
+            .0,
+        200,
+        "B's role is untouched"
+    );
 }
 
 async fn programs_are_managed_by_their_provider(db: Db) {
@@ -204,16 +455,32 @@ async fn programs_are_managed_by_their_provider(db: Db) {
     let created = post(fields(w.provider_p, "Urban Residency")).await;
     assert_eq!(created.status(), 303);
     let path = crate::harness::location(&created);
-    let id: i64 = path.trim_start_matches("/programs/").split('?').next().unwrap().parse().unwrap();
-    assert_eq!(post(fields(w.provider_q, "Poached Program")).await.status(), 403);
-    assert_eq!(post(fields(w.provider_p, "Urban Residency")).await.status(), 422, "duplicate name");
+    let id: i64 = path
+        .trim_start_matches("/programs/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        post(fields(w.provider_q, "Poached Program")).await.status(),
+        403
+    );
+    assert_eq!(
+        post(fields(w.provider_p, "Urban Residency")).await.status(),
+        422,
+        "duplicate name"
+    );
     let (_, program) = coord.json(&format!("/api/v1/programs/{id}")).await;
     assert_eq!(program["areas"], json!(["elementary", "special_education"]));
     assert_eq!(program["pathway"], "residency");
     // Another provider's coordinator may read it but not change it.
     let other = app.as_person(w.coord_q).await;
     assert_eq!(other.get(&format!("/programs/{id}")).await.status(), 200);
-    assert_eq!(other.get(&format!("/programs/{id}/edit")).await.status(), 403);
+    assert_eq!(
+        other.get(&format!("/programs/{id}/edit")).await.status(),
+        403
+    );
     let (_, csv) = other.text("/programs.csv").await;
     assert!(csv.contains("Urban Residency") && csv.contains("elementary;special_education"));
 }
@@ -224,48 +491,107 @@ async fn tokens_act_only_for_their_organization(db: Db) {
     let admin_a = app.as_person(w.admin_a).await;
     // An admin creates a token for their organization on the page; the secret is shown once.
     let created = admin_a
-        .post_form("/admin/tokens", &[("name", "SIS sync"), ("org_id", &w.district_a.to_string()), ("access", "write")])
+        .post_form(
+            "/admin/tokens",
+            &[
+                ("name", "SIS sync"),
+                ("org_id", &w.district_a.to_string()),
+                ("access", "write"),
+            ],
+        )
         .await;
     assert_eq!(created.status(), 200);
     let html = created.text().await.unwrap();
-    let secret = html.split("<code class=\"secret\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let secret = html
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
     assert!(secret.starts_with("tdm_"));
     let for_b = admin_a
-        .post_form("/admin/tokens", &[("name", "Sneaky"), ("org_id", &w.district_b.to_string()), ("access", "read")])
+        .post_form(
+            "/admin/tokens",
+            &[
+                ("name", "Sneaky"),
+                ("org_id", &w.district_b.to_string()),
+                ("access", "read"),
+            ],
+        )
         .await;
     assert_eq!(for_b.status(), 403);
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("authorization", format!("Bearer {secret}").parse().unwrap());
     let token = crate::harness::Caller {
-        client: reqwest::Client::builder().default_headers(headers).build().unwrap(),
+        client: reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap(),
         base: app.base.clone(),
         csrf: String::new(),
     };
     let (_, page) = token.json("/api/v1/people?per_page=500").await;
     assert!(ids(&page).contains(&w.mentor_a1) && !ids(&page).contains(&w.mentor_b1));
     let in_a = token
-        .post_json("/api/v1/people", json!({"name": "Synced Mentor", "org_id": w.school_a1, "role": "mentor"}))
+        .post_json(
+            "/api/v1/people",
+            json!({"name": "Synced Mentor", "org_id": w.school_a1, "role": "mentor"}),
+        )
         .await;
     assert_eq!(in_a.status(), 201);
     let in_b = token
-        .post_json("/api/v1/people", json!({"name": "Synced Elsewhere", "org_id": w.school_b1, "role": "mentor"}))
+        .post_json(
+            "/api/v1/people",
+            json!({"name": "Synced Elsewhere", "org_id": w.school_b1, "role": "mentor"}),
+        )
         .await;
     assert_eq!(in_b.status(), 403);
     // A read-only token reads but never writes.
     let (reader, reader_id) = app.as_token(w.district_a, false).await;
     assert_eq!(reader.json("/api/v1/people").await.0, 200);
-    let write = reader.post_json("/api/v1/people", json!({"name": "X", "org_id": w.school_a1, "role": "mentor"})).await;
+    let write = reader
+        .post_json(
+            "/api/v1/people",
+            json!({"name": "X", "org_id": w.school_a1, "role": "mentor"}),
+        )
+        .await;
     assert_eq!(write.status(), 403);
     // B's admin cannot revoke A's token; A's admin can, and then it stops working.
     let admin_b = app.as_person(w.admin_b).await;
-    assert_eq!(admin_b.post_form(&format!("/admin/tokens/{reader_id}/revoke"), &[]).await.status(), 404);
+    assert_eq!(
+        admin_b
+            .post_form(&format!("/admin/tokens/{reader_id}/revoke"), &[])
+            .await
+            .status(),
+        404
+    );
     assert_eq!(reader.json("/api/v1/people").await.0, 200);
-    assert_eq!(admin_a.post_form(&format!("/admin/tokens/{reader_id}/revoke"), &[]).await.status(), 303);
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/admin/tokens/{reader_id}/revoke"), &[])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(reader.json("/api/v1/people").await.0, 401);
     // Mentors manage no tokens.
-    assert_eq!(app.as_person(w.mentor_a1).await.get("/admin/tokens").await.status(), 403);
+    assert_eq!(
+        app.as_person(w.mentor_a1)
+            .await
+            .get("/admin/tokens")
+            .await
+            .status(),
+        403
+    );
     // A browser session cannot write through the API (no CSRF exposure there).
-    let by_cookie = admin_a.post_json("/api/v1/people", json!({"name": "Y", "org_id": w.school_a1, "role": "mentor"})).await;
+    let by_cookie = admin_a
+        .post_json(
+            "/api/v1/people",
+            json!({"name": "Y", "org_id": w.school_a1, "role": "mentor"}),
+        )
+        .await;
     assert_eq!(by_cookie.status(), 400);
 }
 
@@ -275,19 +601,92 @@ async fn the_access_log_records_reads_changes_and_exports(db: Db) {
     let admin_a = app.as_person(w.admin_a).await;
     admin_a.get(&format!("/people/{}", w.mentor_a1)).await;
     admin_a.get("/people.csv").await;
-    admin_a.post_form(&format!("/people/{}", w.mentor_a1), &[("name", "Mina Mentor"), ("email", "mentor.a1@test.example")]).await;
-    let (entries, _) = app.store.access_log(Some(w.mentor_a1), tandem_store::Page::all()).await.unwrap();
+    admin_a
+        .post_form(
+            &format!("/people/{}", w.mentor_a1),
+            &[("name", "Mina Mentor"), ("email", "mentor.a1@test.example")],
+        )
+        .await;
+    let (entries, _) = app
+        .store
+        .access_log(Some(w.mentor_a1), tandem_store::Page::all())
+        .await
+        .unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    assert!(actions.contains(&"read") && actions.contains(&"export") && actions.contains(&"update"), "{actions:?}");
+    assert!(
+        actions.contains(&"read") && actions.contains(&"export") && actions.contains(&"update"),
+        "{actions:?}"
+    );
     assert!(entries.iter().all(|e| e.actor_person_id == Some(w.admin_a)));
     // A refused read is not a disclosure.
     admin_a.get(&format!("/people/{}", w.mentor_b1)).await;
-    let (entries, _) = app.store.access_log(Some(w.mentor_b1), tandem_store::Page::all()).await.unwrap();
+    let (entries, _) = app
+        .store
+        .access_log(Some(w.mentor_b1), tandem_store::Page::all())
+        .await
+        .unwrap();
     assert!(entries.is_empty());
     // Only installation administrators read the log.
     assert_eq!(admin_a.get("/admin/access-log").await.status(), 403);
     let root = app.as_person(w.root).await;
-    let (status, html) = root.text(&format!("/admin/access-log?person={}", w.mentor_a1)).await;
+    let (status, html) = root
+        .text(&format!("/admin/access-log?person={}", w.mentor_a1))
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("Ada Admin") && html.contains("export"));
+}
+
+async fn disabling_an_account_ends_its_sessions(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let mentor = app.as_person(w.mentor_a1).await;
+    assert_eq!(mentor.get("/").await.status(), 200);
+    assert_eq!(
+        mentor
+            .post_form(&format!("/people/{}/disable", w.principal_a1), &[])
+            .await
+            .status(),
+        404
+    );
+    let admin_a = app.as_person(w.admin_a).await;
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/people/{}/disable", w.mentor_b1), &[])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/people/{}/disable", w.admin_a), &[])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/people/{}/disable", w.mentor_a1), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        mentor.get("/").await.status(),
+        303,
+        "the disabled person is signed out"
+    );
+    let again = app.as_person(w.mentor_a1).await;
+    assert_eq!(
+        again.get("/").await.status(),
+        303,
+        "and cannot hold a session"
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&format!("/people/{}/enable", w.mentor_a1), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(again.get("/").await.status(), 200);
 }

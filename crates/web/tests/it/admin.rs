@@ -7,14 +7,29 @@ async fn a_backup_made_while_serving_is_a_consistent_copy() {
     let app = spawn(Db::Sqlite).await;
     let caller = app.as_person(app.world.admin_a).await;
     assert_eq!(caller.get("/").await.status(), 200);
-    let target = std::env::temp_dir().join(format!("tandem-backup-{}.db", &tandem_web::auth::random_token()[..12]));
+    let target = std::env::temp_dir().join(format!(
+        "tandem-backup-{}.db",
+        &tandem_web::auth::random_token()[..12]
+    ));
     app.store.backup_sqlite(&target).await.unwrap();
-    let copy = tandem_store::Store::connect(&format!("sqlite://{}", target.display())).await.unwrap();
+    let copy = tandem_store::Store::connect(&format!("sqlite://{}", target.display()))
+        .await
+        .unwrap();
     assert_eq!(copy.integrity_check().await.unwrap(), "ok");
     let people = |store: tandem_store::Store| async move {
-        let scope = tandem_domain::Scope { everything: true, ..Default::default() };
-        let viewer = tandem_store::people::Viewer { person_id: None, scope: &scope };
-        store.people(viewer, &Default::default(), tandem_store::Page::all()).await.unwrap().1
+        let scope = tandem_domain::Scope {
+            everything: true,
+            ..Default::default()
+        };
+        let viewer = tandem_store::people::Viewer {
+            person_id: None,
+            scope: &scope,
+        };
+        store
+            .people(viewer, &Default::default(), tandem_store::Page::all())
+            .await
+            .unwrap()
+            .1
     };
     assert_eq!(people(copy).await, people(app.store.clone()).await);
     let _ = std::fs::remove_file(target);

@@ -3,7 +3,10 @@
 use crate::harness::{Db, spawn};
 use crate::on_both;
 
-on_both!(the_openapi_document_describes_every_route, me_describes_the_caller);
+on_both!(
+    the_openapi_document_describes_every_route,
+    me_describes_the_caller
+);
 
 async fn the_openapi_document_describes_every_route(db: Db) {
     let app = spawn(db).await;
@@ -23,7 +26,10 @@ async fn the_openapi_document_describes_every_route(db: Db) {
         ("/api/v1/memberships/{id}", vec!["get", "delete"]),
     ] {
         for method in methods {
-            assert!(paths[path][method].is_object(), "{method} {path} is not documented");
+            assert!(
+                paths[path][method].is_object(),
+                "{method} {path} is not documented"
+            );
         }
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
@@ -32,7 +38,11 @@ async fn the_openapi_document_describes_every_route(db: Db) {
 
 async fn me_describes_the_caller(db: Db) {
     let app = spawn(db).await;
-    let (status, me) = app.as_person(app.world.principal_a1).await.json("/api/v1/me").await;
+    let (status, me) = app
+        .as_person(app.world.principal_a1)
+        .await
+        .json("/api/v1/me")
+        .await;
     assert_eq!(status, 200);
     assert_eq!(me["person"]["name"], "Paula Principal");
     assert_eq!(me["memberships"][0]["role"], "principal");

@@ -43,7 +43,9 @@ macro_rules! on_both {
 }
 
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TANDEM_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("TANDEM_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A fresh, migrated, empty database; returns its URL too (for a second server).
@@ -58,7 +60,10 @@ pub async fn fresh_database(db: Db) -> (Store, String) {
         Db::Postgres => {
             let base = postgres_url().unwrap();
             let admin = Store::connect(&base).await.unwrap();
-            admin.execute_raw(&format!("CREATE SCHEMA {name}")).await.unwrap();
+            admin
+                .execute_raw(&format!("CREATE SCHEMA {name}"))
+                .await
+                .unwrap();
             admin.close().await;
             let sep = if base.contains('?') { '&' } else { '?' };
             format!("{base}{sep}options[search_path]={name}")
@@ -108,7 +113,9 @@ async fn password_hash() -> String {
     if let Some(hash) = HASH.get() {
         return hash.clone();
     }
-    let hash = tandem_web::auth::hash_password(PASSWORD.into()).await.unwrap();
+    let hash = tandem_web::auth::hash_password(PASSWORD.into())
+        .await
+        .unwrap();
     HASH.get_or_init(|| hash).clone()
 }
 
@@ -128,36 +135,150 @@ async fn org(store: &Store, kind: OrgKind, name: &str, parent: Option<i64>, stat
 
 pub async fn seed(store: &Store) -> World {
     let hash = password_hash().await;
-    let state_mi = org(store, OrgKind::StateAgency, "Michigan Department of Education", None, "MI").await;
-    let state_ca = org(store, OrgKind::StateAgency, "California Department of Education", None, "CA").await;
+    let state_mi = org(
+        store,
+        OrgKind::StateAgency,
+        "Michigan Department of Education",
+        None,
+        "MI",
+    )
+    .await;
+    let state_ca = org(
+        store,
+        OrgKind::StateAgency,
+        "California Department of Education",
+        None,
+        "CA",
+    )
+    .await;
     let district_a = org(store, OrgKind::District, "Alder District", None, "MI").await;
-    let school_a1 = org(store, OrgKind::School, "Alder Elementary", Some(district_a), "MI").await;
+    let school_a1 = org(
+        store,
+        OrgKind::School,
+        "Alder Elementary",
+        Some(district_a),
+        "MI",
+    )
+    .await;
     let district_b = org(store, OrgKind::District, "Birch District", None, "MI").await;
-    let school_b1 = org(store, OrgKind::School, "Birch Middle", Some(district_b), "MI").await;
+    let school_b1 = org(
+        store,
+        OrgKind::School,
+        "Birch Middle",
+        Some(district_b),
+        "MI",
+    )
+    .await;
     let district_c = org(store, OrgKind::District, "Cedar Unified", None, "CA").await;
     let school_c1 = org(store, OrgKind::School, "Cedar High", Some(district_c), "CA").await;
     let provider_p = org(store, OrgKind::Provider, "Pine University", None, "MI").await;
     let provider_q = org(store, OrgKind::Provider, "Quince College", None, "MI").await;
     let person = |name: &'static str, email: &'static str, org: i64, role: Role| {
         let hash = hash.clone();
-        async move { store.create_person(name, Some(email), Some(&hash), false, Some((org, role))).await.unwrap() }
+        async move {
+            store
+                .create_person(name, Some(email), Some(&hash), false, Some((org, role)))
+                .await
+                .unwrap()
+        }
     };
     World {
-        root: store.create_person("Root Admin", Some("root@test.example"), Some(&hash), true, None).await.unwrap(),
+        root: store
+            .create_person(
+                "Root Admin",
+                Some("root@test.example"),
+                Some(&hash),
+                true,
+                None,
+            )
+            .await
+            .unwrap(),
         admin_a: person("Ada Admin", "admin.a@test.example", district_a, Role::Admin).await,
         admin_b: person("Bo Admin", "admin.b@test.example", district_b, Role::Admin).await,
-        coord_p: person("Pat Coordinator", "coord.p@test.example", provider_p, Role::Coordinator).await,
-        coord_q: person("Quinn Coordinator", "coord.q@test.example", provider_q, Role::Coordinator).await,
-        lead_a: person("Lee Lead", "lead.a@test.example", district_a, Role::PartnershipLead).await,
-        principal_a1: person("Paula Principal", "principal.a1@test.example", school_a1, Role::Principal).await,
-        mentor_a1: person("Mina Mentor", "mentor.a1@test.example", school_a1, Role::Mentor).await,
-        mentor_b1: person("Milo Mentor", "mentor.b1@test.example", school_b1, Role::Mentor).await,
-        supervisor_p: person("Sam Supervisor", "supervisor.p@test.example", provider_p, Role::Supervisor).await,
-        cand_p: person("Cara Candidate", "cand.p@test.example", provider_p, Role::Candidate).await,
-        cand_q: person("Cy Candidate", "cand.q@test.example", provider_q, Role::Candidate).await,
-        data_a: person("Dee Data", "data.a@test.example", district_a, Role::DataLead).await,
-        reviewer_mi: person("Rae Reviewer", "reviewer@test.example", state_mi, Role::StateReviewer).await,
-        mentor_c1: person("Cal Mentor", "mentor.c1@test.example", school_c1, Role::Mentor).await,
+        coord_p: person(
+            "Pat Coordinator",
+            "coord.p@test.example",
+            provider_p,
+            Role::Coordinator,
+        )
+        .await,
+        coord_q: person(
+            "Quinn Coordinator",
+            "coord.q@test.example",
+            provider_q,
+            Role::Coordinator,
+        )
+        .await,
+        lead_a: person(
+            "Lee Lead",
+            "lead.a@test.example",
+            district_a,
+            Role::PartnershipLead,
+        )
+        .await,
+        principal_a1: person(
+            "Paula Principal",
+            "principal.a1@test.example",
+            school_a1,
+            Role::Principal,
+        )
+        .await,
+        mentor_a1: person(
+            "Mina Mentor",
+            "mentor.a1@test.example",
+            school_a1,
+            Role::Mentor,
+        )
+        .await,
+        mentor_b1: person(
+            "Milo Mentor",
+            "mentor.b1@test.example",
+            school_b1,
+            Role::Mentor,
+        )
+        .await,
+        supervisor_p: person(
+            "Sam Supervisor",
+            "supervisor.p@test.example",
+            provider_p,
+            Role::Supervisor,
+        )
+        .await,
+        cand_p: person(
+            "Cara Candidate",
+            "cand.p@test.example",
+            provider_p,
+            Role::Candidate,
+        )
+        .await,
+        cand_q: person(
+            "Cy Candidate",
+            "cand.q@test.example",
+            provider_q,
+            Role::Candidate,
+        )
+        .await,
+        data_a: person(
+            "Dee Data",
+            "data.a@test.example",
+            district_a,
+            Role::DataLead,
+        )
+        .await,
+        reviewer_mi: person(
+            "Rae Reviewer",
+            "reviewer@test.example",
+            state_mi,
+            Role::StateReviewer,
+        )
+        .await,
+        mentor_c1: person(
+            "Cal Mentor",
+            "mentor.c1@test.example",
+            school_c1,
+            Role::Mentor,
+        )
+        .await,
         state_mi,
         state_ca,
         district_a,
@@ -187,7 +308,12 @@ pub async fn spawn_with(db: Db, config: Config) -> TestApp {
     let (store, url) = fresh_database(db).await;
     let world = seed(&store).await;
     let base = serve(store.clone(), config).await;
-    TestApp { base, store, url, world }
+    TestApp {
+        base,
+        store,
+        url,
+        world,
+    }
 }
 
 /// Serves `store` on a free port and returns the base URL.
@@ -208,7 +334,11 @@ pub struct Caller {
 }
 
 fn client(headers: HeaderMap) -> Client {
-    Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap()
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -216,29 +346,61 @@ impl TestApp {
     pub async fn as_person(&self, person: i64) -> Caller {
         let token = random_token();
         let csrf = random_token();
-        self.store.create_session(&sha256_hex(&token), person, &csrf).await.unwrap();
+        self.store
+            .create_session(&sha256_hex(&token), person, &csrf)
+            .await
+            .unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_str(&format!("tandem_session={token}")).unwrap());
-        Caller { client: client(headers), base: self.base.clone(), csrf }
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("tandem_session={token}")).unwrap(),
+        );
+        Caller {
+            client: client(headers),
+            base: self.base.clone(),
+            csrf,
+        }
     }
 
     /// A program holding an API token of `org`.
     pub async fn as_token(&self, org: i64, can_write: bool) -> (Caller, i64) {
         let (secret, hash) = tandem_web::auth::new_api_token();
-        let id = self.store.create_token(org, "test", &hash, can_write, self.world.root).await.unwrap();
+        let id = self
+            .store
+            .create_token(org, "test", &hash, can_write, self.world.root)
+            .await
+            .unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert(reqwest::header::AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {secret}")).unwrap());
-        (Caller { client: client(headers), base: self.base.clone(), csrf: String::new() }, id)
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {secret}")).unwrap(),
+        );
+        (
+            Caller {
+                client: client(headers),
+                base: self.base.clone(),
+                csrf: String::new(),
+            },
+            id,
+        )
     }
 
     pub fn anonymous(&self) -> Caller {
-        Caller { client: client(HeaderMap::new()), base: self.base.clone(), csrf: String::new() }
+        Caller {
+            client: client(HeaderMap::new()),
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
     }
 }
 
 impl Caller {
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn text(&self, path: &str) -> (u16, String) {
@@ -250,25 +412,48 @@ impl Caller {
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let mut all: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
         all.extend_from_slice(fields);
-        self.client.post(format!("{}{path}", self.base)).form(&all).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> Response {
-        self.client.post(format!("{}{path}", self.base)).json(&body).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn put_json(&self, path: &str, body: serde_json::Value) -> Response {
-        self.client.put(format!("{}{path}", self.base)).json(&body).send().await.unwrap()
+        self.client
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn json(&self, path: &str) -> (u16, serde_json::Value) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 
 /// The `Location` of a redirect.
 pub fn location(response: &Response) -> String {
-    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }

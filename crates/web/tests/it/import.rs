@@ -17,7 +17,10 @@ on_both!(
 );
 
 fn nces(file: &str) -> String {
-    let path = format!("{}/../../../shared/data/nces/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../../shared/data/nces/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -28,33 +31,104 @@ fn first_lines(text: &str, n: usize) -> String {
 async fn the_real_michigan_directory_imports_and_reimports_unchanged(db: Db) {
     let (store, _) = fresh_database(db).await;
     let text = nces("michigan_schools.csv");
-    let first = store.import_schools("michigan_schools.csv", Cursor::new(text.clone().into_bytes()), |_| {}).await.unwrap();
-    assert_eq!((first.schools, first.districts, first.added, first.updated, first.unchanged), (3487, 882, 4369, 0, 0));
-    let again = store.import_schools("michigan_schools.csv", Cursor::new(text.into_bytes()), |_| {}).await.unwrap();
+    let first = store
+        .import_schools(
+            "michigan_schools.csv",
+            Cursor::new(text.clone().into_bytes()),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            first.schools,
+            first.districts,
+            first.added,
+            first.updated,
+            first.unchanged
+        ),
+        (3487, 882, 4369, 0, 0)
+    );
+    let again = store
+        .import_schools(
+            "michigan_schools.csv",
+            Cursor::new(text.into_bytes()),
+            |_| {},
+        )
+        .await
+        .unwrap();
     assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4369));
 
     // Known facts of a real school: 12th Street Elementary, Portage.
-    let (orgs, _) = store.orgs(&OrgFilter { q: Some("262895007802".into()), ..OrgFilter::default() }, Page::all()).await.unwrap();
+    let (orgs, _) = store
+        .orgs(
+            &OrgFilter {
+                q: Some("262895007802".into()),
+                ..OrgFilter::default()
+            },
+            Page::all(),
+        )
+        .await
+        .unwrap();
     let school = &orgs[0];
     assert_eq!(school.name, "12th Street Elementary");
-    assert_eq!(school.parent_name.as_deref(), Some("Portage Public Schools"));
-    assert_eq!((school.students, school.free_lunch, school.reduced_lunch), (Some(574), Some(136), Some(23)));
+    assert_eq!(
+        school.parent_name.as_deref(),
+        Some("Portage Public Schools")
+    );
+    assert_eq!(
+        (school.students, school.free_lunch, school.reduced_lunch),
+        (Some(574), Some(136), Some(23))
+    );
     assert_eq!(school.is_high_needs(), Some(false));
     assert_eq!(school.grade_span().as_deref(), Some("PK–05"));
     // Unknown counts stay unknown.
-    let (orgs, _) = store.orgs(&OrgFilter { q: Some("261884009043".into()), ..OrgFilter::default() }, Page::all()).await.unwrap();
-    assert_eq!((orgs[0].students, orgs[0].teachers_fte, orgs[0].is_high_needs()), (None, None, None));
+    let (orgs, _) = store
+        .orgs(
+            &OrgFilter {
+                q: Some("261884009043".into()),
+                ..OrgFilter::default()
+            },
+            Page::all(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            orgs[0].students,
+            orgs[0].teachers_fte,
+            orgs[0].is_high_needs()
+        ),
+        (None, None, None)
+    );
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
 }
 
 async fn a_changed_row_updates_its_record(db: Db) {
     let (store, _) = fresh_database(db).await;
     let text = first_lines(&nces("michigan_schools.csv"), 20);
-    store.import_schools("mi.csv", Cursor::new(text.clone().into_bytes()), |_| {}).await.unwrap();
-    let changed = text.replace("12th Street Elementary", "Twelfth Street Elementary").replace("574.00000", "600.00000");
-    let summary = store.import_schools("mi.csv", Cursor::new(changed.into_bytes()), |_| {}).await.unwrap();
+    store
+        .import_schools("mi.csv", Cursor::new(text.clone().into_bytes()), |_| {})
+        .await
+        .unwrap();
+    let changed = text
+        .replace("12th Street Elementary", "Twelfth Street Elementary")
+        .replace("574.00000", "600.00000");
+    let summary = store
+        .import_schools("mi.csv", Cursor::new(changed.into_bytes()), |_| {})
+        .await
+        .unwrap();
     assert_eq!((summary.added, summary.updated), (0, 1));
-    let (orgs, _) = store.orgs(&OrgFilter { q: Some("262895007802".into()), ..OrgFilter::default() }, Page::all()).await.unwrap();
+    let (orgs, _) = store
+        .orgs(
+            &OrgFilter {
+                q: Some("262895007802".into()),
+                ..OrgFilter::default()
+            },
+            Page::all(),
+        )
+        .await
+        .unwrap();
     assert_eq!(orgs[0].name, "Twelfth Street Elementary");
     assert_eq!(orgs[0].students, Some(600));
 }
@@ -64,9 +138,22 @@ async fn a_malformed_row_rejects_the_whole_file(db: Db) {
     let text = first_lines(&nces("michigan_schools.csv"), 30);
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     lines[25] = lines[25].replacen(",MI,", ",Michigan,", 1);
-    let error = store.import_schools("bad.csv", Cursor::new(lines.join("\n").into_bytes()), |_| {}).await.unwrap_err();
-    assert_eq!(error.to_string(), "bad.csv:26: State: 'Michigan' is not a two-letter state code");
-    let (_, total) = store.orgs(&OrgFilter::default(), Page::all()).await.unwrap();
+    let error = store
+        .import_schools(
+            "bad.csv",
+            Cursor::new(lines.join("\n").into_bytes()),
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bad.csv:26: State: 'Michigan' is not a two-letter state code"
+    );
+    let (_, total) = store
+        .orgs(&OrgFilter::default(), Page::all())
+        .await
+        .unwrap();
     assert_eq!(total, 0, "nothing written");
 }
 
@@ -76,8 +163,17 @@ async fn the_upload_page_imports_with_progress(db: Db) {
     let upload = |caller: crate::harness::Caller, text: String| async move {
         let form = reqwest::multipart::Form::new()
             .text("_csrf", caller.csrf.clone())
-            .part("file", reqwest::multipart::Part::bytes(text.into_bytes()).file_name("michigan.csv"));
-        caller.client.post(format!("{}/admin/import", caller.base)).multipart(form).send().await.unwrap()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(text.into_bytes()).file_name("michigan.csv"),
+            );
+        caller
+            .client
+            .post(format!("{}/admin/import", caller.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
     };
     // Only installation administrators import.
     let admin_a = app.as_person(app.world.admin_a).await;
@@ -108,5 +204,8 @@ async fn the_upload_page_imports_with_progress(db: Db) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(html.contains("michigan.csv:1: NCES District ID: column is missing from the header"), "{html}");
+    assert!(
+        html.contains("michigan.csv:1: NCES District ID: column is missing from the header"),
+        "{html}"
+    );
 }

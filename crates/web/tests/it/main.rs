@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Tandem's integration tests: every test runs against SQLite, and against PostgreSQL when
 //! `TANDEM_TEST_POSTGRES_URL` is set, each on a fresh database.
 

@@ -1,7 +1,7 @@
 //! Organizations: state agencies, districts, schools and providers.
 
 use tandem_domain::input::OrgDraft;
-use tandem_domain::{OrgKind, OrgRef};
+use tandem_domain::{OrgKind, OrgRef, Scope};
 
 use crate::sql::{Sql, contains_pattern};
 use crate::{Page, Result, Store, StoreError, now};
@@ -147,6 +147,23 @@ impl Store {
             sql.push(" AND state_code = ").bind(state);
         }
         sql.push(" ORDER BY name, id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// The organizations a scope reaches, as (id, name) by name, for choosing one in a form.
+    /// Schools are listed when reached through their own or their district's grant; a state-wide
+    /// or installation-wide scope lists everything but schools (thousands of them).
+    pub async fn org_choices_in(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
+        let mut sql = Sql::new("SELECT o.id, o.name FROM organizations o WHERE ");
+        if scope.everything {
+            sql.push("o.kind <> 'school'");
+        } else {
+            sql.push("(o.id IN ").bind_list(scope.orgs.iter().copied());
+            sql.push(" OR o.parent_id IN ").bind_list(scope.children_of.iter().copied());
+            sql.push(" OR (o.kind <> 'school' AND o.state_code IN ").bind_list(scope.states.iter().cloned());
+            sql.push("))");
+        }
+        sql.push(" ORDER BY o.name, o.id");
         sql.fetch_all(self.pool()).await
     }
 

@@ -280,31 +280,19 @@ impl Guard {
     /// Organizations where the caller may add people with some role, by name.
     pub async fn orgs_for_new_people(&self) -> Result<Vec<(i64, String)>> {
         let scope = self.principal.scope_of(&[Role::Admin, Role::Coordinator]);
-        if scope.everything {
-            let (orgs, _) = self
-                .store
-                .orgs(
-                    &OrgFilter::default(),
-                    Page {
-                        number: 1,
-                        size: 2000,
-                    },
-                )
-                .await?;
-            return Ok(orgs
-                .into_iter()
-                .filter(|o| o.kind() != Some(OrgKind::School))
-                .map(|o| (o.id, o.name))
-                .collect());
+        Ok(self.store.org_choices_in(&scope).await?)
+    }
+
+    /// The same, plus `wanted` (an organization the person came from) when the caller may add
+    /// people there: an installation or state administrator adding someone to one school.
+    pub async fn orgs_for_new_people_with(&self, wanted: Option<i64>) -> Result<Vec<(i64, String)>> {
+        let mut choices = self.orgs_for_new_people().await?;
+        if let Some(id) = wanted.filter(|id| !choices.iter().any(|(c, _)| c == id))
+            && let Ok(org) = self.store.org(id).await
+            && self.principal.can_add_person_to(&org.reference(), Role::Mentor)
+        {
+            choices.insert(0, (org.id, org.name));
         }
-        let mut choices = Vec::new();
-        for id in scope.orgs.iter().chain(scope.children_of.iter()) {
-            let org = self.store.org(*id).await?;
-            if !choices.iter().any(|(c, _)| *c == org.id) {
-                choices.push((org.id, org.name));
-            }
-        }
-        choices.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(choices)
     }
 

@@ -186,7 +186,9 @@ async fn form_page(
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let orgs = if id.is_none() {
-        guard.orgs_for_new_people().await?
+        guard
+            .orgs_for_new_people_with(form.org_id.trim().parse().ok())
+            .await?
     } else {
         Vec::new()
     };

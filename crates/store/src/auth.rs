@@ -101,7 +101,7 @@ impl Store {
         name: &str,
         token_hash: &str,
         can_write: bool,
-        created_by: i64,
+        created_by: Option<i64>,
     ) -> Result<i64> {
         let mut sql = Sql::new(
             "INSERT INTO api_tokens (org_id, name, token_hash, can_write, created_by, created_at) VALUES (",

@@ -305,14 +305,26 @@ impl Store {
     where
         R: std::io::Read + Send + 'static,
     {
-        let parsed =
-            tokio::task::spawn_blocking(move || tandem_domain::nces::read_schools(input, progress))
-                .await
-                .map_err(|e| crate::StoreError::Io(std::io::Error::other(e.to_string())))?;
-        let schools = parsed.map_err(|error| ImportError::Row {
-            file: file_name.to_owned(),
-            error,
-        })?;
+        let schools = read_schools(file_name, input, progress).await?;
         Ok(self.import_nces(&schools).await?)
     }
+}
+
+/// Reads an NCES directory file on a blocking thread; a malformed row names the file.
+pub async fn read_schools<R>(
+    file_name: &str,
+    input: R,
+    progress: impl FnMut(usize) + Send + 'static,
+) -> Result<Vec<NcesSchool>, ImportError>
+where
+    R: std::io::Read + Send + 'static,
+{
+    let parsed =
+        tokio::task::spawn_blocking(move || tandem_domain::nces::read_schools(input, progress))
+            .await
+            .map_err(|e| crate::StoreError::Io(std::io::Error::other(e.to_string())))?;
+    parsed.map_err(|error| ImportError::Row {
+        file: file_name.to_owned(),
+        error,
+    })
 }

@@ -159,8 +159,10 @@ impl Store {
             sql.push("o.kind <> 'school'");
         } else {
             sql.push("(o.id IN ").bind_list(scope.orgs.iter().copied());
-            sql.push(" OR o.parent_id IN ").bind_list(scope.children_of.iter().copied());
-            sql.push(" OR (o.kind <> 'school' AND o.state_code IN ").bind_list(scope.states.iter().cloned());
+            sql.push(" OR o.parent_id IN ")
+                .bind_list(scope.children_of.iter().copied());
+            sql.push(" OR (o.kind <> 'school' AND o.state_code IN ")
+                .bind_list(scope.states.iter().cloned());
             sql.push("))");
         }
         sql.push(" ORDER BY o.name, o.id");

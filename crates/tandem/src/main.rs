@@ -43,6 +43,9 @@ enum Command {
     /// Manage sign-in accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         /// Where to write the copy (a SQLite file, or a pg_dump archive for PostgreSQL).
@@ -66,6 +69,25 @@ enum ImportCommand {
     Schools {
         /// The CSV file, e.g. ../shared/data/nces/california_schools.csv
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an organization and print its secret (shown once, stored hashed).
+    Create {
+        /// The organization, by Tandem id.
+        #[arg(long, conflicts_with = "nces_id", required_unless_present = "nces_id")]
+        org_id: Option<i64>,
+        /// The organization, by NCES id (districts and schools).
+        #[arg(long)]
+        nces_id: Option<String>,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// Let the token add and change people, roles and programs (default: read only).
+        #[arg(long)]
+        write: bool,
     },
 }
 
@@ -189,6 +211,44 @@ async fn run(cli: Cli) -> Result<()> {
                 )
                 .await?;
             println!("password changed for {email}; their sessions were ended");
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create {
+            org_id,
+            nces_id,
+            name,
+            write,
+        }) => {
+            let store = open(&url).await?;
+            let org = match (org_id, nces_id) {
+                (Some(id), _) => store
+                    .org(id)
+                    .await
+                    .with_context(|| format!("no organization has id {id}"))?,
+                (None, Some(nces)) => {
+                    let filter = tandem_store::orgs::OrgFilter {
+                        q: Some(nces.clone()),
+                        ..Default::default()
+                    };
+                    let (orgs, _) = store
+                        .orgs(&filter, tandem_store::Page::new(None, Some(50)))
+                        .await?;
+                    orgs.into_iter()
+                        .find(|o| o.nces_id.as_deref() == Some(nces.as_str()))
+                        .with_context(|| format!("no organization has NCES id {nces}"))?
+                }
+                (None, None) => bail!("give --org-id or --nces-id"),
+            };
+            let (secret, hash) = tandem_web::auth::new_api_token();
+            store
+                .create_token(org.id, &name, &hash, write, None)
+                .await?;
+            eprintln!(
+                "token for {} ({}); it is shown once:",
+                org.name,
+                if write { "read and write" } else { "read only" }
+            );
+            println!("{secret}");
             Ok(())
         }
         Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,

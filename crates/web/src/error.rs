@@ -189,3 +189,39 @@ impl IntoResponse for ApiOrPage {
         }
     }
 }
+
+/// The problems an API read may answer with, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ReadProblems {
+    /// A malformed parameter.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// No valid token or session.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    /// No such record, or not one the caller may see.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// The problems an API write may answer with, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum WriteProblems {
+    /// A malformed body or parameter, or a write without a bearer token.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// No valid token.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    /// The caller's roles do not allow this change.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such record, or not one the caller may see.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The input breaks a rule; `errors` names each field.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}

@@ -285,11 +285,16 @@ impl Guard {
 
     /// The same, plus `wanted` (an organization the person came from) when the caller may add
     /// people there: an installation or state administrator adding someone to one school.
-    pub async fn orgs_for_new_people_with(&self, wanted: Option<i64>) -> Result<Vec<(i64, String)>> {
+    pub async fn orgs_for_new_people_with(
+        &self,
+        wanted: Option<i64>,
+    ) -> Result<Vec<(i64, String)>> {
         let mut choices = self.orgs_for_new_people().await?;
         if let Some(id) = wanted.filter(|id| !choices.iter().any(|(c, _)| c == id))
             && let Ok(org) = self.store.org(id).await
-            && self.principal.can_add_person_to(&org.reference(), Role::Mentor)
+            && self
+                .principal
+                .can_add_person_to(&org.reference(), Role::Mentor)
         {
             choices.insert(0, (org.id, org.name));
         }
@@ -466,7 +471,7 @@ impl Guard {
         let (secret, hash) = new_api_token();
         let id = self
             .store
-            .create_token(org_id, name, &hash, can_write, person)
+            .create_token(org_id, name, &hash, can_write, Some(person))
             .await?;
         Ok((id, secret))
     }

@@ -13,7 +13,7 @@ use tandem_store::programs::{Program, ProgramFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiPath, ApiQuery, JsonBody};
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiResult, ReadProblems, WriteProblems};
 use crate::guard::Guard;
 
 // ---- shapes ----
@@ -271,7 +271,7 @@ pub struct Me {
 
 /// Who the caller is: the signed-in person or the token's organization.
 #[utoipa::path(get, path = "/api/v1/me", tag = "directory",
-    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+    responses((status = 200, body = Me), ReadProblems))]
 pub async fn me(guard: Guard) -> ApiResult<Json<Me>> {
     let person = guard.me().cloned();
     let memberships = match &person {
@@ -298,7 +298,7 @@ pub struct OrgParams {
 
 /// Lists organizations (the directory is readable by every caller).
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "directory", params(OrgParams, Paging),
-    responses((status = 200, body = OrganizationPage), (status = 400, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, body = OrganizationPage), ReadProblems))]
 pub async fn list_organizations(
     guard: Guard,
     ApiQuery(params): ApiQuery<OrgParams>,
@@ -321,7 +321,7 @@ pub async fn list_organizations(
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "directory", params(("id" = i64, Path)),
-    responses((status = 200, body = Organization), (status = 404, body = Problem)))]
+    responses((status = 200, body = Organization), ReadProblems))]
 pub async fn get_organization(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
@@ -330,7 +330,7 @@ pub async fn get_organization(
 }
 
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "directory", request_body = OrganizationInput,
-    responses((status = 201, body = Organization), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Organization), WriteProblems))]
 pub async fn create_organization(
     guard: Guard,
     JsonBody(input): JsonBody<OrganizationInput>,
@@ -343,7 +343,7 @@ pub async fn create_organization(
 
 #[utoipa::path(put, path = "/api/v1/organizations/{id}", tag = "directory", params(("id" = i64, Path)),
     request_body = OrganizationInput,
-    responses((status = 200, body = Organization), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Organization), WriteProblems))]
 pub async fn update_organization(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
@@ -364,7 +364,7 @@ pub struct ProgramParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/programs", tag = "directory", params(ProgramParams, Paging),
-    responses((status = 200, body = ProgramPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = ProgramPage), ReadProblems))]
 pub async fn list_programs(
     guard: Guard,
     ApiQuery(params): ApiQuery<ProgramParams>,
@@ -386,13 +386,13 @@ pub async fn list_programs(
 }
 
 #[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "directory", params(("id" = i64, Path)),
-    responses((status = 200, body = ProgramOut), (status = 404, body = Problem)))]
+    responses((status = 200, body = ProgramOut), ReadProblems))]
 pub async fn get_program(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<ProgramOut>> {
     Ok(Json(guard.program(id).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/programs", tag = "directory", request_body = ProgramInput,
-    responses((status = 201, body = ProgramOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ProgramOut), WriteProblems))]
 pub async fn create_program(
     guard: Guard,
     JsonBody(input): JsonBody<ProgramInput>,
@@ -405,7 +405,7 @@ pub async fn create_program(
 
 #[utoipa::path(put, path = "/api/v1/programs/{id}", tag = "directory", params(("id" = i64, Path)),
     request_body = ProgramInput,
-    responses((status = 200, body = ProgramOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ProgramOut), WriteProblems))]
 pub async fn update_program(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
@@ -428,7 +428,7 @@ pub struct PeopleParams {
 
 /// Lists the people the caller may see.
 #[utoipa::path(get, path = "/api/v1/people", tag = "directory", params(PeopleParams, Paging),
-    responses((status = 200, body = PersonPage), (status = 401, body = Problem)))]
+    responses((status = 200, body = PersonPage), ReadProblems))]
 pub async fn list_people(
     guard: Guard,
     ApiQuery(params): ApiQuery<PeopleParams>,
@@ -449,14 +449,14 @@ pub async fn list_people(
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "directory", params(("id" = i64, Path)),
-    responses((status = 200, body = PersonOut), (status = 404, body = Problem)))]
+    responses((status = 200, body = PersonOut), ReadProblems))]
 pub async fn get_person(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<PersonOut>> {
     Ok(Json(guard.person(id).await?.into()))
 }
 
 /// Adds a person with their first role.
 #[utoipa::path(post, path = "/api/v1/people", tag = "directory", request_body = PersonInput,
-    responses((status = 201, body = PersonOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = PersonOut), WriteProblems))]
 pub async fn create_person(
     guard: Guard,
     JsonBody(input): JsonBody<PersonInput>,
@@ -486,7 +486,7 @@ pub async fn create_person(
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "directory", params(("id" = i64, Path)),
     request_body = PersonInput,
-    responses((status = 200, body = PersonOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = PersonOut), WriteProblems))]
 pub async fn update_person(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
@@ -511,7 +511,7 @@ pub struct MembershipParams {
 
 /// Lists the memberships the caller may see.
 #[utoipa::path(get, path = "/api/v1/memberships", tag = "directory", params(MembershipParams, Paging),
-    responses((status = 200, body = MembershipPage), (status = 401, body = Problem)))]
+    responses((status = 200, body = MembershipPage), ReadProblems))]
 pub async fn list_memberships(
     guard: Guard,
     ApiQuery(params): ApiQuery<MembershipParams>,
@@ -529,7 +529,7 @@ pub async fn list_memberships(
 }
 
 #[utoipa::path(get, path = "/api/v1/memberships/{id}", tag = "directory", params(("id" = i64, Path)),
-    responses((status = 200, body = MembershipOut), (status = 404, body = Problem)))]
+    responses((status = 200, body = MembershipOut), ReadProblems))]
 pub async fn get_membership(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
@@ -539,7 +539,7 @@ pub async fn get_membership(
 
 /// Gives a person a role in an organization.
 #[utoipa::path(post, path = "/api/v1/memberships", tag = "directory", request_body = MembershipInput,
-    responses((status = 201, body = MembershipOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = MembershipOut), WriteProblems))]
 pub async fn create_membership(
     guard: Guard,
     JsonBody(input): JsonBody<MembershipInput>,
@@ -558,7 +558,7 @@ pub async fn create_membership(
 }
 
 #[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "directory", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204), WriteProblems))]
 pub async fn delete_membership(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     guard.check_api_write()?;
     guard.remove_membership(id).await?;

@@ -23,6 +23,7 @@ use crate::error::{ApiError, AppError};
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem)),
     security(("bearer" = [])),
     tags((name = "directory", description = "Organizations, programs, people and their roles"))
 )]

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query};
+use axum::extract::{DefaultBodyLimit, Multipart, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tandem_domain::{FieldErrors, input};
@@ -11,7 +11,7 @@ use tandem_store::audit::AccessEntry;
 use tandem_store::auth::ApiToken;
 use tandem_store::imports::ImportJob;
 
-use super::{Choice, Layout, Pager, number, render, when};
+use super::{Choice, Id, Layout, Pager, number, render, when};
 use crate::AppState;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -135,7 +135,7 @@ async fn create_token(Submitted { guard, form }: Submitted<TokenForm>) -> PageRe
 pub struct NoFields {}
 
 async fn revoke_token(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, .. }: Submitted<NoFields>,
 ) -> PageResult<Response> {
     guard.revoke_token(id).await?;
@@ -207,8 +207,10 @@ async fn import_upload(guard: Guard, mut multipart: Multipart) -> PageResult<Res
     Ok(Redirect::to(&format!("/admin/imports/{job}")).into_response())
 }
 
-/// Runs an import, recording rows read as it goes and the outcome at the end.
+/// Runs an import: reads the file recording rows read as it goes, then writes it in one
+/// transaction (progress writes are finished first, so they never wait on that transaction).
 async fn run_import(store: tandem_store::Store, job: i64, name: String, bytes: Vec<u8>) {
+    let started = std::time::Instant::now();
     let (sender, mut receiver) = tokio::sync::watch::channel(0usize);
     let progress_store = store.clone();
     let progress = tokio::spawn(async move {
@@ -217,13 +219,15 @@ async fn run_import(store: tandem_store::Store, job: i64, name: String, bytes: V
             let _ = progress_store.import_progress(job, rows).await;
         }
     });
-    let started = std::time::Instant::now();
-    let result = store
-        .import_schools(&name, std::io::Cursor::new(bytes), move |rows| {
-            let _ = sender.send(rows);
-        })
-        .await;
+    let read = tandem_store::nces::read_schools(&name, std::io::Cursor::new(bytes), move |rows| {
+        let _ = sender.send(rows);
+    })
+    .await;
     let _ = progress.await;
+    let result = match read {
+        Ok(schools) => store.import_nces(&schools).await.map_err(Into::into),
+        Err(error) => Err(error),
+    };
     let (ok, message) = match result {
         Ok(s) => (
             true,
@@ -251,7 +255,7 @@ struct ImportJobPage {
     started: String,
 }
 
-async fn import_job(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
+async fn import_job(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let job = guard.import_job(id).await?;
     let view = ImportJobPage {
         layout: Layout::new(

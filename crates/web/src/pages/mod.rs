@@ -219,3 +219,20 @@ pub fn when(at: i64) -> String {
 
 /// "No error" for a form field outside a validated form (list filters).
 pub const NO_ERROR: Option<&str> = None;
+
+/// A record id from the path; anything else is "page not found", not a bare 400.
+pub struct Id(pub i64);
+
+impl axum::extract::FromRequestParts<AppState> for Id {
+    type Rejection = crate::error::PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(crate::error::PageError(AppError::NotFound)),
+        }
+    }
+}

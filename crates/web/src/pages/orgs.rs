@@ -1,7 +1,7 @@
 //! Organization pages: list (search, filter, paginate, CSV), view, create, edit.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_domain::input::OrgFields;
 use tandem_domain::{FieldErrors, OrgKind, Role};
@@ -10,7 +10,7 @@ use tandem_store::orgs::{Org, OrgFilter};
 use tandem_store::people::Membership;
 use tandem_store::programs::{Program, ProgramFilter};
 
-use super::{Choice, Layout, Pager, number, render};
+use super::{Choice, Id, Layout, Pager, number, render};
 use crate::csv_export::{self, opt};
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -169,11 +169,7 @@ struct ShowPage {
     saved: bool,
 }
 
-pub async fn show(
-    guard: Guard,
-    Path(id): Path<i64>,
-    Query(query): Query<OrgQuery>,
-) -> PageResult<Response> {
+pub async fn show(guard: Guard, Id(id): Id, Query(query): Query<OrgQuery>) -> PageResult<Response> {
     let org = guard.org(id).await?;
     let first = Page::new(None, Some(25));
     let (children, children_total) = guard
@@ -282,7 +278,7 @@ pub async fn create(Submitted { guard, form }: Submitted<OrgFields>) -> PageResu
     }
 }
 
-pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let org = guard.org(id).await?;
     if !guard.can_edit_org(&org) {
         return Err(AppError::Forbidden.into());
@@ -301,7 +297,7 @@ pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
 }
 
 pub async fn update(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, form }: Submitted<OrgFields>,
 ) -> PageResult<Response> {
     let result = match form.parse() {

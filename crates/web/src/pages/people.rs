@@ -2,14 +2,14 @@
 //! and every export is written to the access log by the guard.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_domain::input::{self, MembershipFields, PersonFields};
 use tandem_domain::{FieldErrors, Role};
 use tandem_store::Page;
 use tandem_store::people::{Membership, PeopleFilter, Person};
 
-use super::{Choice, Layout, Pager, number, query_string, render};
+use super::{Choice, Id, Layout, Pager, number, query_string, render};
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -146,7 +146,7 @@ async fn show_page(
 
 pub async fn show(
     guard: Guard,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(query): Query<PeopleQuery>,
 ) -> PageResult<Response> {
     show_page(&guard, id, FieldErrors::default(), query.saved.is_some()).await
@@ -257,7 +257,7 @@ pub async fn create(Submitted { guard, form }: Submitted<NewPersonForm>) -> Page
     }
 }
 
-pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let person = guard.person(id).await?;
     if !guard.can_edit_person(id).await? {
         return Err(AppError::Forbidden.into());
@@ -271,7 +271,7 @@ pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
 }
 
 pub async fn update(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, form }: Submitted<NewPersonForm>,
 ) -> PageResult<Response> {
     let result = match person_fields(&form).parse() {
@@ -377,7 +377,7 @@ pub async fn add_membership(
 pub struct NoFields {}
 
 pub async fn remove_membership(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, .. }: Submitted<NoFields>,
 ) -> PageResult<Response> {
     let membership = guard.remove_membership(id).await?;
@@ -385,7 +385,7 @@ pub async fn remove_membership(
 }
 
 pub async fn disable(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, .. }: Submitted<NoFields>,
 ) -> PageResult<Response> {
     guard.set_disabled(id, true).await?;
@@ -393,7 +393,7 @@ pub async fn disable(
 }
 
 pub async fn enable(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, .. }: Submitted<NoFields>,
 ) -> PageResult<Response> {
     guard.set_disabled(id, false).await?;

@@ -1,14 +1,14 @@
 //! Program pages: list (search, filter, paginate, CSV), view, create, edit.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_domain::input::ProgramFields;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea, Pathway};
 use tandem_store::Page;
 use tandem_store::programs::{Program, ProgramFilter};
 
-use super::{Choice, Layout, Pager, number, query_string, render};
+use super::{Choice, Id, Layout, Pager, number, query_string, render};
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -135,7 +135,7 @@ struct ShowPage {
 
 pub async fn show(
     guard: Guard,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(query): Query<ProgramQuery>,
 ) -> PageResult<Response> {
     let program = guard.program(id).await?;
@@ -221,7 +221,7 @@ pub async fn create(Submitted { guard, form }: Submitted<ProgramFields>) -> Page
     }
 }
 
-pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let program = guard.program(id).await?;
     if !guard.can_manage_program(&program) {
         return Err(AppError::Forbidden.into());
@@ -241,7 +241,7 @@ pub async fn edit(guard: Guard, Path(id): Path<i64>) -> PageResult<Response> {
 }
 
 pub async fn update(
-    Path(id): Path<i64>,
+    Id(id): Id,
     Submitted { guard, form }: Submitted<ProgramFields>,
 ) -> PageResult<Response> {
     let result = match form.parse() {

@@ -386,8 +386,15 @@ async fn roles_are_granted_only_within_scope(db: Db) {
     // The organizations offered are those in scope: a district admin sees its schools.
     let (_, form) = admin_a.text("/people/new").await;
     assert!(form.contains(">Alder Elementary<") && !form.contains("Birch Middle"));
-    let (_, form) = app.as_person(w.root).await.text(&format!("/people/new?org={}", w.school_b1)).await;
-    assert!(form.contains(">Birch Middle<"), "coming from a school's page offers that school");
+    let (_, form) = app
+        .as_person(w.root)
+        .await
+        .text(&format!("/people/new?org={}", w.school_b1))
+        .await;
+    assert!(
+        form.contains(">Birch Middle<"),
+        "coming from a school's page offers that school"
+    );
     assert_eq!(grant(w.school_a1, "mentor").await, 303);
     assert_eq!(grant(w.school_b1, "mentor").await, 403);
     assert_eq!(

@@ -202,8 +202,11 @@ async fn lists_search_filter_and_paginate(db: Db) {
     // Wildcards in a search are literal.
     let (_, none) = root.json("/api/v1/organizations?q=%25").await;
     assert_eq!(none["total"], 0);
-    // A malformed page number in a page is "page 1", not an error.
+    // A malformed page number in a page is "page 1", not an error; a malformed id is not found.
     assert_eq!(root.get("/orgs?page=zzz").await.status(), 200);
+    let (status, html) = root.text("/orgs/abc").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
 }
 
 async fn csv_exports_neutralize_formulas(db: Db) {

@@ -367,7 +367,7 @@ impl TestApp {
         let (secret, hash) = tandem_web::auth::new_api_token();
         let id = self
             .store
-            .create_token(org, "test", &hash, can_write, self.world.root)
+            .create_token(org, "test", &hash, can_write, Some(self.world.root))
             .await
             .unwrap();
         let mut headers = HeaderMap::new();

@@ -184,7 +184,7 @@ async fn the_upload_page_imports_with_progress(db: Db) {
     let job = location(&response);
     assert!(job.starts_with("/admin/imports/"));
     let mut html = String::new();
-    for _ in 0..50 {
+    for _ in 0..200 {
         html = root.text(&job).await.1;
         if !html.contains("rows read so far") {
             break;
@@ -197,7 +197,7 @@ async fn the_upload_page_imports_with_progress(db: Db) {
     let response = upload(root.clone(), bad.into()).await;
     let job = location(&response);
     let mut html = String::new();
-    for _ in 0..50 {
+    for _ in 0..200 {
         html = root.text(&job).await.1;
         if html.contains("Nothing was imported") {
             break;

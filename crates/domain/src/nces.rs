@@ -194,7 +194,7 @@ impl Row<'_> {
     fn text(&self, column: Option<usize>) -> Option<&str> {
         let value = self.record.get(column?)?.trim();
         match value {
-            "" | "†" | "–" | "-" | "‡" | "N" => None,
+            "" | "†" | "–" | "-" | "‡" => None,
             _ => Some(value),
         }
     }
@@ -282,7 +282,8 @@ impl Row<'_> {
             phone: text(5),
             low_grade: self.grade(o[6])?,
             high_grade: self.grade(o[7])?,
-            locale: text(8),
+            // Florida marks some locales "N" (not applicable).
+            locale: text(8).filter(|l| l != "N"),
             charter: self.yes_no(o[9])?,
             school_type: text(10),
             status: text(11),
@@ -378,5 +379,122 @@ mod tests {
         assert_eq!(s.high_needs(), Some(false));
         s.students = Some(0);
         assert_eq!(s.high_needs(), None);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const HEADER: [&str; 12] = [
+        "NCES School ID",
+        "NCES District ID",
+        "School Name",
+        "District",
+        "State",
+        "Low Grade*",
+        "High Grade*",
+        "Students*",
+        "Free Lunch*",
+        "Reduced Lunch*",
+        "Latitude",
+        "Longitude",
+    ];
+
+    /// A count as NCES writes it, or one of its "unknown" marks.
+    fn count() -> impl Strategy<Value = (String, Option<i64>)> {
+        prop_oneof![
+            (0i64..100_000).prop_map(|n| (format!("{n}.00000"), Some(n))),
+            prop_oneof![Just("†"), Just("–"), Just("")].prop_map(|s| (s.to_owned(), None)),
+        ]
+    }
+
+    fn row() -> impl Strategy<Value = (Vec<String>, NcesSchool)> {
+        (
+            "[0-9]{12}",
+            "[0-9]{7}",
+            "[A-Za-z][A-Za-z0-9 ,.'\"-]{0,40}",
+            proptest::sample::select(GRADES.to_vec()),
+            count(),
+            count(),
+            count(),
+            proptest::option::of((-90.0f64..90.0, -180.0f64..180.0)),
+        )
+            .prop_map(
+                |(id, district, name, grade, students, free, reduced, point)| {
+                    let (lat, lon) = point.map_or((String::new(), String::new()), |(a, o)| {
+                        (a.to_string(), o.to_string())
+                    });
+                    let cells = vec![
+                        id.clone(),
+                        district.clone(),
+                        name.clone(),
+                        "A District".to_owned(),
+                        "MI".to_owned(),
+                        grade.to_owned(),
+                        "12".to_owned(),
+                        students.0,
+                        free.0,
+                        reduced.0,
+                        lat,
+                        lon,
+                    ];
+                    let expected = NcesSchool {
+                        nces_id: id,
+                        state_school_id: None,
+                        district_nces_id: district,
+                        district_name: "A District".to_owned(),
+                        name: name.trim().to_owned(),
+                        county: None,
+                        street: None,
+                        city: None,
+                        state_code: "MI".to_owned(),
+                        zip: None,
+                        phone: None,
+                        low_grade: Some(grade.to_owned()),
+                        high_grade: Some("12".to_owned()),
+                        locale: None,
+                        charter: None,
+                        school_type: None,
+                        status: None,
+                        students: students.1,
+                        teachers_fte: None,
+                        free_lunch: free.1,
+                        reduced_lunch: reduced.1,
+                        latitude: point.map(|p| p.0),
+                        longitude: point.map(|p| p.1),
+                    };
+                    (cells, expected)
+                },
+            )
+    }
+
+    proptest! {
+        /// Untrusted bytes never panic the reader: they are read or refused with a line number.
+        #[test]
+        fn arbitrary_input_is_read_or_refused(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let mut input = HEADER.join(",").into_bytes();
+            input.push(b'\n');
+            input.extend(bytes);
+            if let Err(error) = read_schools(input.as_slice(), |_| {}) {
+                prop_assert!(error.line >= 1);
+            }
+        }
+
+        /// Valid rows written as CSV read back to exactly the same facts.
+        #[test]
+        fn valid_rows_round_trip(rows in proptest::collection::vec(row(), 1..20)) {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(HEADER).unwrap();
+            for (cells, _) in &rows {
+                writer.write_record(cells).unwrap();
+            }
+            let bytes = writer.into_inner().unwrap();
+            let schools = read_schools(bytes.as_slice(), |_| {}).unwrap();
+            let expected: Vec<NcesSchool> = rows.into_iter().map(|(_, school)| school).collect();
+            prop_assert_eq!(schools, expected);
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The `tandem` binary: a thin command line over the store and the web crate.
 
+mod bench;
 mod demo;
 
 use std::io::BufRead;
@@ -46,6 +47,18 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Generate a state-scale placement instance from a real school directory, solve it, and print
+    /// one line of figures (build with --release).
+    BenchMatch {
+        /// michigan (4,000 candidates) or california (20,000 candidates).
+        #[arg(long, default_value = "michigan")]
+        scenario: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder of the NCES directory files.
+        #[arg(long, default_value = "../shared/data/nces")]
+        nces_dir: PathBuf,
+    },
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         /// Where to write the copy (a SQLite file, or a pg_dump archive for PostgreSQL).
@@ -251,6 +264,11 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{secret}");
             Ok(())
         }
+        Command::BenchMatch {
+            scenario,
+            seed,
+            nces_dir,
+        } => bench::run(&scenario, seed, &nces_dir),
         Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,
     }
 }

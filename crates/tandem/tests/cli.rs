@@ -137,6 +137,37 @@ fn administrators_are_added_and_weak_passwords_refused() {
     assert!(backup.metadata().unwrap().len() > 0);
 }
 
+/// A killed import leaves the database as it was: intact and without half a file.
+#[tokio::test]
+async fn a_killed_import_leaves_the_database_intact() {
+    let california = michigan().replace("michigan_schools", "california_schools");
+    for (round, delay) in [40u64, 150, 400, 900].into_iter().enumerate() {
+        let dir = scratch(&format!("killed{round}"));
+        let url = sqlite_url(&dir);
+        let mut child = tandem()
+            .args(["--database-url", &url, "import", "schools", &california])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = tandem_store::Store::connect(&url).await.unwrap();
+        assert_eq!(store.integrity_check().await.unwrap(), "ok");
+        store.migrate().await.unwrap();
+        let (_, total) = store
+            .orgs(&Default::default(), tandem_store::Page::new(None, Some(1)))
+            .await
+            .unwrap();
+        assert!(
+            total == 0 || total == 12401,
+            "all or nothing, found {total}"
+        );
+        store.close().await;
+    }
+}
+
 struct Server {
     child: std::process::Child,
     base: String,

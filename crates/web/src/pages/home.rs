@@ -62,12 +62,33 @@ pub async fn home(guard: Guard) -> PageResult<Response> {
         .await?;
 
     let mut tasks = Vec::new();
-    if guard.is_installation_admin() && schools == 0 {
+    if guard.is_installation_admin() {
+        tasks.push(if schools == 0 {
+            task(
+                "Import your state's schools",
+                "The directory is empty. Upload an NCES school directory file to add every district and school.",
+                "/admin/import",
+                "Import schools",
+            )
+        } else {
+            task(
+                "Keep the school directory current",
+                "Upload this year's NCES directory: changed schools are updated, unchanged ones are left alone.",
+                "/admin/import",
+                "Import schools",
+            )
+        });
         tasks.push(task(
-            "Import your state's schools",
-            "The directory is empty. Upload an NCES school directory file to add every district and school.",
-            "/admin/import",
-            "Import schools",
+            "Give people their roles",
+            "Add the administrators of each district and provider; they add their own people from there.",
+            "/people/new",
+            "Add a person",
+        ));
+        tasks.push(task(
+            "Review who read whose record",
+            "The access log shows every read, change and export of a person's record.",
+            "/admin/access-log",
+            "Open the access log",
         ));
     }
     for m in &memberships {

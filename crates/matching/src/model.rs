@@ -1,0 +1,130 @@
+//! The instance the engine solves. Indices, not ids: candidate `i` is `candidates[i]`, and a
+//! mentor's `school` is an index into `schools`. Callers keep their own ids beside.
+
+/// A set of licensure areas (bit `k` is area `k`, up to 32 areas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Areas(pub u32);
+
+impl Areas {
+    pub fn contains(self, area: u8) -> bool {
+        area < 32 && self.0 & (1 << area) != 0
+    }
+
+    pub fn of(areas: &[u8]) -> Areas {
+        Areas(
+            areas
+                .iter()
+                .filter(|a| **a < 32)
+                .fold(0, |set, a| set | (1 << a)),
+        )
+    }
+}
+
+/// A set of grade bands (bit `k` is band `k`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Bands(pub u8);
+
+impl Bands {
+    pub fn contains(self, band: u8) -> bool {
+        band < 8 && self.0 & (1 << band) != 0
+    }
+
+    pub fn of(bands: &[u8]) -> Bands {
+        Bands(
+            bands
+                .iter()
+                .filter(|b| **b < 8)
+                .fold(0, |set, b| set | (1 << b)),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub program: u32,
+    /// The area the candidate is preparing to teach.
+    pub area: u8,
+    /// The grade band the candidate is preparing for.
+    pub band: u8,
+    pub lat: f64,
+    pub lon: f64,
+    /// Schools in order of preference (first is most wanted).
+    pub preferences: Vec<u32>,
+    /// When set, only schools of these districts.
+    pub allowed_districts: Option<Vec<u32>>,
+    /// Schools the candidate must not be placed in (a former school, a relative works there).
+    pub conflicts: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mentor {
+    pub school: u32,
+    pub areas: Areas,
+    pub bands: Bands,
+    /// Candidates this mentor can take (usually 1).
+    pub capacity: u32,
+    pub eligible: bool,
+    /// 0 (unknown or weakest) to 100 (strongest evidence of effectiveness).
+    pub quality: u8,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    pub district: u32,
+    pub lat: f64,
+    pub lon: f64,
+    /// Most candidates the school hosts this term.
+    pub cap: u32,
+    pub high_needs: bool,
+}
+
+/// Integer weights of the cost terms, set per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    /// Per whole kilometre of travel.
+    pub travel_per_km: i64,
+    /// Per step down the candidate's preference list; an unlisted school costs one step past
+    /// the end (only for candidates who stated preferences).
+    pub preference_rank: i64,
+    /// Per 10 points of mentor quality short of 100.
+    pub mentor_quality: i64,
+    /// Added to a placement in a school that is not high-needs.
+    pub high_needs_priority: i64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            travel_per_km: 10,
+            preference_rank: 40,
+            mentor_quality: 5,
+            high_needs_priority: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    /// Great-circle kilometres from the candidate's home to the school.
+    pub max_travel_km: f64,
+    pub weights: Weights,
+    /// (candidate, mentor) pairs decided by people: always honoured.
+    pub locks: Vec<(u32, u32)>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            max_travel_km: 40.0,
+            weights: Weights::default(),
+            locks: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Instance {
+    pub candidates: Vec<Candidate>,
+    pub mentors: Vec<Mentor>,
+    pub schools: Vec<School>,
+}

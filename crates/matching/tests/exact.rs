@@ -1,0 +1,324 @@
+//! The engine against a brute-force reference on small random instances, and on hand-made
+//! instances whose optimum is known.
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use tandem_matching::geo::distance_km;
+use tandem_matching::*;
+
+/// Every assignment tried: most placed, then least cost. Returns (placed, cost).
+fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
+    let allowed = |c: usize, m: usize| -> Option<i64> {
+        let cand = &instance.candidates[c];
+        let mentor = &instance.mentors[m];
+        let school = &instance.schools[mentor.school as usize];
+        let km = distance_km(cand.lat, cand.lon, school.lat, school.lon);
+        let ok = mentor.eligible
+            && mentor.areas.contains(cand.area)
+            && mentor.bands.contains(cand.band)
+            && km <= rules.max_travel_km
+            && !cand.conflicts.contains(&mentor.school)
+            && cand
+                .allowed_districts
+                .as_ref()
+                .is_none_or(|d| d.contains(&school.district));
+        ok.then(|| {
+            let w = rules.weights;
+            let rank = if cand.preferences.is_empty() {
+                0
+            } else {
+                cand.preferences
+                    .iter()
+                    .position(|s| *s == mentor.school)
+                    .unwrap_or(cand.preferences.len()) as i64
+                    * w.preference_rank
+            };
+            km.round() as i64 * w.travel_per_km
+                + rank
+                + (100 - i64::from(mentor.quality)) / 10 * w.mentor_quality
+                + if school.high_needs {
+                    0
+                } else {
+                    w.high_needs_priority
+                }
+        })
+    };
+    struct Search<'a> {
+        instance: &'a Instance,
+        allowed: &'a dyn Fn(usize, usize) -> Option<i64>,
+        mentor_left: Vec<u32>,
+        school_left: Vec<u32>,
+        best: (usize, i64),
+    }
+
+    impl Search<'_> {
+        fn go(&mut self, c: usize, placed: usize, cost: i64) {
+            if c == self.instance.candidates.len() {
+                if placed > self.best.0 || (placed == self.best.0 && cost < self.best.1) {
+                    self.best = (placed, cost);
+                }
+                return;
+            }
+            self.go(c + 1, placed, cost);
+            for m in 0..self.instance.mentors.len() {
+                let s = self.instance.mentors[m].school as usize;
+                if self.mentor_left[m] > 0
+                    && self.school_left[s] > 0
+                    && let Some(edge) = (self.allowed)(c, m)
+                {
+                    self.mentor_left[m] -= 1;
+                    self.school_left[s] -= 1;
+                    self.go(c + 1, placed + 1, cost + edge);
+                    self.mentor_left[m] += 1;
+                    self.school_left[s] += 1;
+                }
+            }
+        }
+    }
+
+    let mut search = Search {
+        instance,
+        allowed: &allowed,
+        mentor_left: instance.mentors.iter().map(|m| m.capacity).collect(),
+        school_left: instance.schools.iter().map(|s| s.cap).collect(),
+        best: (0, i64::MAX),
+    };
+    search.go(0, 0, 0);
+    let best = search.best;
+    if best.0 == 0 { (0, 0) } else { best }
+}
+
+fn instance() -> impl Strategy<Value = Instance> {
+    let school = (
+        0u32..3,
+        42.0f64..42.4,
+        -83.4f64..-83.0,
+        1u32..3,
+        any::<bool>(),
+    )
+        .prop_map(|(district, lat, lon, cap, high_needs)| School {
+            district,
+            lat,
+            lon,
+            cap,
+            high_needs,
+        });
+    let schools = proptest::collection::vec(school, 1..5);
+    schools.prop_flat_map(|schools| {
+        let n = schools.len() as u32;
+        let mentor = (
+            0..n,
+            0u8..3,
+            0u8..2,
+            1u32..3,
+            proptest::bool::weighted(0.85),
+            0u8..=100,
+        )
+            .prop_map(|(school, area, band, capacity, eligible, quality)| Mentor {
+                school,
+                areas: Areas::of(&[area, (area + 1) % 3]),
+                bands: Bands::of(&[band]),
+                capacity,
+                eligible,
+                quality,
+            });
+        let candidate = (
+            0u8..3,
+            0u8..2,
+            42.0f64..42.4,
+            -83.4f64..-83.0,
+            proptest::collection::vec(0..n, 0..3),
+            proptest::collection::vec(0..n, 0..2),
+        )
+            .prop_map(|(area, band, lat, lon, mut preferences, conflicts)| {
+                preferences.dedup();
+                Candidate {
+                    program: 0,
+                    area,
+                    band,
+                    lat,
+                    lon,
+                    preferences,
+                    allowed_districts: None,
+                    conflicts,
+                }
+            });
+        (
+            Just(schools),
+            proptest::collection::vec(mentor, 0..6),
+            proptest::collection::vec(candidate, 0..6),
+        )
+            .prop_map(|(schools, mentors, candidates)| Instance {
+                candidates,
+                mentors,
+                schools,
+            })
+    })
+}
+
+fn rules() -> Rules {
+    Rules {
+        max_travel_km: 30.0,
+        ..Rules::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn matches_brute_force_and_keeps_every_rule(instance in instance()) {
+        let rules = rules();
+        let solution = solve(&instance, &rules).unwrap();
+        let (placed, cost) = brute_force(&instance, &rules);
+        prop_assert_eq!(solution.placements.len(), placed);
+        prop_assert_eq!(solution.objective, cost);
+        prop_assert_eq!(solution.gap(), 0);
+        prop_assert_eq!(solution.placements.len() + solution.unplaced.len(), instance.candidates.len());
+        let mut mentor_used = vec![0u32; instance.mentors.len()];
+        let mut school_used = vec![0u32; instance.schools.len()];
+        for p in &solution.placements {
+            let c = &instance.candidates[p.candidate as usize];
+            let m = &instance.mentors[p.mentor as usize];
+            prop_assert!(m.eligible && m.areas.contains(c.area) && m.bands.contains(c.band));
+            prop_assert!(p.km <= rules.max_travel_km);
+            prop_assert!(!c.conflicts.contains(&p.school));
+            mentor_used[p.mentor as usize] += 1;
+            school_used[p.school as usize] += 1;
+        }
+        for (m, used) in mentor_used.iter().enumerate() {
+            prop_assert!(*used <= instance.mentors[m].capacity);
+        }
+        for (s, used) in school_used.iter().enumerate() {
+            prop_assert!(*used <= instance.schools[s].cap);
+        }
+        // Deterministic: the same input gives the same output.
+        prop_assert_eq!(solve(&instance, &rules).unwrap(), solution);
+    }
+
+    #[test]
+    fn locks_are_always_honoured(instance in instance(), pick in any::<prop::sample::Index>()) {
+        prop_assume!(!instance.candidates.is_empty() && !instance.mentors.is_empty());
+        let c = pick.index(instance.candidates.len()) as u32;
+        let m = pick.index(instance.mentors.len()) as u32;
+        let rules = Rules { locks: vec![(c, m)], ..rules() };
+        let solution = solve(&instance, &rules).unwrap();
+        let locked = solution.placements.iter().find(|p| p.candidate == c).unwrap();
+        prop_assert!(locked.locked && locked.mentor == m);
+    }
+}
+
+fn school(lat: f64, lon: f64, cap: u32, high_needs: bool) -> School {
+    School {
+        district: 0,
+        lat,
+        lon,
+        cap,
+        high_needs,
+    }
+}
+
+fn mentor(school: u32, quality: u8) -> Mentor {
+    Mentor {
+        school,
+        areas: Areas::of(&[1]),
+        bands: Bands::of(&[0]),
+        capacity: 1,
+        eligible: true,
+        quality,
+    }
+}
+
+fn candidate(lat: f64, lon: f64) -> Candidate {
+    Candidate {
+        program: 0,
+        area: 1,
+        band: 0,
+        lat,
+        lon,
+        preferences: vec![],
+        allowed_districts: None,
+        conflicts: vec![],
+    }
+}
+
+#[test]
+fn the_candidate_with_no_other_option_gets_the_shared_mentor() {
+    // A can reach both schools; B only the near one. Processing A first must not strand B.
+    let instance = Instance {
+        schools: vec![school(42.0, -83.0, 1, true), school(42.2, -83.0, 1, true)],
+        mentors: vec![mentor(0, 100), mentor(1, 100)],
+        candidates: vec![candidate(42.1, -83.0), candidate(41.85, -83.0)],
+    };
+    let solution = solve(
+        &instance,
+        &Rules {
+            max_travel_km: 20.0,
+            ..Rules::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(solution.placements.len(), 2);
+    assert_eq!(solution.placements[0].school, 1);
+    assert_eq!(solution.placements[1].school, 0);
+}
+
+#[test]
+fn unplaced_candidates_get_reasons() {
+    let instance = Instance {
+        schools: vec![school(42.0, -83.0, 1, false), school(45.0, -83.0, 1, false)],
+        mentors: vec![
+            mentor(0, 50),
+            Mentor {
+                eligible: false,
+                ..mentor(1, 50)
+            },
+        ],
+        candidates: vec![
+            candidate(42.0, -83.0),
+            candidate(42.01, -83.0),
+            candidate(45.0, -83.0),
+            candidate(47.0, -83.0),
+        ],
+    };
+    let solution = solve(&instance, &Rules::default()).unwrap();
+    assert_eq!(solution.placements.len(), 1);
+    let reasons: Vec<String> = solution
+        .unplaced
+        .iter()
+        .map(|(_, r)| r.describe("mathematics", "secondary", 40.0))
+        .collect();
+    assert!(
+        reasons[0].contains("went to candidates who had no other option"),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].contains("are not eligible"), "{reasons:?}");
+    assert!(
+        reasons[2].contains(
+            "no eligible secondary mathematics mentor within 40 km (the nearest is 556 km away)"
+        ),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn a_malformed_instance_is_refused_not_a_panic() {
+    let instance = Instance {
+        schools: vec![],
+        mentors: vec![mentor(3, 50)],
+        candidates: vec![],
+    };
+    assert_eq!(
+        solve(&instance, &Rules::default()).unwrap_err().0,
+        "mentor 0: school 3 does not exist"
+    );
+    let instance = Instance {
+        candidates: vec![candidate(42.0, -83.0)],
+        ..Instance::default()
+    };
+    let rules = Rules {
+        locks: vec![(0, 9)],
+        ..Rules::default()
+    };
+    assert!(solve(&instance, &rules).is_err());
+}

@@ -1,0 +1,92 @@
+//! `tandem bench-match`: generates a state-scale instance from a real NCES directory, solves it
+//! and prints one line of figures.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use tandem_matching::generate::{DirectorySchool, instance};
+use tandem_matching::{Rules, prepare};
+
+/// The scenarios: (NCES file stem, candidates, provider sites).
+pub fn scenario(name: &str) -> Result<(&'static str, usize, usize)> {
+    match name {
+        "michigan" => Ok(("michigan", 4_000, 30)),
+        "california" => Ok(("california", 20_000, 80)),
+        other => anyhow::bail!("unknown scenario '{other}': use michigan or california"),
+    }
+}
+
+/// Grade codes as numbers: PK is -1, KG and TK 0, then 1–13.
+fn grade(code: Option<&str>) -> Option<i8> {
+    match code? {
+        "PK" => Some(-1),
+        "KG" | "TK" => Some(0),
+        digits => digits.parse().ok(),
+    }
+}
+
+/// The directory's schools with coordinates, as the generator wants them.
+pub fn directory(file: &Path) -> Result<Vec<DirectorySchool>> {
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
+    let schools = tandem_domain::nces::read_schools(std::io::BufReader::new(reader), |_| {})
+        .map_err(|e| anyhow::anyhow!("{}:{e}", file.display()))?;
+    let mut districts = std::collections::HashMap::new();
+    Ok(schools
+        .iter()
+        .filter_map(|s| {
+            let next = districts.len() as u32;
+            let district = *districts.entry(s.district_nces_id.clone()).or_insert(next);
+            Some(DirectorySchool {
+                district,
+                lat: s.latitude?,
+                lon: s.longitude?,
+                teachers: s.teachers_fte.unwrap_or(0.0),
+                grades: (
+                    grade(s.low_grade.as_deref()).unwrap_or(0),
+                    grade(s.high_grade.as_deref()).unwrap_or(12),
+                ),
+                high_needs: s.high_needs().unwrap_or(false),
+            })
+        })
+        .collect())
+}
+
+/// Peak resident memory of this process, in MB (Linux).
+fn peak_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
+    let (stem, candidates, sites) = scenario(name)?;
+    let directory = directory(&nces_dir.join(format!("{stem}_schools.csv")))?;
+    let instance = instance(&directory, candidates, sites, seed);
+    let rules = Rules::default();
+    let started = Instant::now();
+    let prepared = prepare(&instance, &rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let gen_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let solution = prepared.solve();
+    let solve_s = started.elapsed().as_secs_f64();
+    println!(
+        "match scenario={name} candidates={} mentors={} edges={} placed={} objective={} bound={} gap={} gen_s={gen_s:.3} solve_s={solve_s:.3} peak_mb={}",
+        instance.candidates.len(),
+        instance.mentors.len(),
+        solution.edges,
+        solution.placements.len(),
+        solution.objective,
+        solution.bound,
+        solution.gap(),
+        peak_mb()
+    );
+    Ok(())
+}

@@ -3,7 +3,7 @@
 use tandem_domain::input::OrgDraft;
 use tandem_domain::{OrgKind, OrgRef, Scope};
 
-use crate::sql::{Sql, contains_pattern};
+use crate::sql::{Sql, contains_pattern, found};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -219,10 +219,6 @@ impl Store {
             .bind(now());
         sql.push(" WHERE id = ").bind(id);
         let done = sql.query().execute(self.pool()).await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        found(done)
     }
 }

@@ -3,7 +3,7 @@
 use tandem_domain::input::MembershipDraft;
 use tandem_domain::{Grant, OrgKind, OrgRef, Role, Scope};
 
-use crate::sql::{Sql, contains_pattern};
+use crate::sql::{Sql, contains_pattern, found};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -209,9 +209,7 @@ impl Store {
             .execute(self.pool())
             .await
             .map_err(|e| StoreError::unique(e, "email", EMAIL_TAKEN))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(done)?;
         if password_hash.is_some() {
             self.end_sessions_of(id).await?;
         }
@@ -226,9 +224,7 @@ impl Store {
             .bind(now())
             .push(" WHERE id = ")
             .bind(id);
-        if sql.query().execute(self.pool()).await?.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(sql.query().execute(self.pool()).await?)?;
         if disabled {
             self.end_sessions_of(id).await?;
         }
@@ -324,11 +320,7 @@ impl Store {
         let mut sql = Sql::new("DELETE FROM memberships WHERE id = ");
         sql.bind(id);
         let done = sql.query().execute(self.pool()).await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        found(done)
     }
 }
 

@@ -4,7 +4,7 @@ use tandem_domain::input::ProgramDraft;
 use tandem_domain::values::{areas_from_codes, areas_to_codes};
 use tandem_domain::{GradeBand, LicensureArea, Pathway};
 
-use crate::sql::{Sql, contains_pattern};
+use crate::sql::{Sql, contains_pattern, found};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -146,10 +146,6 @@ impl Store {
             .execute(self.pool())
             .await
             .map_err(|e| StoreError::unique(e, "name", DUPLICATE))?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        found(done)
     }
 }

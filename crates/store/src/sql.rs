@@ -207,6 +207,15 @@ impl Page {
     }
 }
 
+/// "Not found" when a change by id touched no row.
+pub(crate) fn found(done: sqlx::any::AnyQueryResult) -> Result<()> {
+    if done.rows_affected() == 0 {
+        Err(crate::StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// `%text%` for a case-insensitive `LIKE`, with the wildcards in `text` escaped.
 pub(crate) fn contains_pattern(text: &str) -> String {
     let escaped = text

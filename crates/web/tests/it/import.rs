@@ -183,29 +183,28 @@ async fn the_upload_page_imports_with_progress(db: Db) {
     assert_eq!(response.status(), 303);
     let job = location(&response);
     assert!(job.starts_with("/admin/imports/"));
-    let mut html = String::new();
-    for _ in 0..200 {
-        html = root.text(&job).await.1;
-        if !html.contains("rows read so far") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let html = finished(&root, &job).await;
     assert!(html.contains("imported schools=50"), "{html}");
     // A malformed upload names its line and imports nothing.
     let bad = "NCES School ID,School Name\n1,X";
     let response = upload(root.clone(), bad.into()).await;
     let job = location(&response);
-    let mut html = String::new();
-    for _ in 0..200 {
-        html = root.text(&job).await.1;
-        if html.contains("Nothing was imported") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let html = finished(&root, &job).await;
+    assert!(html.contains("Nothing was imported"));
     assert!(
         html.contains("michigan.csv:1: NCES District ID: column is missing from the header"),
         "{html}"
     );
+}
+
+/// The job page once the import has ended (it refreshes itself while running).
+async fn finished(caller: &crate::harness::Caller, job: &str) -> String {
+    for _ in 0..200 {
+        let html = caller.text(job).await.1;
+        if !html.contains("rows read so far") {
+            return html;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import did not end");
 }

@@ -1,4 +1,10 @@
-//! Which candidate may go to which mentor (the hard rules) and at what cost (the weights).
+//! Which candidate may go where (the hard rules) and at what cost (the weights).
+//!
+//! A placement's cost splits into a part that depends on the candidate and the school (travel,
+//! preference, high-needs) and a part that depends on the mentor alone (quality). So mentors are
+//! grouped by (school, area, band): a candidate's options are the groups of nearby schools that
+//! fit their area and band — one option per school, not one per mentor — and each group leads
+//! to its mentors at their quality cost. The optimum is the same; the network is far smaller.
 
 use crate::geo::{Grid, distance_km};
 use crate::model::{Instance, Rules};
@@ -18,32 +24,16 @@ impl Cost {
     }
 }
 
-/// Every allowed candidate → mentor pair, grouped by candidate (compressed rows).
-#[derive(Debug, Clone, Default)]
-pub struct Edges {
-    /// `start[c]..start[c + 1]` are candidate `c`'s edges.
-    pub start: Vec<usize>,
-    pub mentor: Vec<u32>,
-    pub cost: Vec<i64>,
-}
-
-impl Edges {
-    pub fn of(&self, candidate: usize) -> std::ops::Range<usize> {
-        self.start[candidate]..self.start[candidate + 1]
-    }
-
-    #[allow(clippy::len_without_is_empty)]
-    pub fn len(&self) -> usize {
-        self.mentor.len()
-    }
-}
-
-/// The cost of placing `candidate` with `mentor`, `km` from home.
-pub fn cost(instance: &Instance, rules: &Rules, candidate: usize, mentor: usize, km: f64) -> Cost {
+/// The candidate-and-school part of a placement's cost.
+pub fn school_cost(
+    instance: &Instance,
+    rules: &Rules,
+    candidate: usize,
+    school: u32,
+    km: f64,
+) -> Cost {
     let w = rules.weights;
     let c = &instance.candidates[candidate];
-    let m = &instance.mentors[mentor];
-    let school = m.school;
     let preference = if c.preferences.is_empty() {
         0
     } else {
@@ -57,7 +47,7 @@ pub fn cost(instance: &Instance, rules: &Rules, candidate: usize, mentor: usize,
     Cost {
         travel: km.round() as i64 * w.travel_per_km,
         preference,
-        mentor_quality: (100 - i64::from(m.quality.min(100))) / 10 * w.mentor_quality,
+        mentor_quality: 0,
         high_needs: if instance.schools[school as usize].high_needs {
             0
         } else {
@@ -66,73 +56,141 @@ pub fn cost(instance: &Instance, rules: &Rules, candidate: usize, mentor: usize,
     }
 }
 
-/// Mentors of each school (compressed rows), for walking from nearby schools to their mentors.
-pub fn mentors_by_school(instance: &Instance) -> (Vec<usize>, Vec<u32>) {
-    let mut count = vec![0usize; instance.schools.len() + 1];
-    for m in &instance.mentors {
-        count[m.school as usize + 1] += 1;
-    }
-    for i in 1..count.len() {
-        count[i] += count[i - 1];
-    }
-    let mut next = count.clone();
-    let mut order = vec![0u32; instance.mentors.len()];
-    for (index, m) in instance.mentors.iter().enumerate() {
-        order[next[m.school as usize]] = index as u32;
-        next[m.school as usize] += 1;
-    }
-    (count, order)
+/// The mentor part of a placement's cost.
+pub fn mentor_cost(instance: &Instance, rules: &Rules, mentor: usize) -> i64 {
+    (100 - i64::from(instance.mentors[mentor].quality.min(100))) / 10 * rules.weights.mentor_quality
 }
 
-/// Builds the edges of every candidate except those in `skip` (locked ones).
-pub fn build(instance: &Instance, rules: &Rules, skip: &[bool]) -> Edges {
-    let grid = Grid::new(
-        instance
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as u32, s.lat, s.lon)),
-        rules.max_travel_km,
-    );
-    let (school_start, school_mentors) = mentors_by_school(instance);
-    let mut edges = Edges {
-        start: Vec::with_capacity(instance.candidates.len() + 1),
-        ..Edges::default()
-    };
-    edges.start.push(0);
-    for (ci, c) in instance.candidates.iter().enumerate() {
-        if !skip[ci] {
-            for school in grid.near(c.lat, c.lon, rules.max_travel_km) {
-                let s = &instance.schools[school as usize];
-                if c.conflicts.contains(&school)
-                    || c.allowed_districts
-                        .as_ref()
-                        .is_some_and(|d| !d.contains(&s.district))
-                {
-                    continue;
-                }
-                let km = distance_km(c.lat, c.lon, s.lat, s.lon);
-                if km > rules.max_travel_km {
-                    continue;
-                }
-                for &mi in &school_mentors
-                    [school_start[school as usize]..school_start[school as usize + 1]]
-                {
-                    let m = &instance.mentors[mi as usize];
-                    if m.eligible
-                        && m.capacity > 0
-                        && m.areas.contains(c.area)
-                        && m.bands.contains(c.band)
-                    {
-                        edges.mentor.push(mi);
-                        edges
-                            .cost
-                            .push(cost(instance, rules, ci, mi as usize, km).total());
-                    }
+/// The full cost of placing `candidate` with `mentor`, `km` from home.
+pub fn cost(instance: &Instance, rules: &Rules, candidate: usize, mentor: usize, km: f64) -> Cost {
+    let school = instance.mentors[mentor].school;
+    Cost {
+        mentor_quality: mentor_cost(instance, rules, mentor),
+        ..school_cost(instance, rules, candidate, school, km)
+    }
+}
+
+/// Mentors who can still take a candidate, grouped by (school, area, band).
+pub struct Groups {
+    /// Per school: (area, band, group).
+    by_school: Vec<Vec<(u8, u8, u32)>>,
+    pub school: Vec<u32>,
+    pub members: Vec<Vec<u32>>,
+    /// The cheapest mentor cost in each group.
+    pub cheapest: Vec<i64>,
+}
+
+impl Groups {
+    /// Groups the eligible mentors with capacity left.
+    pub fn new(instance: &Instance, rules: &Rules, mentor_left: &[i64]) -> Groups {
+        let mut groups = Groups {
+            by_school: vec![Vec::new(); instance.schools.len()],
+            school: vec![],
+            members: vec![],
+            cheapest: vec![],
+        };
+        for (m, mentor) in instance.mentors.iter().enumerate() {
+            if !mentor.eligible || mentor_left[m] <= 0 {
+                continue;
+            }
+            for area in (0..32u8).filter(|a| mentor.areas.contains(*a)) {
+                for band in (0..8u8).filter(|b| mentor.bands.contains(*b)) {
+                    let list = &mut groups.by_school[mentor.school as usize];
+                    let group = match list.iter().find(|(a, b, _)| *a == area && *b == band) {
+                        Some(&(_, _, g)) => g,
+                        None => {
+                            let g = groups.school.len() as u32;
+                            list.push((area, band, g));
+                            groups.school.push(mentor.school);
+                            groups.members.push(Vec::new());
+                            groups.cheapest.push(i64::MAX);
+                            g
+                        }
+                    };
+                    groups.members[group as usize].push(m as u32);
+                    let cost = mentor_cost(instance, rules, m);
+                    groups.cheapest[group as usize] = groups.cheapest[group as usize].min(cost);
                 }
             }
         }
-        edges.start.push(edges.mentor.len());
+        groups
     }
-    edges
+
+    fn at(&self, school: u32, area: u8, band: u8) -> Option<u32> {
+        self.by_school[school as usize]
+            .iter()
+            .find(|(a, b, _)| *a == area && *b == band)
+            .map(|&(_, _, g)| g)
+    }
+
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.school.len()
+    }
+}
+
+/// A candidate's options: groups of nearby schools, found through a grid index of schools.
+pub struct Options<'a> {
+    instance: &'a Instance,
+    rules: &'a Rules,
+    grid: Grid,
+}
+
+/// One option of a candidate: a group and the candidate-and-school cost of reaching it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    pub group: u32,
+    pub cost: i64,
+}
+
+impl<'a> Options<'a> {
+    pub fn new(instance: &'a Instance, rules: &'a Rules) -> Options<'a> {
+        let grid = Grid::new(
+            instance
+                .schools
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as u32, s.lat, s.lon)),
+            rules.max_travel_km,
+        );
+        Options {
+            instance,
+            rules,
+            grid,
+        }
+    }
+
+    /// Calls `each` with every option of `candidate`, in school order.
+    pub fn each(&self, groups: &Groups, candidate: usize, mut each: impl FnMut(Choice)) {
+        let c = &self.instance.candidates[candidate];
+        for school in self.grid.near(c.lat, c.lon, self.rules.max_travel_km) {
+            let Some(group) = groups.at(school, c.area, c.band) else {
+                continue;
+            };
+            let s = &self.instance.schools[school as usize];
+            if c.conflicts.contains(&school)
+                || c.allowed_districts
+                    .as_ref()
+                    .is_some_and(|d| !d.contains(&s.district))
+            {
+                continue;
+            }
+            let km = distance_km(c.lat, c.lon, s.lat, s.lon);
+            if km <= self.rules.max_travel_km {
+                each(Choice {
+                    group,
+                    cost: school_cost(self.instance, self.rules, candidate, school, km).total(),
+                });
+            }
+        }
+    }
+
+    /// The `k` most promising options of `candidate` (cheapest including the group's best mentor).
+    pub fn cheapest(&self, groups: &Groups, candidate: usize, k: usize) -> Vec<Choice> {
+        let mut all = Vec::new();
+        self.each(groups, candidate, |o| all.push(o));
+        all.sort_by_key(|o| (o.cost + groups.cheapest[o.group as usize], o.group));
+        all.truncate(k);
+        all
+    }
 }

@@ -62,9 +62,13 @@ impl Network {
         index
     }
 
-    /// Flow on an arc added with capacity 1 (0 or 1).
-    pub fn used(&self, arc: usize) -> bool {
-        self.arcs[arc].cap == 0
+    /// Capacity left on an arc.
+    pub fn residual(&self, arc: usize) -> i32 {
+        self.arcs[arc].cap
+    }
+
+    pub fn potential(&self, node: usize) -> i64 {
+        self.potential[node]
     }
 
     fn reduced(&self, from: usize, arc: &Arc) -> i64 {

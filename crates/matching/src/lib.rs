@@ -82,7 +82,7 @@ pub struct Solution {
     pub objective: i64,
     /// A proven lower bound on the cost of any solution placing as many candidates.
     pub bound: i64,
-    /// Candidate → mentor edges considered.
+    /// Candidate → school options in the final network (pricing proves the rest unneeded).
     pub edges: usize,
 }
 
@@ -158,8 +158,12 @@ pub fn solve(instance: &Instance, rules: &Rules) -> Result<Solution, InstanceErr
     Ok(prepare(instance, rules)?.solve())
 }
 
-/// An instance checked, its locks placed and its edges built: ready to solve. (Split from
-/// solving so that callers can time the two apart.)
+/// How many of its cheapest options each candidate starts with; pricing adds any other option
+/// that could improve the solution, so this only sets how much work the first round does.
+const FIRST_OPTIONS: usize = 32;
+
+/// An instance checked, its locks placed, its mentors grouped and each candidate's most
+/// promising options chosen: ready to solve. (Split from solving so callers can time both.)
 pub struct Prepared<'a> {
     instance: &'a Instance,
     rules: &'a Rules,
@@ -167,20 +171,32 @@ pub struct Prepared<'a> {
     mentor_left: Vec<i64>,
     school_left: Vec<i64>,
     locked_placements: Vec<Placement>,
-    edges: edges::Edges,
+    groups: edges::Groups,
+    options: edges::Options<'a>,
+    chosen: Vec<Vec<edges::Choice>>,
 }
 
 impl Prepared<'_> {
-    /// Candidate → mentor edges allowed by the hard rules.
+    /// Candidate → school options in the network so far.
     pub fn edges(&self) -> usize {
-        self.edges.len()
+        self.chosen.iter().map(Vec::len).sum()
     }
 }
 
-/// Checks the instance, places the locks and builds the edges from the spatial index.
+/// Checks the instance, places the locks, groups the mentors and chooses first options.
 pub fn prepare<'a>(
     instance: &'a Instance,
     rules: &'a Rules,
+) -> Result<Prepared<'a>, InstanceError> {
+    prepare_with(instance, rules, FIRST_OPTIONS)
+}
+
+/// `prepare` with each candidate starting from `first` options (at least 1). The answer does not
+/// depend on it, only the work: tests use 1 to make pricing do everything.
+pub fn prepare_with<'a>(
+    instance: &'a Instance,
+    rules: &'a Rules,
+    first: usize,
 ) -> Result<Prepared<'a>, InstanceError> {
     check(instance, rules)?;
     // Locks are placed first and take their capacity out of the network.
@@ -198,7 +214,17 @@ pub fn prepare<'a>(
         school_left[instance.mentors[m as usize].school as usize] -= 1;
         locked_placements.push(placement(instance, rules, c as usize, m as usize, true));
     }
-    let edges = edges::build(instance, rules, &locked);
+    let groups = edges::Groups::new(instance, rules, &mentor_left);
+    let options = edges::Options::new(instance, rules);
+    let chosen = (0..instance.candidates.len())
+        .map(|c| {
+            if locked[c] {
+                Vec::new()
+            } else {
+                options.cheapest(&groups, c, first.max(1))
+            }
+        })
+        .collect();
     Ok(Prepared {
         instance,
         rules,
@@ -206,88 +232,180 @@ pub fn prepare<'a>(
         mentor_left,
         school_left,
         locked_placements,
-        edges,
+        groups,
+        options,
+        chosen,
     })
 }
 
-impl Prepared<'_> {
-    /// Finds the optimum and explains every unplaced candidate.
-    pub fn solve(self) -> Solution {
-        let Prepared {
-            instance,
-            rules,
-            locked,
-            mentor_left,
-            school_left,
-            mut locked_placements,
-            edges,
-        } = self;
-        let (nc, nm, ns) = (
-            instance.candidates.len(),
-            instance.mentors.len(),
-            instance.schools.len(),
-        );
-        let max_cost = edges.cost.iter().copied().max().unwrap_or(0).max(0);
-        // More than any set of placements can cost, so leaving someone unplaced never pays.
-        let unplaced_cost = max_cost.saturating_mul(nc as i64 + 1).saturating_add(1);
+/// Node numbering of the network.
+struct Nodes {
+    groups: usize,
+    mentors: usize,
+    schools: usize,
+    unplaced: usize,
+    sink: usize,
+}
 
-        let (mentor0, school0) = (nc, nc + nm);
-        let (unplaced, sink) = (nc + nm + ns, nc + nm + ns + 1);
-        let mut network = flow::Network::new(sink + 1);
-        let mut edge_arcs = vec![0usize; edges.len()];
-        for c in (0..nc).filter(|c| !locked[*c]) {
-            for e in edges.of(c) {
-                edge_arcs[e] = network.add(c, mentor0 + edges.mentor[e] as usize, 1, edges.cost[e]);
+impl Prepared<'_> {
+    fn nodes(&self) -> Nodes {
+        let (nc, ng, nm, ns) = (
+            self.instance.candidates.len(),
+            self.groups.len(),
+            self.instance.mentors.len(),
+            self.instance.schools.len(),
+        );
+        Nodes {
+            groups: nc,
+            mentors: nc + ng,
+            schools: nc + ng + nm,
+            unplaced: nc + ng + nm + ns,
+            sink: nc + ng + nm + ns + 1,
+        }
+    }
+
+    /// Builds the network of the chosen options and solves it; returns it with the arcs of the
+    /// chosen options and of the group → mentor links.
+    fn run(&self, unplaced_cost: i64) -> (flow::Network, Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let n = self.nodes();
+        let mut network = flow::Network::new(n.sink + 1);
+        let mut option_arcs = vec![Vec::new(); self.chosen.len()];
+        for (c, chosen) in self
+            .chosen
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| !self.locked[*c])
+        {
+            for o in chosen {
+                option_arcs[c].push(network.add(c, n.groups + o.group as usize, 1, o.cost));
             }
-            network.add(c, unplaced, 1, unplaced_cost);
+            network.add(c, n.unplaced, 1, unplaced_cost);
         }
-        for (m, left) in mentor_left.iter().enumerate() {
-            if *left > 0 {
-                network.add(
-                    mentor0 + m,
-                    school0 + instance.mentors[m].school as usize,
-                    *left as i32,
-                    0,
-                );
+        let mut member_arcs = vec![Vec::new(); self.groups.len()];
+        for (g, members) in self.groups.members.iter().enumerate() {
+            for &m in members {
+                let cost = edges::mentor_cost(self.instance, self.rules, m as usize);
+                let cap = self.mentor_left[m as usize] as i32;
+                member_arcs[g].push(network.add(n.groups + g, n.mentors + m as usize, cap, cost));
             }
         }
-        for (s, left) in school_left.iter().enumerate() {
-            if *left > 0 {
-                network.add(school0 + s, sink, *left as i32, 0);
+        for (m, left) in self
+            .mentor_left
+            .iter()
+            .enumerate()
+            .filter(|(_, left)| **left > 0)
+        {
+            network.add(
+                n.mentors + m,
+                n.schools + self.instance.mentors[m].school as usize,
+                *left as i32,
+                0,
+            );
+        }
+        for (s, left) in self
+            .school_left
+            .iter()
+            .enumerate()
+            .filter(|(_, left)| **left > 0)
+        {
+            network.add(n.schools + s, n.sink, *left as i32, 0);
+        }
+        network.add(n.unplaced, n.sink, self.chosen.len() as i32, 0);
+        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+            network.push_one(c, n.sink);
+        }
+        (network, option_arcs, member_arcs)
+    }
+
+    /// Finds the optimum and explains every unplaced candidate.
+    pub fn solve(mut self) -> Solution {
+        let instance = self.instance;
+        let n = self.nodes();
+        let cheapest_mentor = self
+            .groups
+            .cheapest
+            .iter()
+            .copied()
+            .filter(|c| *c < i64::MAX)
+            .max()
+            .unwrap_or(0);
+        let mut max_option = 0i64;
+        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+            self.options
+                .each(&self.groups, c, |o| max_option = max_option.max(o.cost));
+        }
+        // More than any set of placements can cost, so leaving someone unplaced never pays.
+        let unplaced_cost = (max_option + cheapest_mentor.max(0) + 1)
+            .saturating_mul(instance.candidates.len() as i64 + 1);
+        let (network, option_arcs, member_arcs) = loop {
+            let (network, option_arcs, member_arcs) = self.run(unplaced_cost);
+            // Pricing: an option left out whose reduced cost is negative could improve the
+            // solution; add every such option and solve again.
+            let mut added = 0;
+            for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+                let mut better = Vec::new();
+                let chosen = &self.chosen[c];
+                self.options.each(&self.groups, c, |o| {
+                    let reduced = o.cost + network.potential(c)
+                        - network.potential(n.groups + o.group as usize);
+                    if reduced < 0 && !chosen.iter().any(|x| x.group == o.group) {
+                        better.push(o);
+                    }
+                });
+                added += better.len();
+                self.chosen[c].extend(better);
             }
-        }
-        network.add(unplaced, sink, nc as i32, 0);
-        for c in (0..nc).filter(|c| !locked[*c]) {
-            network.push_one(c, sink);
-        }
+            if added == 0 {
+                break (network, option_arcs, member_arcs);
+            }
+        };
         let certified = network.certified();
 
-        let mut placements = std::mem::take(&mut locked_placements);
-        let mut unplaced_list = Vec::new();
-        for c in (0..nc).filter(|c| !locked[*c]) {
-            match edges.of(c).find(|e| network.used(edge_arcs[*e])) {
-                Some(e) => placements.push(placement(
-                    instance,
-                    rules,
-                    c,
-                    edges.mentor[e] as usize,
-                    false,
-                )),
-                None => unplaced_list.push((
-                    c as u32,
-                    explain(instance, rules, c, edges.of(c).len() as u32),
-                )),
+        // Pair, in each group, the candidates who entered it with the mentors it sent them to.
+        let mut entering: Vec<Vec<u32>> = vec![Vec::new(); self.groups.len()];
+        let mut unplaced = Vec::new();
+        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+            match self.chosen[c]
+                .iter()
+                .zip(&option_arcs[c])
+                .find(|(_, arc)| network.residual(**arc) == 0)
+            {
+                Some((o, _)) => entering[o.group as usize].push(c as u32),
+                None => {
+                    let mut compatible = 0u32;
+                    self.options.each(&self.groups, c, |o| {
+                        compatible += self.groups.members[o.group as usize].len() as u32
+                    });
+                    unplaced.push((
+                        c as u32,
+                        explain(instance, self.rules, c as usize, compatible),
+                    ));
+                }
+            }
+        }
+        let mut placements = std::mem::take(&mut self.locked_placements);
+        for (g, candidates) in entering.iter().enumerate() {
+            let mut mentors = Vec::new();
+            for (&m, &arc) in self.groups.members[g].iter().zip(&member_arcs[g]) {
+                let used = self.mentor_left[m as usize] as i32 - network.residual(arc);
+                mentors.extend(std::iter::repeat_n(m, used.max(0) as usize));
+            }
+            for (&c, &m) in candidates.iter().zip(&mentors) {
+                placements.push(placement(
+                    instance, self.rules, c as usize, m as usize, false,
+                ));
             }
         }
         placements.sort_by_key(|p| p.candidate);
         let objective = placements.iter().map(|p| p.cost.total()).sum();
         Solution {
             placements,
-            unplaced: unplaced_list,
+            unplaced,
             objective,
-            // Non-negative reduced costs on every residual arc prove the flow optimal.
+            // Non-negative reduced costs on every residual arc, and on every option left out,
+            // prove the solution optimal.
             bound: if certified { objective } else { i64::MIN },
-            edges: edges.len(),
+            edges: self.chosen.iter().map(Vec::len).sum(),
         }
     }
 }

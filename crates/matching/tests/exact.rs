@@ -193,7 +193,12 @@ proptest! {
             prop_assert!(*used <= instance.schools[s].cap);
         }
         // Deterministic: the same input gives the same output.
-        prop_assert_eq!(solve(&instance, &rules).unwrap(), solution);
+        prop_assert_eq!(solve(&instance, &rules).unwrap(), solution.clone());
+        // Starting from one option each, pricing must find the same optimum.
+        let priced = prepare_with(&instance, &rules, 1).unwrap().solve();
+        prop_assert_eq!(priced.placements.len(), solution.placements.len());
+        prop_assert_eq!(priced.objective, solution.objective);
+        prop_assert_eq!(priced.gap(), 0);
     }
 
     #[test]

@@ -378,7 +378,7 @@ impl Prepared<'_> {
                     });
                     unplaced.push((
                         c as u32,
-                        explain(instance, self.rules, c as usize, compatible),
+                        explain(instance, self.rules, c, compatible),
                     ));
                 }
             }

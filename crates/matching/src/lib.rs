@@ -183,6 +183,36 @@ impl Prepared<'_> {
     }
 }
 
+/// Calls `each(candidate, mentor, cost)` for every pair the hard rules allow (ignoring locks),
+/// candidate by candidate: the full edge list, for exporting an instance to other solvers.
+pub fn each_edge(
+    instance: &Instance,
+    rules: &Rules,
+    mut each: impl FnMut(u32, u32, i64),
+) -> Result<(), InstanceError> {
+    check(instance, rules)?;
+    let capacity: Vec<i64> = instance
+        .mentors
+        .iter()
+        .map(|m| i64::from(m.capacity))
+        .collect();
+    let groups = edges::Groups::new(instance, rules, &capacity);
+    let options = edges::Options::new(instance, rules);
+    for c in 0..instance.candidates.len() {
+        let mut pairs = Vec::new();
+        options.each(&groups, c, |o| {
+            for &m in &groups.members[o.group as usize] {
+                pairs.push((m, o.cost + edges::mentor_cost(instance, rules, m as usize)));
+            }
+        });
+        pairs.sort_unstable();
+        for (m, cost) in pairs {
+            each(c as u32, m, cost);
+        }
+    }
+    Ok(())
+}
+
 /// Checks the instance, places the locks, groups the mentors and chooses first options.
 pub fn prepare<'a>(
     instance: &'a Instance,
@@ -376,10 +406,7 @@ impl Prepared<'_> {
                     self.options.each(&self.groups, c, |o| {
                         compatible += self.groups.members[o.group as usize].len() as u32
                     });
-                    unplaced.push((
-                        c as u32,
-                        explain(instance, self.rules, c, compatible),
-                    ));
+                    unplaced.push((c as u32, explain(instance, self.rules, c, compatible)));
                 }
             }
         }

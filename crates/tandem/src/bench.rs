@@ -66,13 +66,17 @@ fn peak_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
+/// The instance of a scenario, generated from its NCES directory.
+pub fn generate(name: &str, seed: u64, nces_dir: &Path) -> Result<tandem_matching::Instance> {
     let (stem, candidates, sites) = scenario(name)?;
     let directory = directory(&nces_dir.join(format!("{stem}_schools.csv")))?;
-    let instance = instance(&directory, candidates, sites, seed);
-    let rules = Rules::default();
+    Ok(instance(&directory, candidates, sites, seed))
+}
+
+/// Solves and prints one line of figures.
+pub fn report(name: &str, instance: &tandem_matching::Instance, rules: &Rules) -> Result<()> {
     let started = Instant::now();
-    let prepared = prepare(&instance, &rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let prepared = prepare(instance, rules).map_err(|e| anyhow::anyhow!("{e}"))?;
     let gen_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let solution = prepared.solve();
@@ -89,4 +93,8 @@ pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
         peak_mb()
     );
     Ok(())
+}
+
+pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
+    report(name, &generate(name, seed, nces_dir)?, &Rules::default())
 }

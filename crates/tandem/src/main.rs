@@ -2,6 +2,7 @@
 
 mod bench;
 mod demo;
+mod match_files;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,9 @@ enum Command {
         #[arg(long, default_value = "../shared/data/nces")]
         nces_dir: PathBuf,
     },
+    /// Export or solve placement instances in the plain-file format (see match_files.rs).
+    #[command(subcommand)]
+    Match(MatchCommand),
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         /// Where to write the copy (a SQLite file, or a pg_dump archive for PostgreSQL).
@@ -83,6 +87,23 @@ enum ImportCommand {
         /// The CSV file, e.g. ../shared/data/nces/california_schools.csv
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum MatchCommand {
+    /// Generate a scenario's instance and write it to DIR as CSV (with every allowed edge).
+    Export {
+        /// michigan or california.
+        #[arg(long, default_value = "michigan")]
+        scenario: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "../shared/data/nces")]
+        nces_dir: PathBuf,
+        dir: PathBuf,
+    },
+    /// Solve an instance directory and print one line of figures.
+    Solve { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -263,6 +284,31 @@ async fn run(cli: Cli) -> Result<()> {
             );
             println!("{secret}");
             Ok(())
+        }
+        Command::Match(MatchCommand::Export {
+            scenario,
+            seed,
+            nces_dir,
+            dir,
+        }) => {
+            let instance = bench::generate(&scenario, seed, &nces_dir)?;
+            let edges = match_files::export(&instance, &tandem_matching::Rules::default(), &dir)?;
+            println!(
+                "exported scenario={scenario} candidates={} mentors={} schools={} edges={edges} to {}",
+                instance.candidates.len(),
+                instance.mentors.len(),
+                instance.schools.len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Match(MatchCommand::Solve { dir }) => {
+            let (instance, rules) = match_files::import(&dir)?;
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            bench::report(&name, &instance, &rules)
         }
         Command::BenchMatch {
             scenario,

@@ -67,6 +67,12 @@ impl Network {
         self.arcs[arc].cap
     }
 
+    /// Sets a node's starting potential (before any flow), to keep an arc of negative cost
+    /// non-negative in reduced cost.
+    pub fn set_potential(&mut self, node: usize, value: i64) {
+        self.potential[node] = value;
+    }
+
     pub fn potential(&self, node: usize) -> i64 {
         self.potential[node]
     }

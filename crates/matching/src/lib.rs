@@ -5,9 +5,9 @@
 //! Pure and synchronous: no I/O, no clock, no randomness; the same input gives the same output.
 //!
 //! Done so far: area and grade-band fit, eligibility, maximum travel, conflicts, allowed
-//! districts, mentor capacities, school caps and locks, with travel, preference, mentor-quality
-//! and high-needs costs. Not yet: high-needs and district quotas, cohorts, program × school caps,
-//! deferred acceptance (see the issue tracker).
+//! districts, mentor capacities, school caps, locks and a minimum of high-needs placements, with
+//! travel, preference, mentor-quality and high-needs costs. Not yet: district quotas, a quota as
+//! a share, cohorts, program × school caps, deferred acceptance (see the issue tracker).
 
 mod edges;
 mod flow;
@@ -84,6 +84,10 @@ pub struct Solution {
     pub bound: i64,
     /// Candidate → school options in the final network (pricing proves the rest unneeded).
     pub edges: usize,
+    /// Placements in high-needs schools.
+    pub high_needs_placed: u32,
+    /// How far the high-needs quota is from being met (0 when met): no assignment does better.
+    pub high_needs_short: u32,
 }
 
 impl Solution {
@@ -268,6 +272,9 @@ pub fn prepare_with<'a>(
     })
 }
 
+/// A solved network, with the arcs of the chosen options and of the group → mentor links.
+type Solved = (flow::Network, Vec<Vec<usize>>, Vec<Vec<usize>>);
+
 /// Node numbering of the network.
 struct Nodes {
     groups: usize,
@@ -275,6 +282,8 @@ struct Nodes {
     schools: usize,
     unplaced: usize,
     sink: usize,
+    /// Where high-needs schools' placements gather on their way to the sink.
+    high_needs: usize,
 }
 
 impl Prepared<'_> {
@@ -291,14 +300,57 @@ impl Prepared<'_> {
             schools: nc + ng + nm,
             unplaced: nc + ng + nm + ns,
             sink: nc + ng + nm + ns + 1,
+            high_needs: nc + ng + nm + ns + 2,
         }
     }
 
     /// Builds the network of the chosen options and solves it; returns it with the arcs of the
     /// chosen options and of the group → mentor links.
-    fn run(&self, unplaced_cost: i64) -> (flow::Network, Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    /// Solves the network of the chosen options; prices every option left out; adds those that
+    /// could improve the solution; repeats until none could.
+    fn optimize(&mut self, unplaced_cost: i64, quota: bool) -> Solved {
         let n = self.nodes();
-        let mut network = flow::Network::new(n.sink + 1);
+        loop {
+            let solved = self.run(unplaced_cost, quota);
+            let network = &solved.0;
+            let mut added = 0;
+            for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+                let mut better = Vec::new();
+                let chosen = &self.chosen[c];
+                self.options.each(&self.groups, c, |o| {
+                    let reduced = o.cost + network.potential(c)
+                        - network.potential(n.groups + o.group as usize);
+                    if reduced < 0 && !chosen.iter().any(|x| x.group == o.group) {
+                        better.push(o);
+                    }
+                });
+                added += better.len();
+                self.chosen[c].extend(better);
+            }
+            if added == 0 {
+                return solved;
+            }
+        }
+    }
+
+    /// Placements in high-needs schools made by a solved network (besides locks).
+    fn high_needs_in(&self, solved: &Solved) -> u32 {
+        let (network, option_arcs, _) = solved;
+        let mut count = 0;
+        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+            for (o, arc) in self.chosen[c].iter().zip(&option_arcs[c]) {
+                let school = self.groups.school[o.group as usize] as usize;
+                if network.residual(*arc) == 0 && self.instance.schools[school].high_needs {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    fn run(&self, unplaced_cost: i64, quota: bool) -> Solved {
+        let n = self.nodes();
+        let mut network = flow::Network::new(n.high_needs + 1);
         let mut option_arcs = vec![Vec::new(); self.chosen.len()];
         for (c, chosen) in self
             .chosen
@@ -338,19 +390,73 @@ impl Prepared<'_> {
             .enumerate()
             .filter(|(_, left)| **left > 0)
         {
-            network.add(n.schools + s, n.sink, *left as i32, 0);
+            // Only a binding quota gathers high-needs schools in one node: the hub would
+            // otherwise widen every search.
+            let high_needs = quota && self.instance.schools[s].high_needs;
+            network.add(
+                n.schools + s,
+                if high_needs { n.high_needs } else { n.sink },
+                *left as i32,
+                0,
+            );
         }
         network.add(n.unplaced, n.sink, self.chosen.len() as i32, 0);
+        // The high-needs quota: its first units to the sink earn a bonus larger than anything
+        // else is worth, so it is met whenever it can be, before placing the most candidates.
+        let quota_bonus = unplaced_cost.saturating_mul(self.chosen.len() as i64 + 1);
+        let still_needed = if quota { self.high_needs_needed() } else { 0 };
+        if still_needed > 0 {
+            network.add(n.high_needs, n.sink, still_needed as i32, -quota_bonus);
+            // Start the high-needs side of the network high enough that the bonus arc is not
+            // negative in reduced cost.
+            for node in self.high_needs_side(&n) {
+                network.set_potential(node, quota_bonus);
+            }
+        }
+        network.add(n.high_needs, n.sink, self.chosen.len() as i32, 0);
         for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
             network.push_one(c, n.sink);
         }
         (network, option_arcs, member_arcs)
     }
 
+    /// High-needs placements the quota still needs beyond the locked ones.
+    fn high_needs_needed(&self) -> u32 {
+        let locked = self
+            .locked_placements
+            .iter()
+            .filter(|p| self.instance.schools[p.school as usize].high_needs)
+            .count() as u32;
+        self.rules.high_needs_min.saturating_sub(locked)
+    }
+
+    /// The nodes upstream of the high-needs collector: its schools, their mentors and groups.
+    fn high_needs_side(&self, n: &Nodes) -> Vec<usize> {
+        let schools = &self.instance.schools;
+        let mut nodes = vec![n.high_needs];
+        nodes.extend(
+            (0..schools.len())
+                .filter(|s| schools[*s].high_needs)
+                .map(|s| n.schools + s),
+        );
+        let mentors = self.instance.mentors.iter().enumerate();
+        nodes.extend(
+            mentors
+                .filter(|(_, m)| schools[m.school as usize].high_needs)
+                .map(|(i, _)| n.mentors + i),
+        );
+        let groups = self.groups.school.iter().enumerate();
+        nodes.extend(
+            groups
+                .filter(|(_, s)| schools[**s as usize].high_needs)
+                .map(|(g, _)| n.groups + g),
+        );
+        nodes
+    }
+
     /// Finds the optimum and explains every unplaced candidate.
     pub fn solve(mut self) -> Solution {
         let instance = self.instance;
-        let n = self.nodes();
         let cheapest_mentor = self
             .groups
             .cheapest
@@ -367,28 +473,13 @@ impl Prepared<'_> {
         // More than any set of placements can cost, so leaving someone unplaced never pays.
         let unplaced_cost = (max_option + cheapest_mentor.max(0) + 1)
             .saturating_mul(instance.candidates.len() as i64 + 1);
-        let (network, option_arcs, member_arcs) = loop {
-            let (network, option_arcs, member_arcs) = self.run(unplaced_cost);
-            // Pricing: an option left out whose reduced cost is negative could improve the
-            // solution; add every such option and solve again.
-            let mut added = 0;
-            for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
-                let mut better = Vec::new();
-                let chosen = &self.chosen[c];
-                self.options.each(&self.groups, c, |o| {
-                    let reduced = o.cost + network.potential(c)
-                        - network.potential(n.groups + o.group as usize);
-                    if reduced < 0 && !chosen.iter().any(|x| x.group == o.group) {
-                        better.push(o);
-                    }
-                });
-                added += better.len();
-                self.chosen[c].extend(better);
-            }
-            if added == 0 {
-                break (network, option_arcs, member_arcs);
-            }
-        };
+        // Solve without the quota first: when that optimum meets it anyway, it is also the
+        // optimum with it. Only a binding quota needs the (slower) bonus network.
+        let mut solved = self.optimize(unplaced_cost, false);
+        if self.high_needs_needed() > 0 && self.high_needs_in(&solved) < self.high_needs_needed() {
+            solved = self.optimize(unplaced_cost, true);
+        }
+        let (network, option_arcs, member_arcs) = solved;
         let certified = network.certified();
 
         // Pair, in each group, the candidates who entered it with the mentors it sent them to.
@@ -425,6 +516,10 @@ impl Prepared<'_> {
         }
         placements.sort_by_key(|p| p.candidate);
         let objective = placements.iter().map(|p| p.cost.total()).sum();
+        let high_needs_placed = placements
+            .iter()
+            .filter(|p| instance.schools[p.school as usize].high_needs)
+            .count() as u32;
         Solution {
             placements,
             unplaced,
@@ -433,6 +528,8 @@ impl Prepared<'_> {
             // prove the solution optimal.
             bound: if certified { objective } else { i64::MIN },
             edges: self.chosen.iter().map(Vec::len).sum(),
+            high_needs_short: self.rules.high_needs_min.saturating_sub(high_needs_placed),
+            high_needs_placed,
         }
     }
 }

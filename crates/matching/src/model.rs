@@ -110,6 +110,9 @@ pub struct Rules {
     pub weights: Weights,
     /// (candidate, mentor) pairs decided by people: always honoured.
     pub locks: Vec<(u32, u32)>,
+    /// At least this many placements in high-needs schools (locks count). A hard rule: it comes
+    /// before placing the most candidates; when it cannot be met, the solution says by how much.
+    pub high_needs_min: u32,
 }
 
 impl Default for Rules {
@@ -118,6 +121,7 @@ impl Default for Rules {
             max_travel_km: 40.0,
             weights: Weights::default(),
             locks: Vec::new(),
+            high_needs_min: 0,
         }
     }
 }

@@ -6,7 +6,8 @@ use proptest::prelude::*;
 use tandem_matching::geo::distance_km;
 use tandem_matching::*;
 
-/// Every assignment tried: most placed, then least cost. Returns (placed, cost).
+/// Every assignment tried: the high-needs quota met as far as it can be, then most placed, then
+/// least cost. Returns (placed, cost).
 fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
     let allowed = |c: usize, m: usize| -> Option<i64> {
         let cand = &instance.candidates[c];
@@ -48,18 +49,24 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
         allowed: &'a dyn Fn(usize, usize) -> Option<i64>,
         mentor_left: Vec<u32>,
         school_left: Vec<u32>,
-        best: (usize, i64),
+        quota: usize,
+        /// (quota part met, placed, cost)
+        best: (usize, usize, i64),
     }
 
     impl Search<'_> {
-        fn go(&mut self, c: usize, placed: usize, cost: i64) {
+        fn go(&mut self, c: usize, placed: usize, high_needs: usize, cost: i64) {
             if c == self.instance.candidates.len() {
-                if placed > self.best.0 || (placed == self.best.0 && cost < self.best.1) {
-                    self.best = (placed, cost);
+                let met = high_needs.min(self.quota);
+                let (best_met, best_placed, best_cost) = self.best;
+                if (met, placed) > (best_met, best_placed)
+                    || ((met, placed) == (best_met, best_placed) && cost < best_cost)
+                {
+                    self.best = (met, placed, cost);
                 }
                 return;
             }
-            self.go(c + 1, placed, cost);
+            self.go(c + 1, placed, high_needs, cost);
             for m in 0..self.instance.mentors.len() {
                 let s = self.instance.mentors[m].school as usize;
                 if self.mentor_left[m] > 0
@@ -68,7 +75,8 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
                 {
                     self.mentor_left[m] -= 1;
                     self.school_left[s] -= 1;
-                    self.go(c + 1, placed + 1, cost + edge);
+                    let hn = usize::from(self.instance.schools[s].high_needs);
+                    self.go(c + 1, placed + 1, high_needs + hn, cost + edge);
                     self.mentor_left[m] += 1;
                     self.school_left[s] += 1;
                 }
@@ -81,10 +89,11 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
         allowed: &allowed,
         mentor_left: instance.mentors.iter().map(|m| m.capacity).collect(),
         school_left: instance.schools.iter().map(|s| s.cap).collect(),
-        best: (0, i64::MAX),
+        quota: rules.high_needs_min as usize,
+        best: (0, 0, i64::MAX),
     };
-    search.go(0, 0, 0);
-    let best = search.best;
+    search.go(0, 0, 0, 0);
+    let best = (search.best.1, search.best.2);
     if best.0 == 0 { (0, 0) } else { best }
 }
 
@@ -167,13 +176,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn matches_brute_force_and_keeps_every_rule(instance in instance()) {
-        let rules = rules();
+    fn matches_brute_force_and_keeps_every_rule(instance in instance(), quota in 0u32..4) {
+        let rules = Rules { high_needs_min: quota, ..rules() };
         let solution = solve(&instance, &rules).unwrap();
         let (placed, cost) = brute_force(&instance, &rules);
         prop_assert_eq!(solution.placements.len(), placed);
         prop_assert_eq!(solution.objective, cost);
         prop_assert_eq!(solution.gap(), 0);
+        prop_assert_eq!(solution.high_needs_short, quota.saturating_sub(solution.high_needs_placed));
         prop_assert_eq!(solution.placements.len() + solution.unplaced.len(), instance.candidates.len());
         let mut mentor_used = vec![0u32; instance.mentors.len()];
         let mut school_used = vec![0u32; instance.schools.len()];
@@ -326,4 +336,35 @@ fn a_malformed_instance_is_refused_not_a_panic() {
         ..Rules::default()
     };
     assert!(solve(&instance, &rules).is_err());
+}
+
+#[test]
+fn the_high_needs_quota_comes_first_and_its_shortfall_is_reported() {
+    // One candidate; a near school that is not high-needs and a farther one that is.
+    let instance = Instance {
+        schools: vec![school(42.0, -83.0, 1, false), school(42.15, -83.0, 1, true)],
+        mentors: vec![mentor(0, 100), mentor(1, 100)],
+        candidates: vec![candidate(42.0, -83.0)],
+    };
+    let free = solve(&instance, &Rules::default()).unwrap();
+    assert_eq!(free.placements[0].school, 0, "cheapest without a quota");
+    let quota = Rules {
+        high_needs_min: 1,
+        ..Rules::default()
+    };
+    let met = solve(&instance, &quota).unwrap();
+    assert_eq!(
+        met.placements[0].school, 1,
+        "the quota sends them to the high-needs school"
+    );
+    assert_eq!(
+        (met.high_needs_placed, met.high_needs_short, met.gap()),
+        (1, 0, 0)
+    );
+    let too_many = Rules {
+        high_needs_min: 3,
+        ..Rules::default()
+    };
+    let short = solve(&instance, &too_many).unwrap();
+    assert_eq!(short.high_needs_short, 2);
 }

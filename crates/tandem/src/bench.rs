@@ -82,11 +82,13 @@ pub fn report(name: &str, instance: &tandem_matching::Instance, rules: &Rules) -
     let solution = prepared.solve();
     let solve_s = started.elapsed().as_secs_f64();
     println!(
-        "match scenario={name} candidates={} mentors={} edges={} placed={} objective={} bound={} gap={} gen_s={gen_s:.3} solve_s={solve_s:.3} peak_mb={}",
+        "match scenario={name} candidates={} mentors={} edges={} placed={} high_needs={}/{} objective={} bound={} gap={} gen_s={gen_s:.3} solve_s={solve_s:.3} peak_mb={}",
         instance.candidates.len(),
         instance.mentors.len(),
         solution.edges,
         solution.placements.len(),
+        solution.high_needs_placed,
+        rules.high_needs_min,
         solution.objective,
         solution.bound,
         solution.gap(),
@@ -95,6 +97,16 @@ pub fn report(name: &str, instance: &tandem_matching::Instance, rules: &Rules) -
     Ok(())
 }
 
+/// The benchmark's rules: the defaults (40 km, school caps) and a quota of high-needs placements
+/// for a third of the candidates.
+pub fn rules(instance: &tandem_matching::Instance) -> Rules {
+    Rules {
+        high_needs_min: instance.candidates.len() as u32 / 3,
+        ..Rules::default()
+    }
+}
+
 pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
-    report(name, &generate(name, seed, nces_dir)?, &Rules::default())
+    let instance = generate(name, seed, nces_dir)?;
+    report(name, &instance, &rules(&instance))
 }

@@ -7,7 +7,7 @@
 //! - `candidates.csv`: `candidate,program,area,band,lat,lon,preferences,allowed_districts,conflicts`
 //!   (`allowed_districts` empty means any district)
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
-//!   `mentor_quality`, `high_needs_priority`
+//!   `mentor_quality`, `high_needs_priority`, `high_needs_min`
 //! - `locks.csv`: `candidate,mentor`
 //! - `edges.csv` (written, not read): `candidate,mentor,cost`, every pair the hard rules allow
 //!   with its total cost — what a general min-cost-flow solver needs besides capacities.
@@ -114,6 +114,7 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
         ("preference_rank", wt.preference_rank.to_string()),
         ("mentor_quality", wt.mentor_quality.to_string()),
         ("high_needs_priority", wt.high_needs_priority.to_string()),
+        ("high_needs_min", rules.high_needs_min.to_string()),
     ] {
         w.write_record([name, value.as_str()])?;
     }
@@ -307,6 +308,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             "preference_rank" => rules.weights.preference_rank = value()? as i64,
             "mentor_quality" => rules.weights.mentor_quality = value()? as i64,
             "high_needs_priority" => rules.weights.high_needs_priority = value()? as i64,
+            "high_needs_min" => rules.high_needs_min = value()? as u32,
             other => return Err(format!("name: '{other}' is not a rule")),
         }
         Ok(())

@@ -7,8 +7,10 @@
 //! Done so far: area and grade-band fit, eligibility, maximum travel, conflicts, allowed
 //! districts, mentor capacities, school caps, locks and a minimum of high-needs placements, with
 //! travel, preference, mentor-quality and high-needs costs. Not yet: district quotas, a quota as
-//! a share, cohorts, program × school caps, deferred acceptance (see the issue tracker).
+//! a share, cohorts, program × school caps (see the issue tracker). `deferred` holds the
+//! preference mode (deferred acceptance).
 
+pub mod deferred;
 mod edges;
 mod flow;
 pub mod generate;

@@ -368,3 +368,65 @@ fn the_high_needs_quota_comes_first_and_its_shortfall_is_reported() {
     let short = solve(&instance, &too_many).unwrap();
     assert_eq!(short.high_needs_short, 2);
 }
+
+fn preferences() -> impl Strategy<Value = deferred::Preferences> {
+    (1usize..7, 1usize..5).prop_flat_map(|(candidates, receivers)| {
+        let list = |n: usize, of: usize| {
+            proptest::collection::vec(
+                proptest::sample::subsequence((0..of as u32).collect::<Vec<_>>(), 0..=of)
+                    .prop_shuffle(),
+                n,
+            )
+        };
+        (
+            list(candidates, receivers),
+            list(receivers, candidates),
+            proptest::collection::vec(0u32..3, receivers),
+        )
+            .prop_map(|(candidates, receivers, capacity)| deferred::Preferences {
+                candidates,
+                receivers,
+                capacity,
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Deferred acceptance leaves no blocking pair, respects capacities and acceptability.
+    #[test]
+    fn deferred_acceptance_is_stable(prefs in preferences()) {
+        let matching = deferred::deferred_acceptance(&prefs);
+        prop_assert!(deferred::blocking_pairs(&prefs, &matching).is_empty());
+        let mut load = vec![0u32; prefs.receivers.len()];
+        for (c, r) in matching.iter().enumerate() {
+            if let Some(r) = r {
+                load[*r as usize] += 1;
+                prop_assert!(prefs.candidates[c].contains(r));
+                prop_assert!(prefs.receivers[*r as usize].contains(&(c as u32)));
+            }
+        }
+        for (r, n) in load.iter().enumerate() {
+            prop_assert!(*n <= prefs.capacity[r]);
+        }
+    }
+}
+
+#[test]
+fn blocking_pairs_are_found() {
+    // Both candidates want receiver 0, which prefers candidate 1: giving it candidate 0 blocks.
+    let prefs = deferred::Preferences {
+        candidates: vec![vec![0, 1], vec![0, 1]],
+        receivers: vec![vec![1, 0], vec![0, 1]],
+        capacity: vec![1, 1],
+    };
+    assert_eq!(
+        deferred::blocking_pairs(&prefs, &[Some(0), Some(1)]),
+        vec![(1, 0)]
+    );
+    assert_eq!(
+        deferred::deferred_acceptance(&prefs),
+        vec![Some(1), Some(0)]
+    );
+}

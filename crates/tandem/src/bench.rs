@@ -108,5 +108,16 @@ pub fn rules(instance: &tandem_matching::Instance) -> Rules {
 
 pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
     let instance = generate(name, seed, nces_dir)?;
-    report(name, &instance, &rules(&instance))
+    let rules = rules(&instance);
+    report(name, &instance, &rules)?;
+    // A re-run after people lock a tenth of the placements, as they do between runs.
+    let cold = tandem_matching::solve(&instance, &rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let locks = cold
+        .placements
+        .iter()
+        .step_by(10)
+        .map(|p| (p.candidate, p.mentor))
+        .collect();
+    let relock = Rules { locks, ..rules };
+    report(&format!("{name}-relock10"), &instance, &relock)
 }

@@ -415,6 +415,25 @@ mod tests {
     }
 
     #[test]
+    fn the_checked_in_instances_solve_to_their_known_optima() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/instances");
+        let expected = std::fs::read_to_string(root.join("expected.csv")).unwrap();
+        for line in expected.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let (instance, rules) = import(&root.join(fields[0])).unwrap();
+            let solution = tandem_matching::solve(&instance, &rules).unwrap();
+            assert_eq!(
+                solution.placements.len().to_string(),
+                fields[1],
+                "{}",
+                fields[0]
+            );
+            assert_eq!(solution.objective.to_string(), fields[2], "{}", fields[0]);
+            assert_eq!(solution.gap(), 0);
+        }
+    }
+
+    #[test]
     fn a_malformed_file_names_its_line_and_field() {
         let (instance, rules) = small();
         let dir = scratch("malformed");

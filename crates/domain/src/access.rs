@@ -139,15 +139,27 @@ impl Principal {
             || orgs.iter().any(|o| self.people_scope().covers(o))
     }
 
-    /// Changes a person who belongs to `orgs`. Everyone may change their own name.
-    pub fn can_edit_person(&self, person_id: i64, orgs: &[OrgRef]) -> bool {
-        self.person_id == Some(person_id) || self.can_manage_people_in_any(orgs)
+    /// Changes a person (name, e-mail, password, account) who holds `roles`. Everyone may change
+    /// their own record; otherwise the principal must be able to grant every role the person
+    /// holds — so a coordinator never takes over an administrator, and nobody reaches a person
+    /// through one shared organization while they hold roles elsewhere.
+    pub fn can_edit_person(
+        &self,
+        person_id: i64,
+        roles: &[(OrgRef, Role)],
+        person_is_admin: bool,
+    ) -> bool {
+        self.person_id == Some(person_id) || self.can_manage_person(roles, person_is_admin)
     }
 
-    /// Manages (edits, disables) people who belong to any of `orgs`.
-    pub fn can_manage_people_in_any(&self, orgs: &[OrgRef]) -> bool {
-        let scope = self.scope_of(MANAGERS);
-        self.is_admin || orgs.iter().any(|o| scope.covers(o))
+    /// Manages someone else: the same rule without the "themselves" case (disabling).
+    pub fn can_manage_person(&self, roles: &[(OrgRef, Role)], person_is_admin: bool) -> bool {
+        if self.is_admin {
+            return true;
+        }
+        !person_is_admin
+            && !roles.is_empty()
+            && roles.iter().all(|(org, role)| self.can_grant(org, *role))
     }
 
     /// Adds a new person: they must be placed in an organization the principal manages.
@@ -180,7 +192,7 @@ impl Principal {
         let scope = self.scope_of(&[Role::Admin]);
         let in_state = state.is_some_and(|s| scope.states.contains(s));
         match (kind, parent) {
-            (OrgKind::School, Some(district)) => scope.covers(district) || in_state,
+            (OrgKind::School, Some(district)) => scope.covers(district),
             (OrgKind::StateAgency, _) => false,
             _ => in_state,
         }
@@ -258,7 +270,7 @@ mod tests {
         assert!(reviewer.can_read_person(99, std::slice::from_ref(&school)));
         assert!(!reviewer.can_read_person(99, &[org(50, None, "CA")]));
         assert!(!reviewer.can_edit_org(&school));
-        assert!(!reviewer.can_edit_person(99, std::slice::from_ref(&school)));
+        assert!(!reviewer.can_edit_person(99, &[(school.clone(), Role::Mentor)], false));
         assert!(!reviewer.can_grant(&school, Role::Mentor));
         assert!(!reviewer.can_manage_programs(&school));
     }
@@ -286,6 +298,48 @@ mod tests {
         assert!(!coordinator.can_grant(&org(31, None, "MI"), Role::Candidate));
         assert!(coordinator.can_manage_programs(&provider));
         assert!(!coordinator.can_edit_org(&provider));
+    }
+
+    #[test]
+    fn people_are_changed_only_by_who_could_grant_all_their_roles() {
+        let coordinator = person_with(vec![grant(
+            30,
+            OrgKind::Provider,
+            Some("MI"),
+            Role::Coordinator,
+        )]);
+        let provider = org(30, None, "MI");
+        let other = org(31, None, "MI");
+        assert!(coordinator.can_edit_person(7, &[(provider.clone(), Role::Candidate)], false));
+        assert!(
+            !coordinator.can_edit_person(7, &[(provider.clone(), Role::Admin)], false),
+            "no takeover of admins"
+        );
+        assert!(
+            !coordinator.can_edit_person(
+                7,
+                &[(provider.clone(), Role::Candidate), (other, Role::Mentor)],
+                false
+            ),
+            "a role elsewhere protects the person"
+        );
+        assert!(
+            !coordinator.can_edit_person(7, &[(provider, Role::Candidate)], true),
+            "installation admins"
+        );
+        assert!(coordinator.can_edit_person(1, &[], false), "themselves");
+    }
+
+    #[test]
+    fn a_state_admin_adds_schools_only_to_districts_in_their_state() {
+        let admin = person_with(vec![grant(
+            1,
+            OrgKind::StateAgency,
+            Some("MI"),
+            Role::Admin,
+        )]);
+        assert!(admin.can_create_org(OrgKind::School, Some(&org(10, None, "MI")), Some("MI")));
+        assert!(!admin.can_create_org(OrgKind::School, Some(&org(20, None, "CA")), Some("MI")));
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub fn optional_text(
     let value = raw.map(str::trim).filter(|v| !v.is_empty())?;
     if value.chars().count() > max {
         errors.add(field, format!("Must be {max} characters or fewer"));
+    } else if value.chars().any(char::is_control) {
+        errors.add(field, "Must not contain control characters");
     }
     Some(value.to_owned())
 }
@@ -98,7 +100,7 @@ pub fn optional_text(
 pub fn email(errors: &mut FieldErrors, field: &str, raw: &str) -> String {
     let value = raw.trim().to_lowercase();
     let valid = value.len() <= 254
-        && !value.chars().any(char::is_whitespace)
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
         && value.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && !domain.contains('@')

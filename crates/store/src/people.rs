@@ -91,7 +91,11 @@ impl PeopleFilter {
                 .push(" ESCAPE '\\')");
         }
         if self.org_id.is_some() || self.role.is_some() {
-            sql.push(" AND EXISTS (SELECT 1 FROM memberships fm WHERE fm.person_id = p.id");
+            // Only roles the viewer may see count, so a filter cannot reveal roles held elsewhere.
+            sql.push(" AND EXISTS (SELECT 1 FROM memberships fm JOIN organizations fo ON fo.id = fm.org_id WHERE fm.person_id = p.id AND (fm.person_id = ");
+            sql.bind(viewer.person_id.unwrap_or(0)).push(" OR ");
+            sql.scope(viewer.scope, "fo.id", "fo.parent_id", "fo.state_code")
+                .push(")");
             if let Some(org) = self.org_id {
                 sql.push(" AND fm.org_id = ").bind(org);
             }

@@ -141,7 +141,9 @@ impl Sql {
                 // as float8), so a cached statement would then reject real f64 values. A NULL
                 // f32 is declared float8, matching the column.
                 Value::Real(None) => query.bind(None::<f32>),
-                Value::Text(v) => query.bind(v.clone()),
+                // PostgreSQL cannot hold a NUL in text; inputs are validated, but a NUL in a
+                // search would otherwise be a server error there and not on SQLite.
+                Value::Text(v) => query.bind(v.as_ref().map(|t| t.replace('\0', ""))),
             };
         }
         query

@@ -123,22 +123,32 @@ impl Guard {
         }
     }
 
+    /// A school is in its district's state, whatever the form said.
+    fn state_of(draft: &OrgDraft, parent: Option<&Org>) -> Option<String> {
+        match parent.and_then(|p| p.state_code.clone()) {
+            Some(state) => Some(state),
+            None => draft.state_code.clone(),
+        }
+    }
+
     pub async fn create_org(&self, draft: &OrgDraft) -> Result<i64> {
         let parent = self.parent_of(draft).await?;
+        let state = Self::state_of(draft, parent.as_ref());
         let parent_ref = parent.as_ref().map(Org::reference);
-        let state = draft
-            .state_code
-            .as_deref()
-            .or(parent.as_ref().and_then(|p| p.state_code.as_deref()));
         allow(
             self.principal
-                .can_create_org(draft.kind, parent_ref.as_ref(), state),
+                .can_create_org(draft.kind, parent_ref.as_ref(), state.as_deref()),
         )?;
-        let mut draft = draft.clone();
-        draft.state_code = state.map(str::to_owned);
+        let draft = OrgDraft {
+            state_code: state,
+            ..draft.clone()
+        };
         Ok(self.store.create_org(&draft).await?)
     }
 
+    /// Changes an organization. Its kind never changes; moving it to another state or district
+    /// needs rights over where it goes, and only installation administrators change a state
+    /// (a state's scope follows its organizations' states).
     pub async fn update_org(&self, id: i64, draft: &OrgDraft) -> Result<()> {
         let org = self.store.org(id).await?;
         allow(self.can_edit_org(&org))?;
@@ -147,10 +157,22 @@ impl Guard {
                 FieldErrors::single("kind", "The kind of an organization cannot change").into(),
             );
         }
-        if let Some(parent) = self.parent_of(draft).await? {
+        let parent = self.parent_of(draft).await?;
+        if let Some(parent) = &parent {
             allow(self.principal.can_edit_org(&parent.reference()))?;
         }
-        Ok(self.store.update_org(id, draft).await?)
+        let draft = OrgDraft {
+            state_code: Self::state_of(draft, parent.as_ref()),
+            ..draft.clone()
+        };
+        if draft.state_code != org.state_code && !self.principal.is_admin {
+            return Err(FieldErrors::single(
+                "state_code",
+                "Only an installation administrator can move an organization to another state",
+            )
+            .into());
+        }
+        Ok(self.store.update_org(id, &draft).await?)
     }
 
     // ---- programs: public to read; provider admins and coordinators change them ----
@@ -228,24 +250,26 @@ impl Guard {
         }
     }
 
-    async fn orgs_of(&self, person_id: i64) -> Result<Vec<OrgRef>> {
-        Ok(self
-            .store
-            .memberships_of(person_id)
-            .await?
+    /// A person as the policy sees them: their roles where they hold them, and whether they
+    /// administer the installation.
+    async fn standing(&self, person: &Person) -> Result<(Vec<OrgRef>, Vec<(OrgRef, Role)>)> {
+        let memberships = self.store.memberships_of(person.id).await?;
+        let orgs = memberships.iter().map(Membership::org).collect();
+        let roles = memberships
             .iter()
-            .map(Membership::org)
-            .collect())
+            .filter_map(|m| Some((m.org(), m.role()?)))
+            .collect();
+        Ok((orgs, roles))
     }
 
-    /// A person the caller may see, or "not found".
-    async fn visible_person(&self, id: i64) -> Result<(Person, Vec<OrgRef>)> {
+    /// A person the caller may see, with their roles, or "not found".
+    async fn visible_person(&self, id: i64) -> Result<(Person, Vec<(OrgRef, Role)>)> {
         let person = self.store.person(id).await?;
-        let orgs = self.orgs_of(id).await?;
+        let (orgs, roles) = self.standing(&person).await?;
         if !self.principal.can_read_person(id, &orgs) {
             return Err(AppError::NotFound);
         }
-        Ok((person, orgs))
+        Ok((person, roles))
     }
 
     pub async fn person(&self, id: i64) -> Result<Person> {
@@ -255,7 +279,10 @@ impl Guard {
     }
 
     pub async fn can_edit_person(&self, id: i64) -> Result<bool> {
-        Ok(self.principal.can_edit_person(id, &self.orgs_of(id).await?))
+        let (person, roles) = self.visible_person(id).await?;
+        Ok(self
+            .principal
+            .can_edit_person(id, &roles, person.is_admin()))
     }
 
     pub async fn people(&self, filter: &PeopleFilter, page: Page) -> Result<(Vec<Person>, i64)> {
@@ -350,8 +377,11 @@ impl Guard {
     }
 
     pub async fn update_person(&self, id: i64, draft: &PersonDraft) -> Result<()> {
-        let (_, orgs) = self.visible_person(id).await?;
-        allow(self.principal.can_edit_person(id, &orgs))?;
+        let (person, roles) = self.visible_person(id).await?;
+        allow(
+            self.principal
+                .can_edit_person(id, &roles, person.is_admin()),
+        )?;
         let hash = match &draft.password {
             Some(password) => Some(hash_password(password.clone()).await?),
             None => None,
@@ -364,19 +394,15 @@ impl Guard {
 
     /// Disables or re-enables someone's account: those who manage the person, never themselves.
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
-        let (_, orgs) = self.visible_person(id).await?;
-        allow(
-            self.principal.person_id != Some(id) && self.principal.can_manage_people_in_any(&orgs),
-        )?;
+        allow(self.can_disable(id).await?)?;
         self.store.set_disabled(id, disabled).await?;
         self.log("update", &[id]).await
     }
 
     pub async fn can_disable(&self, id: i64) -> Result<bool> {
+        let (person, roles) = self.visible_person(id).await?;
         Ok(self.principal.person_id != Some(id)
-            && self
-                .principal
-                .can_manage_people_in_any(&self.orgs_of(id).await?))
+            && self.principal.can_manage_person(&roles, person.is_admin()))
     }
 
     // ---- memberships ----
@@ -395,8 +421,10 @@ impl Guard {
             .await?)
     }
 
+    /// Gives a role: the caller must manage the person (see `can_edit_person`) and be able to
+    /// grant the role there.
     pub async fn add_membership(&self, draft: &MembershipDraft) -> Result<i64> {
-        self.visible_person(draft.person_id).await.map_err(|_| {
+        let (person, roles) = self.visible_person(draft.person_id).await.map_err(|_| {
             AppError::Invalid(FieldErrors::single(
                 "person_id",
                 "Select a person from the list",
@@ -408,6 +436,7 @@ impl Guard {
                 "Select an organization from the list",
             ))
         })?;
+        allow(self.principal.can_manage_person(&roles, person.is_admin()))?;
         allow(self.principal.can_grant(&org.reference(), draft.role))?;
         let id = self.store.add_membership(draft).await?;
         self.log("update", &[draft.person_id]).await?;

@@ -107,7 +107,11 @@ pub async fn submit(
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
-    // A new token at every sign-in: a token planted before sign-in is worthless.
+    // A new token at every sign-in: a token planted before sign-in is worthless, and the
+    // session of an earlier cookie ends.
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        state.store.end_session(&sha256_hex(old.value())).await?;
+    }
     let token = random_token();
     state
         .store

@@ -16,6 +16,9 @@ on_both!(
     tokens_act_only_for_their_organization,
     the_access_log_records_reads_changes_and_exports,
     disabling_an_account_ends_its_sessions,
+    nobody_takes_over_a_person_they_could_not_have_appointed,
+    organizations_stay_in_their_state,
+    filters_do_not_reveal_roles_held_elsewhere,
 );
 
 fn ids(page: &serde_json::Value) -> Vec<i64> {
@@ -701,4 +704,187 @@ async fn disabling_an_account_ends_its_sessions(db: Db) {
         303
     );
     assert_eq!(again.get("/").await.status(), 200);
+}
+
+async fn nobody_takes_over_a_person_they_could_not_have_appointed(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let store = &app.store;
+    let hash = Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNo");
+    let pine_admin = store
+        .create_person(
+            "Pine Admin",
+            Some("admin.p@test.example"),
+            hash,
+            false,
+            Some((w.provider_p, tandem_domain::Role::Admin)),
+        )
+        .await
+        .unwrap();
+    // A coordinator sees the provider's admin but cannot change their e-mail or password.
+    let coord = app.as_person(w.coord_p).await;
+    assert_eq!(
+        coord.get(&format!("/people/{pine_admin}")).await.status(),
+        200
+    );
+    let takeover = coord
+        .post_form(
+            &format!("/people/{pine_admin}"),
+            &[
+                ("name", "Pine Admin"),
+                ("email", "mine@evil.example"),
+                ("password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(takeover.status(), 403);
+    let (token, _) = app.as_token(w.provider_p, true).await;
+    let api = token
+        .put_json(
+            &format!("/api/v1/people/{pine_admin}"),
+            json!({"name": "Pine Admin", "email": "mine@evil.example"}),
+        )
+        .await;
+    assert_eq!(api.status(), 403);
+    assert_eq!(
+        coord
+            .post_form(&format!("/people/{pine_admin}/disable"), &[])
+            .await
+            .status(),
+        403
+    );
+    // Holding a second role does not reach a person through the first one: the principal, also
+    // made a coordinator at Pine, cannot give the school's mentor a role (and so own them).
+    store
+        .add_membership(&tandem_domain::input::MembershipDraft {
+            person_id: w.principal_a1,
+            org_id: w.provider_p,
+            role: tandem_domain::Role::Coordinator,
+        })
+        .await
+        .unwrap();
+    let principal = app.as_person(w.principal_a1).await;
+    let grant = principal
+        .post_form(
+            "/memberships",
+            &[
+                ("person_id", &w.mentor_a1.to_string()),
+                ("org_id", &w.provider_p.to_string()),
+                ("role", "candidate"),
+            ],
+        )
+        .await;
+    assert_eq!(grant.status(), 403);
+    // A coordinator still changes their own candidates.
+    let own = coord
+        .post_form(
+            &format!("/people/{}", w.cand_p),
+            &[("name", "Cara Candidate"), ("email", "cand.p@test.example")],
+        )
+        .await;
+    assert_eq!(own.status(), 303);
+}
+
+async fn organizations_stay_in_their_state(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let admin_a = app.as_person(w.admin_a).await;
+    let moved = admin_a
+        .post_form(
+            &format!("/orgs/{}", w.district_a),
+            &[
+                ("kind", "district"),
+                ("name", "Alder District"),
+                ("state_code", "CA"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status(), 422);
+    let (_, org) = admin_a
+        .json(&format!("/api/v1/organizations/{}", w.district_a))
+        .await;
+    assert_eq!(org["state_code"], "MI");
+    // A Michigan state administrator adds schools to Michigan districts, not Californian ones.
+    let state_admin = app
+        .store
+        .create_person(
+            "Stacy State",
+            Some("state.admin@test.example"),
+            None,
+            false,
+            Some((w.state_mi, tandem_domain::Role::Admin)),
+        )
+        .await
+        .unwrap();
+    let state_admin = app.as_person(state_admin).await;
+    let here = state_admin
+        .post_form(
+            "/orgs",
+            &[
+                ("kind", "school"),
+                ("name", "Birch Annex"),
+                ("parent_id", &w.district_b.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(here.status(), 303);
+    let there = state_admin
+        .post_form(
+            "/orgs",
+            &[
+                ("kind", "school"),
+                ("name", "Cedar Annex"),
+                ("parent_id", &w.district_c.to_string()),
+                ("state_code", "MI"),
+            ],
+        )
+        .await;
+    assert_eq!(there.status(), 403);
+    // A school takes its district's state even when the form names another.
+    let root = app.as_person(w.root).await;
+    root.post_form(
+        "/orgs",
+        &[
+            ("kind", "school"),
+            ("name", "Cedar Middle"),
+            ("parent_id", &w.district_c.to_string()),
+            ("state_code", "MI"),
+        ],
+    )
+    .await;
+    let (_, page) = root.json("/api/v1/organizations?q=Cedar%20Middle").await;
+    assert_eq!(page["items"][0]["state_code"], "CA");
+}
+
+async fn filters_do_not_reveal_roles_held_elsewhere(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    // The school's mentor is also a candidate at Pine University, which district A cannot see.
+    app.store
+        .add_membership(&tandem_domain::input::MembershipDraft {
+            person_id: w.mentor_a1,
+            org_id: w.provider_p,
+            role: tandem_domain::Role::Candidate,
+        })
+        .await
+        .unwrap();
+    let admin_a = app.as_person(w.admin_a).await;
+    let (_, page) = admin_a
+        .json(&format!(
+            "/api/v1/people?org_id={}&role=candidate",
+            w.provider_p
+        ))
+        .await;
+    assert_eq!(page["total"], 0, "{page}");
+    let coord = app.as_person(w.coord_p).await;
+    let (_, page) = coord
+        .json(&format!(
+            "/api/v1/people?org_id={}&role=candidate",
+            w.provider_p
+        ))
+        .await;
+    assert!(
+        ids(&page).contains(&w.mentor_a1),
+        "Pine's coordinator sees Pine's candidates"
+    );
 }

@@ -91,6 +91,50 @@ async fn sign_in_starts_a_session_and_sign_out_ends_it(db: Db) {
         .unwrap();
     assert_eq!(after.status(), 303, "the old session no longer works");
     assert_eq!(location(&after), "/signin");
+
+    // Signing in again from a browser that holds a session ends that session.
+    let old_token = tandem_web::auth::random_token();
+    app.store
+        .create_session(
+            &tandem_web::auth::sha256_hex(&old_token),
+            app.world.admin_a,
+            "csrf",
+        )
+        .await
+        .unwrap();
+    let old_cookie = format!("tandem_session={old_token}");
+    let form = client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    let pre = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = csrf_in(&form.text().await.unwrap());
+    let again = client
+        .post(format!("{}/signin", app.base))
+        .header("cookie", format!("{pre}; {old_cookie}"))
+        .form(&[
+            ("email", "admin.a@test.example"),
+            ("password", PASSWORD),
+            ("_csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 303);
+    let earlier = client
+        .get(format!("{}/", app.base))
+        .header("cookie", &old_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(earlier.status(), 303, "the earlier session ended");
 }
 
 async fn wrong_password_is_refused_without_saying_which_part(db: Db) {

@@ -156,6 +156,23 @@ async fn the_api_rejects_bad_input_with_problem_bodies(db: Db) {
     }
     let (_, page) = token.json("/api/v1/people?q=nope").await;
     assert_eq!(page["total"], 0, "nothing saved");
+    // Control characters are refused in input and harmless in searches, on both backends.
+    let nul = token
+        .post_json(
+            "/api/v1/people",
+            json!({"name": "Nul\0Person", "org_id": app.world.school_a1, "role": "mentor"}),
+        )
+        .await;
+    assert_eq!(nul.status(), 422);
+    let street = token.post_json("/api/v1/people", json!({"name": "Ok", "email": "a\0@x.org", "org_id": app.world.school_a1, "role": "mentor"})).await;
+    assert_eq!(street.status(), 422);
+    for path in [
+        "/api/v1/organizations?q=%00",
+        "/api/v1/organizations?state_code=%00M",
+        "/api/v1/people?q=a%00b",
+    ] {
+        assert_eq!(token.json(path).await.0, 200, "{path}");
+    }
 }
 
 async fn lists_search_filter_and_paginate(db: Db) {

@@ -11,7 +11,7 @@ use tandem_store::audit::AccessEntry;
 use tandem_store::auth::ApiToken;
 use tandem_store::imports::ImportJob;
 
-use super::{Choice, Id, Layout, Pager, number, render, when};
+use super::{Choice, Id, Layout, Pager, number, render, render_form, when};
 use crate::AppState;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -80,11 +80,7 @@ async fn tokens_page(
         errors: errors.clone(),
         created,
     };
-    let mut response = render(&view)?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&view, &errors)
 }
 
 async fn tokens(guard: Guard) -> PageResult<Response> {

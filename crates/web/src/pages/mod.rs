@@ -56,6 +56,34 @@ pub fn render(view: &impl Template) -> PageResult<Response> {
     Ok(Html(html).into_response())
 }
 
+/// Renders a form page: 422 when it shows problems, so the refusal is plain to programs too.
+pub fn render_form(
+    view: &impl Template,
+    errors: &tandem_domain::FieldErrors,
+) -> PageResult<Response> {
+    let mut response = render(view)?;
+    if !errors.is_empty() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// After a save: on to `Ok(location)`; back to the form with the problems when the input was
+/// wrong; any other error as a page.
+pub async fn saved_or_form<Fut>(
+    result: Result<String, AppError>,
+    form_again: impl FnOnce(tandem_domain::FieldErrors) -> Fut,
+) -> PageResult<Response>
+where
+    Fut: std::future::Future<Output = PageResult<Response>>,
+{
+    match result {
+        Ok(location) => Ok(axum::response::Redirect::to(&location).into_response()),
+        Err(AppError::Invalid(errors)) => form_again(errors).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// A link in the main navigation.
 pub struct NavItem {
     pub href: &'static str,

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tandem_domain::input::OrgFields;
 use tandem_domain::{FieldErrors, OrgKind, Role};
 use tandem_store::Page;
@@ -10,7 +10,7 @@ use tandem_store::orgs::{Org, OrgFilter};
 use tandem_store::people::Membership;
 use tandem_store::programs::{Program, ProgramFilter};
 
-use super::{Choice, Id, Layout, Pager, number, render};
+use super::{Choice, Id, Layout, Pager, number, render, render_form, saved_or_form};
 use crate::csv_export::{self, opt};
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -252,11 +252,7 @@ async fn form_page(
         form,
         errors: errors.clone(),
     };
-    let mut response = render(&view)?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&view, &errors)
 }
 
 pub async fn new(guard: Guard) -> PageResult<Response> {
@@ -268,14 +264,13 @@ pub async fn new(guard: Guard) -> PageResult<Response> {
 
 pub async fn create(Submitted { guard, form }: Submitted<OrgFields>) -> PageResult<Response> {
     let result = match form.parse() {
-        Ok(draft) => guard.create_org(&draft).await,
+        Ok(draft) => guard
+            .create_org(&draft)
+            .await
+            .map(|id| format!("/orgs/{id}?saved=1")),
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/orgs/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&guard, None, form, errors).await,
-        Err(other) => Err(other.into()),
-    }
+    saved_or_form(result, |errors| form_page(&guard, None, form, errors)).await
 }
 
 pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
@@ -301,12 +296,11 @@ pub async fn update(
     Submitted { guard, form }: Submitted<OrgFields>,
 ) -> PageResult<Response> {
     let result = match form.parse() {
-        Ok(draft) => guard.update_org(id, &draft).await,
+        Ok(draft) => guard
+            .update_org(id, &draft)
+            .await
+            .map(|()| format!("/orgs/{id}?saved=1")),
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&guard, Some(id), form, errors).await,
-        Err(other) => Err(other.into()),
-    }
+    saved_or_form(result, |errors| form_page(&guard, Some(id), form, errors)).await
 }

@@ -9,7 +9,7 @@ use tandem_domain::{FieldErrors, Role};
 use tandem_store::Page;
 use tandem_store::people::{Membership, PeopleFilter, Person};
 
-use super::{Choice, Id, Layout, Pager, number, query_string, render};
+use super::{Choice, Id, Layout, Pager, number, query_string, render, render_form, saved_or_form};
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -137,11 +137,7 @@ async fn show_page(
         errors: errors.clone(),
         saved,
     };
-    let mut response = render(&view)?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&view, &errors)
 }
 
 pub async fn show(
@@ -206,11 +202,7 @@ async fn form_page(
         form,
         errors: errors.clone(),
     };
-    let mut response = render(&view)?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&view, &errors)
 }
 
 pub async fn new(guard: Guard, Query(query): Query<PeopleQuery>) -> PageResult<Response> {
@@ -237,24 +229,22 @@ pub async fn create(Submitted { guard, form }: Submitted<NewPersonForm>) -> Page
     let org_id = input::id(&mut errors, "org_id", &form.org_id, "the organization");
     let role = input::choice(&mut errors, "role", &form.role, Role::parse, "a role");
     let result = match person_fields(&form).parse() {
-        Ok(draft) if errors.is_empty() => guard.create_person(&draft, org_id, role).await,
+        Ok(draft) if errors.is_empty() => guard
+            .create_person(&draft, org_id, role)
+            .await
+            .map(|id| format!("/people/{id}?saved=1")),
         Ok(_) => Err(AppError::Invalid(errors)),
         Err(mut person_errors) => {
             person_errors.0.extend(errors.0);
             Err(AppError::Invalid(person_errors))
         }
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let form = NewPersonForm {
-                password: String::new(),
-                ..form
-            };
-            form_page(&guard, None, form, errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    // A refused form never sends the password back.
+    let form = NewPersonForm {
+        password: String::new(),
+        ..form
+    };
+    saved_or_form(result, |errors| form_page(&guard, None, form, errors)).await
 }
 
 pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
@@ -275,25 +265,17 @@ pub async fn update(
     Submitted { guard, form }: Submitted<NewPersonForm>,
 ) -> PageResult<Response> {
     let result = match person_fields(&form).parse() {
-        Ok(draft) => guard.update_person(id, &draft).await,
+        Ok(draft) => guard
+            .update_person(id, &draft)
+            .await
+            .map(|()| format!("/people/{id}?saved=1")),
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            form_page(
-                &guard,
-                Some(id),
-                NewPersonForm {
-                    password: String::new(),
-                    ..form
-                },
-                errors,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let form = NewPersonForm {
+        password: String::new(),
+        ..form
+    };
+    saved_or_form(result, |errors| form_page(&guard, Some(id), form, errors)).await
 }
 
 #[derive(Template)]

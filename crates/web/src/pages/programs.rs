@@ -2,13 +2,13 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tandem_domain::input::ProgramFields;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea, Pathway};
 use tandem_store::Page;
 use tandem_store::programs::{Program, ProgramFilter};
 
-use super::{Choice, Id, Layout, Pager, number, query_string, render};
+use super::{Choice, Id, Layout, Pager, number, query_string, render, render_form, saved_or_form};
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
@@ -189,11 +189,7 @@ async fn form_page(
         form,
         errors: errors.clone(),
     };
-    let mut response = render(&view)?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&view, &errors)
 }
 
 pub async fn new(guard: Guard) -> PageResult<Response> {
@@ -211,14 +207,13 @@ pub async fn new(guard: Guard) -> PageResult<Response> {
 
 pub async fn create(Submitted { guard, form }: Submitted<ProgramFields>) -> PageResult<Response> {
     let result = match form.parse() {
-        Ok(draft) => guard.create_program(&draft).await,
+        Ok(draft) => guard
+            .create_program(&draft)
+            .await
+            .map(|id| format!("/programs/{id}?saved=1")),
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/programs/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&guard, None, form, errors).await,
-        Err(other) => Err(other.into()),
-    }
+    saved_or_form(result, |errors| form_page(&guard, None, form, errors)).await
 }
 
 pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
@@ -245,12 +240,11 @@ pub async fn update(
     Submitted { guard, form }: Submitted<ProgramFields>,
 ) -> PageResult<Response> {
     let result = match form.parse() {
-        Ok(draft) => guard.update_program(id, &draft).await,
+        Ok(draft) => guard
+            .update_program(id, &draft)
+            .await
+            .map(|()| format!("/programs/{id}?saved=1")),
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/programs/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(&guard, Some(id), form, errors).await,
-        Err(other) => Err(other.into()),
-    }
+    saved_or_form(result, |errors| form_page(&guard, Some(id), form, errors)).await
 }

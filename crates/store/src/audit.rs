@@ -1,7 +1,7 @@
 //! The access and disclosure log (FERPA 34 CFR 99.32): who read or changed whose record, when,
 //! and through which channel. Entries are kept as long as the record.
 
-use crate::sql::Sql;
+use crate::sql::{Sql, page_of};
 use crate::{Page, Result, Store, now};
 
 /// Who acted: a person or an API token.
@@ -73,17 +73,17 @@ impl Store {
                 sql.push(" WHERE a.subject_person_id = ").bind(subject);
             }
         };
-        let mut count = Sql::new("SELECT COUNT(*) FROM access_log a");
-        filter(&mut count);
-        let total = count.count(self.pool()).await?;
-        let mut sql = Sql::new(
-            "SELECT a.id, a.at, a.actor_person_id, ap.name AS actor_name, a.actor_token_id, a.action, \
+        let select = "SELECT a.id, a.at, a.actor_person_id, ap.name AS actor_name, a.actor_token_id, a.action, \
              a.subject_person_id, sp.name AS subject_name, a.channel FROM access_log a \
-             LEFT JOIN people ap ON ap.id = a.actor_person_id LEFT JOIN people sp ON sp.id = a.subject_person_id",
-        );
-        filter(&mut sql);
-        sql.push(" ORDER BY a.id DESC");
-        page.apply(&mut sql);
-        Ok((sql.fetch_all(self.pool()).await?, total))
+             LEFT JOIN people ap ON ap.id = a.actor_person_id LEFT JOIN people sp ON sp.id = a.subject_person_id";
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM access_log a",
+            select,
+            filter,
+            "a.id DESC",
+            page,
+        )
+        .await
     }
 }

@@ -3,7 +3,7 @@
 use tandem_domain::input::OrgDraft;
 use tandem_domain::{OrgKind, OrgRef, Scope};
 
-use crate::sql::{Sql, contains_pattern, found};
+use crate::sql::{Sql, contains_pattern, found, page_of};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -125,14 +125,16 @@ impl Store {
 
     /// One page of organizations matching `filter`, by name, and how many match in all.
     pub async fn orgs(&self, filter: &OrgFilter, page: Page) -> Result<(Vec<Org>, i64)> {
-        let mut count = Sql::new("SELECT COUNT(*) FROM organizations o");
-        filter.apply(&mut count);
-        let total = count.count(self.pool()).await?;
-        let mut sql = Sql::new(SELECT);
-        filter.apply(&mut sql);
-        sql.push(" ORDER BY o.name, o.id");
-        page.apply(&mut sql);
-        Ok((sql.fetch_all(self.pool()).await?, total))
+        let count = "SELECT COUNT(*) FROM organizations o";
+        page_of(
+            self.pool(),
+            count,
+            SELECT,
+            |sql| filter.apply(sql),
+            "o.name, o.id",
+            page,
+        )
+        .await
     }
 
     /// Every organization of a kind, by name, as (id, name): for choosing one in a form.

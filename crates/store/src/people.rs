@@ -3,7 +3,7 @@
 use tandem_domain::input::MembershipDraft;
 use tandem_domain::{Grant, OrgKind, OrgRef, Role, Scope};
 
-use crate::sql::{Sql, contains_pattern, found};
+use crate::sql::{Sql, contains_pattern, found, page_of};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -123,14 +123,16 @@ impl Store {
         filter: &PeopleFilter,
         page: Page,
     ) -> Result<(Vec<Person>, i64)> {
-        let mut count = Sql::new("SELECT COUNT(*) FROM people p");
-        filter.apply(&mut count, viewer);
-        let total = count.count(self.pool()).await?;
-        let mut sql = Sql::new(PERSON);
-        filter.apply(&mut sql, viewer);
-        sql.push(" ORDER BY p.name, p.id");
-        page.apply(&mut sql);
-        Ok((sql.fetch_all(self.pool()).await?, total))
+        let count = "SELECT COUNT(*) FROM people p";
+        page_of(
+            self.pool(),
+            count,
+            PERSON,
+            |sql| filter.apply(sql, viewer),
+            "p.name, p.id",
+            page,
+        )
+        .await
     }
 
     /// The person and their password hash, for signing in.
@@ -298,15 +300,16 @@ impl Store {
                 sql.push(" AND m.person_id = ").bind(person);
             }
         };
-        let mut count =
-            Sql::new("SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.org_id");
-        filter(&mut count);
-        let total = count.count(self.pool()).await?;
-        let mut sql = Sql::new(MEMBERSHIP);
-        filter(&mut sql);
-        sql.push(" ORDER BY o.name, p.name, m.role, m.id");
-        page.apply(&mut sql);
-        Ok((sql.fetch_all(self.pool()).await?, total))
+        let count = "SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.org_id";
+        page_of(
+            self.pool(),
+            count,
+            MEMBERSHIP,
+            filter,
+            "o.name, p.name, m.role, m.id",
+            page,
+        )
+        .await
     }
 
     pub async fn add_membership(&self, draft: &MembershipDraft) -> Result<i64> {

@@ -4,7 +4,7 @@ use tandem_domain::input::ProgramDraft;
 use tandem_domain::values::{areas_from_codes, areas_to_codes};
 use tandem_domain::{GradeBand, LicensureArea, Pathway};
 
-use crate::sql::{Sql, contains_pattern, found};
+use crate::sql::{Sql, contains_pattern, found, page_of};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -88,16 +88,16 @@ impl Store {
         filter: &ProgramFilter,
         page: Page,
     ) -> Result<(Vec<Program>, i64)> {
-        let mut count = Sql::new(
-            "SELECT COUNT(*) FROM programs g JOIN organizations o ON o.id = g.provider_id",
-        );
-        filter.apply(&mut count);
-        let total = count.count(self.pool()).await?;
-        let mut sql = Sql::new(SELECT);
-        filter.apply(&mut sql);
-        sql.push(" ORDER BY o.name, g.name, g.id");
-        page.apply(&mut sql);
-        Ok((sql.fetch_all(self.pool()).await?, total))
+        let count = "SELECT COUNT(*) FROM programs g JOIN organizations o ON o.id = g.provider_id";
+        page_of(
+            self.pool(),
+            count,
+            SELECT,
+            |sql| filter.apply(sql),
+            "o.name, g.name, g.id",
+            page,
+        )
+        .await
     }
 
     pub async fn create_program(&self, draft: &ProgramDraft) -> Result<i64> {

@@ -171,6 +171,29 @@ impl Sql {
     }
 }
 
+/// One page of rows and how many there are in all: `count` and `select` are narrowed by the same
+/// `filter`, then the rows are put in `order` and sliced.
+pub(crate) async fn page_of<T>(
+    pool: &AnyPool,
+    count: &str,
+    select: &str,
+    filter: impl Fn(&mut Sql),
+    order: &str,
+    page: Page,
+) -> Result<(Vec<T>, i64)>
+where
+    T: for<'r> FromRow<'r, AnyRow>,
+{
+    let mut counting = Sql::new(count);
+    filter(&mut counting);
+    let total = counting.count(pool).await?;
+    let mut sql = Sql::new(select);
+    filter(&mut sql);
+    sql.push(" ORDER BY ").push(order);
+    page.apply(&mut sql);
+    Ok((sql.fetch_all(pool).await?, total))
+}
+
 /// Which slice of a list to show: `number` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {

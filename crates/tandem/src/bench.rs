@@ -81,7 +81,7 @@ pub fn report(name: &str, instance: &tandem_matching::Instance, rules: &Rules) -
     let started = Instant::now();
     let solution = prepared.solve();
     let solve_s = started.elapsed().as_secs_f64();
-    println!(
+    say!(
         "match scenario={name} candidates={} mentors={} edges={} placed={} high_needs={}/{} objective={} bound={} gap={} gen_s={gen_s:.3} solve_s={solve_s:.3} peak_mb={}",
         instance.candidates.len(),
         instance.mentors.len(),

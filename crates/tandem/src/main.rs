@@ -1,5 +1,12 @@
 //! The `tandem` binary: a thin command line over the store and the web crate.
 
+/// Prints a line of output; when the reader has gone away (`tandem … | head -1`), stops quietly
+/// as command-line tools do, instead of panicking.
+macro_rules! say {
+    () => { $crate::say(format_args!("")) };
+    ($($arg:tt)*) => { $crate::say(format_args!($($arg)*)) };
+}
+
 mod bench;
 mod demo;
 mod match_files;
@@ -176,7 +183,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(open(&url).await?, &args).await,
         Command::Migrate => {
             open(&url).await?;
-            println!("migrations applied");
+            say!("migrations applied");
             Ok(())
         }
         Command::Demo {
@@ -188,15 +195,15 @@ async fn run(cli: Cli) -> Result<()> {
                 .unwrap_or_else(|| "sqlite://tandem-data/demo.db".to_owned());
             let store = open(&url).await?;
             let sign_ins = demo::build(&store, &nces_file).await?;
-            println!(
+            say!(
                 "\nTandem demo: open http://{}/ and sign in as any of these (password: {}):",
                 args.listen,
                 demo::PASSWORD
             );
             for (role, email) in sign_ins {
-                println!("  {role:<22} {email}");
+                say!("  {role:<22} {email}");
             }
-            println!();
+            say!();
             serve(store, &args).await
         }
         Command::Import(ImportCommand::Schools { file }) => {
@@ -218,7 +225,7 @@ async fn run(cli: Cli) -> Result<()> {
             let id = store
                 .create_person(&name, Some(&email), Some(&hash), true, None)
                 .await?;
-            println!("created administrator {email} (person {id})");
+            say!("created administrator {email} (person {id})");
             Ok(())
         }
         Command::User(UserCommand::Password { email }) => {
@@ -244,7 +251,7 @@ async fn run(cli: Cli) -> Result<()> {
                     Some(&hash),
                 )
                 .await?;
-            println!("password changed for {email}; their sessions were ended");
+            say!("password changed for {email}; their sessions were ended");
             Ok(())
         }
         Command::Token(TokenCommand::Create {
@@ -282,7 +289,7 @@ async fn run(cli: Cli) -> Result<()> {
                 org.name,
                 if write { "read and write" } else { "read only" }
             );
-            println!("{secret}");
+            say!("{secret}");
             Ok(())
         }
         Command::Match(MatchCommand::Export {
@@ -293,7 +300,7 @@ async fn run(cli: Cli) -> Result<()> {
         }) => {
             let instance = bench::generate(&scenario, seed, &nces_dir)?;
             let edges = match_files::export(&instance, &tandem_matching::Rules::default(), &dir)?;
-            println!(
+            say!(
                 "exported scenario={scenario} candidates={} mentors={} schools={} edges={edges} to {}",
                 instance.candidates.len(),
                 instance.mentors.len(),
@@ -345,7 +352,7 @@ async fn import_schools(store: &Store, file: &Path) -> Result<()> {
         .await
     {
         Ok(s) => {
-            println!(
+            say!(
                 "imported schools={} districts={} updated={} unchanged={} in {:.2}s",
                 s.schools,
                 s.districts,
@@ -356,6 +363,18 @@ async fn import_schools(store: &Store, file: &Path) -> Result<()> {
             Ok(())
         }
         Err(error) => bail!("{error}"),
+    }
+}
+
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_fmt(line)
+        .and_then(|()| out.write_all(b"\n"))
+        .is_err()
+    {
+        std::process::exit(0);
     }
 }
 
@@ -387,6 +406,6 @@ async fn backup(store: &Store, url: &str, file: &Path) -> Result<()> {
             }
         }
     }
-    println!("backup written to {}", file.display());
+    say!("backup written to {}", file.display());
     Ok(())
 }

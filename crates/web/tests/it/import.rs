@@ -60,16 +60,7 @@ async fn the_real_michigan_directory_imports_and_reimports_unchanged(db: Db) {
     assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4369));
 
     // Known facts of a real school: 12th Street Elementary, Portage.
-    let (orgs, _) = store
-        .orgs(
-            &OrgFilter {
-                q: Some("262895007802".into()),
-                ..OrgFilter::default()
-            },
-            Page::all(),
-        )
-        .await
-        .unwrap();
+    let orgs = by_nces_id(&store, "262895007802").await;
     let school = &orgs[0];
     assert_eq!(school.name, "12th Street Elementary");
     assert_eq!(
@@ -83,16 +74,7 @@ async fn the_real_michigan_directory_imports_and_reimports_unchanged(db: Db) {
     assert_eq!(school.is_high_needs(), Some(false));
     assert_eq!(school.grade_span().as_deref(), Some("PK–05"));
     // Unknown counts stay unknown.
-    let (orgs, _) = store
-        .orgs(
-            &OrgFilter {
-                q: Some("261884009043".into()),
-                ..OrgFilter::default()
-            },
-            Page::all(),
-        )
-        .await
-        .unwrap();
+    let orgs = by_nces_id(&store, "261884009043").await;
     assert_eq!(
         (
             orgs[0].students,
@@ -119,16 +101,7 @@ async fn a_changed_row_updates_its_record(db: Db) {
         .await
         .unwrap();
     assert_eq!((summary.added, summary.updated), (0, 1));
-    let (orgs, _) = store
-        .orgs(
-            &OrgFilter {
-                q: Some("262895007802".into()),
-                ..OrgFilter::default()
-            },
-            Page::all(),
-        )
-        .await
-        .unwrap();
+    let orgs = by_nces_id(&store, "262895007802").await;
     assert_eq!(orgs[0].name, "Twelfth Street Elementary");
     assert_eq!(orgs[0].students, Some(600));
 }
@@ -207,4 +180,13 @@ async fn finished(caller: &crate::harness::Caller, job: &str) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("the import did not end");
+}
+
+/// The organizations whose NCES id (or name or city) matches `id`.
+async fn by_nces_id(store: &tandem_store::Store, id: &str) -> Vec<tandem_store::orgs::Org> {
+    let filter = OrgFilter {
+        q: Some(id.into()),
+        ..OrgFilter::default()
+    };
+    store.orgs(&filter, Page::all()).await.unwrap().0
 }

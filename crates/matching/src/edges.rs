@@ -75,19 +75,33 @@ pub struct Groups {
     /// Per school: (area, band, group).
     by_school: Vec<Vec<(u8, u8, u32)>>,
     pub school: Vec<u32>,
+    /// Every mentor of the group, cheapest first (ties by index).
     pub members: Vec<Vec<u32>>,
+    /// The cheapest members whose capacity covers what the school can still take: the only
+    /// ones an optimum needs. (Were a placement with another member, some kept member would be
+    /// free, as the school cannot take more; moving the placement there costs no more.)
+    pub kept: Vec<Vec<u32>>,
     /// The cheapest mentor cost in each group.
     pub cheapest: Vec<i64>,
+    /// The largest of those.
+    pub dearest_cheapest: i64,
 }
 
 impl Groups {
-    /// Groups the eligible mentors with capacity left.
-    pub fn new(instance: &Instance, rules: &Rules, mentor_left: &[i64]) -> Groups {
+    /// Groups the eligible mentors with capacity left, in schools with room left.
+    pub fn new(
+        instance: &Instance,
+        rules: &Rules,
+        mentor_left: &[i64],
+        school_left: &[i64],
+    ) -> Groups {
         let mut groups = Groups {
             by_school: vec![Vec::new(); instance.schools.len()],
             school: vec![],
             members: vec![],
+            kept: vec![],
             cheapest: vec![],
+            dearest_cheapest: 0,
         };
         for (m, mentor) in instance.mentors.iter().enumerate() {
             if !mentor.eligible || mentor_left[m] <= 0 {
@@ -113,6 +127,21 @@ impl Groups {
                 }
             }
         }
+        for (g, members) in groups.members.iter_mut().enumerate() {
+            members.sort_by_key(|&m| (mentor_cost(instance, rules, m as usize), m));
+            let mut room = school_left[groups.school[g] as usize];
+            let kept = members
+                .iter()
+                .copied()
+                .take_while(|&m| {
+                    let take = room > 0;
+                    room -= mentor_left[m as usize];
+                    take
+                })
+                .collect();
+            groups.kept.push(kept);
+        }
+        groups.dearest_cheapest = groups.cheapest.iter().copied().max().unwrap_or(0);
         groups
     }
 
@@ -161,9 +190,22 @@ impl<'a> Options<'a> {
     }
 
     /// Calls `each` with every option of `candidate`, in school order.
-    pub fn each(&self, groups: &Groups, candidate: usize, mut each: impl FnMut(Choice)) {
+    pub fn each(&self, groups: &Groups, candidate: usize, each: impl FnMut(Choice)) {
+        self.each_within(groups, candidate, self.rules.max_travel_km, each);
+    }
+
+    /// Calls `each` with every option of `candidate` whose school is at most `km` away (and
+    /// within the travel limit), in school order.
+    pub fn each_within(
+        &self,
+        groups: &Groups,
+        candidate: usize,
+        km: f64,
+        mut each: impl FnMut(Choice),
+    ) {
         let c = &self.instance.candidates[candidate];
-        for school in self.grid.near(c.lat, c.lon, self.rules.max_travel_km) {
+        let limit = km.min(self.rules.max_travel_km);
+        for school in self.grid.near(c.lat, c.lon, limit) {
             let Some(group) = groups.at(school, c.area, c.band) else {
                 continue;
             };
@@ -176,7 +218,7 @@ impl<'a> Options<'a> {
                 continue;
             }
             let km = distance_km(c.lat, c.lon, s.lat, s.lon);
-            if km <= self.rules.max_travel_km {
+            if km <= limit {
                 each(Choice {
                     group,
                     cost: school_cost(self.instance, self.rules, candidate, school, km).total(),
@@ -185,12 +227,23 @@ impl<'a> Options<'a> {
         }
     }
 
-    /// The `k` most promising options of `candidate` (cheapest including the group's best mentor).
-    pub fn cheapest(&self, groups: &Groups, candidate: usize, k: usize) -> Vec<Choice> {
+    /// The `k` most promising options of `candidate` (cheapest including the group's best
+    /// mentor), and a cost below which every option is among them.
+    pub fn cheapest(&self, groups: &Groups, candidate: usize, k: usize) -> (Vec<Choice>, i64) {
         let mut all = Vec::new();
-        self.each(groups, candidate, |o| all.push(o));
-        all.sort_by_key(|o| (o.cost + groups.cheapest[o.group as usize], o.group));
+        self.each(groups, candidate, |o| {
+            if !groups.kept[o.group as usize].is_empty() {
+                all.push(o)
+            }
+        });
+        let key = |o: &Choice| (o.cost + groups.cheapest[o.group as usize], o.group);
+        all.sort_by_key(key);
+        let complete_below = match all.get(k) {
+            // An option left out costs, with its best mentor, at least the k-th's total.
+            Some(next) => key(next).0 - groups.dearest_cheapest,
+            None => i64::MAX,
+        };
         all.truncate(k);
-        all
+        (all, complete_below)
     }
 }

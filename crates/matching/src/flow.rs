@@ -1,70 +1,93 @@
 //! Exact min-cost flow by successive shortest paths, one candidate at a time (as the Hungarian
 //! method does for assignment), with Dijkstra on reduced costs.
 //!
-//! Network: candidate → mentor (the edges) → school → sink, with mentor capacities and school
-//! caps; and candidate → "unplaced" → sink at a cost larger than any placement can save, so
-//! the optimum places as many candidates as possible and, among those placements, costs least.
-//! A candidate's augmenting path may unseat another who then moves on or, if nothing is left for
-//! them, becomes unplaced — so whom to place is decided exactly, not by processing order.
+//! Network: candidate → group → (shared mentor) → school → sink, with mentor capacities and
+//! school caps; and candidate → "unplaced" → sink at a cost larger than any placement can save,
+//! so the optimum places as many candidates as possible and, among those placements, costs
+//! least. A candidate's augmenting path may unseat another who then moves on or, if nothing is
+//! left for them, becomes unplaced — so whom to place is decided exactly, not by processing order.
+//!
+//! A node keeps the arcs leaving it and, apart, the arcs entering it that carry flow (whose
+//! reverse is residual): a popular school group is an option of hundreds of candidates, but a
+//! search from it only walks back to the few placed there.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 #[derive(Debug, Clone, Copy)]
 struct Arc {
+    from: u32,
     to: u32,
-    rev: u32,
     cap: i32,
+    flow: i32,
     cost: i64,
+}
+
+/// A step of a residual path: an arc, forwards (adding flow) or backwards (removing it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Step(u32);
+
+impl Step {
+    const NONE: Step = Step(u32::MAX);
+
+    fn new(arc: u32, backwards: bool) -> Step {
+        Step(arc << 1 | u32::from(backwards))
+    }
+
+    fn arc(self) -> usize {
+        (self.0 >> 1) as usize
+    }
+
+    fn backwards(self) -> bool {
+        self.0 & 1 == 1
+    }
 }
 
 pub struct Network {
     arcs: Vec<Arc>,
-    adjacency: Vec<Vec<u32>>,
+    out: Vec<Vec<u32>>,
+    carrying: Vec<Vec<u32>>,
     potential: Vec<i64>,
     // Search state kept between searches; only the nodes a search touched are reset.
     dist: Vec<i64>,
-    via: Vec<u32>,
+    via: Vec<Step>,
     done: Vec<bool>,
     touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
 }
 
 impl Network {
     pub fn new(nodes: usize) -> Network {
         Network {
             arcs: Vec::new(),
-            adjacency: vec![Vec::new(); nodes],
+            out: vec![Vec::new(); nodes],
+            carrying: vec![Vec::new(); nodes],
             potential: vec![0; nodes],
             dist: vec![i64::MAX; nodes],
-            via: vec![u32::MAX; nodes],
+            via: vec![Step::NONE; nodes],
             done: vec![false; nodes],
             touched: Vec::new(),
+            heap: BinaryHeap::new(),
         }
     }
 
-    /// Adds an arc and its residual twin; returns the arc's index.
+    /// Adds an arc; returns its index.
     pub fn add(&mut self, from: usize, to: usize, cap: i32, cost: i64) -> usize {
         let index = self.arcs.len();
         self.arcs.push(Arc {
+            from: from as u32,
             to: to as u32,
-            rev: index as u32 + 1,
             cap,
+            flow: 0,
             cost,
         });
-        self.arcs.push(Arc {
-            to: from as u32,
-            rev: index as u32,
-            cap: 0,
-            cost: -cost,
-        });
-        self.adjacency[from].push(index as u32);
-        self.adjacency[to].push(index as u32 + 1);
+        self.out[from].push(index as u32);
         index
     }
 
-    /// Capacity left on an arc.
-    pub fn residual(&self, arc: usize) -> i32 {
-        self.arcs[arc].cap
+    /// Flow on an arc.
+    pub fn flow(&self, arc: usize) -> i32 {
+        self.arcs[arc].flow
     }
 
     /// Sets a node's starting potential (before any flow), to keep an arc of negative cost
@@ -77,60 +100,27 @@ impl Network {
         self.potential[node]
     }
 
-    fn reduced(&self, from: usize, arc: &Arc) -> i64 {
-        arc.cost + self.potential[from] - self.potential[arc.to as usize]
+    fn reduced(&self, arc: &Arc) -> i64 {
+        arc.cost + self.potential[arc.from as usize] - self.potential[arc.to as usize]
     }
 
     /// Sends one unit from `source` (a node with only outgoing arcs so far) to `sink` along a
     /// cheapest path; returns its cost, or `None` when the sink cannot be reached.
     pub fn push_one(&mut self, source: usize, sink: usize) -> Option<i64> {
         // Make the new source's arcs non-negative in reduced cost.
-        let lift = self.adjacency[source]
+        let lift = self.out[source]
             .iter()
             .map(|&a| self.arcs[a as usize])
-            .filter(|a| a.cap > 0)
+            .filter(|a| a.flow < a.cap)
             .map(|a| self.potential[a.to as usize] - a.cost)
             .max()?;
         self.potential[source] = lift;
+        self.send(source, sink)
+    }
 
-        for &node in &self.touched {
-            let node = node as usize;
-            self.dist[node] = i64::MAX;
-            self.via[node] = u32::MAX;
-            self.done[node] = false;
-        }
-        self.touched.clear();
-        let mut heap = BinaryHeap::new();
-        self.dist[source] = 0;
-        self.touched.push(source as u32);
-        heap.push(Reverse((0i64, source as u32)));
-        while let Some(Reverse((d, node))) = heap.pop() {
-            let node = node as usize;
-            if self.done[node] {
-                continue;
-            }
-            self.done[node] = true;
-            if node == sink {
-                break;
-            }
-            for &a in &self.adjacency[node] {
-                let arc = self.arcs[a as usize];
-                if arc.cap <= 0 {
-                    continue;
-                }
-                let next = d + self.reduced(node, &arc);
-                let to = arc.to as usize;
-                if next < self.dist[to] {
-                    if self.dist[to] == i64::MAX {
-                        self.touched.push(arc.to);
-                    }
-                    self.dist[to] = next;
-                    self.via[to] = a;
-                    heap.push(Reverse((next, arc.to)));
-                }
-            }
-        }
-        if !self.done[sink] {
+    /// Sends one unit from `source` to `sink` along a cheapest path; returns its cost.
+    fn send(&mut self, source: usize, sink: usize) -> Option<i64> {
+        if !self.search(source, sink) {
             return None;
         }
         // Keep reduced costs non-negative: settled nodes move by their distance, all others by
@@ -142,25 +132,94 @@ impl Network {
                 self.potential[node] += self.dist[node] - reach;
             }
         }
+        Some(self.augment(source, sink))
+    }
+
+    /// Dijkstra on reduced costs from `source` until `sink` is settled; false if it cannot be.
+    fn search(&mut self, source: usize, sink: usize) -> bool {
+        for &node in &self.touched {
+            let node = node as usize;
+            self.dist[node] = i64::MAX;
+            self.via[node] = Step::NONE;
+            self.done[node] = false;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.dist[source] = 0;
+        self.touched.push(source as u32);
+        self.heap.push(Reverse((0, source as u32)));
+        while let Some(Reverse((d, node))) = self.heap.pop() {
+            let node = node as usize;
+            if self.done[node] {
+                continue;
+            }
+            self.done[node] = true;
+            if node == sink {
+                return true;
+            }
+            for i in 0..self.out[node].len() {
+                let a = self.out[node][i];
+                let arc = self.arcs[a as usize];
+                if arc.flow < arc.cap {
+                    self.relax(d + self.reduced(&arc), arc.to, Step::new(a, false));
+                }
+            }
+            for i in 0..self.carrying[node].len() {
+                let a = self.carrying[node][i];
+                let arc = self.arcs[a as usize];
+                self.relax(d - self.reduced(&arc), arc.from, Step::new(a, true));
+            }
+        }
+        false
+    }
+
+    fn relax(&mut self, distance: i64, to: u32, step: Step) {
+        let slot = &mut self.dist[to as usize];
+        if distance < *slot {
+            if *slot == i64::MAX {
+                self.touched.push(to);
+            }
+            *slot = distance;
+            self.via[to as usize] = step;
+            self.heap.push(Reverse((distance, to)));
+        }
+    }
+
+    /// Moves one unit along the path the last search found; returns its cost.
+    fn augment(&mut self, source: usize, sink: usize) -> i64 {
         let mut cost = 0;
         let mut node = sink;
         while node != source {
-            let a = self.via[node] as usize;
-            let rev = self.arcs[a].rev as usize;
-            self.arcs[a].cap -= 1;
-            self.arcs[rev].cap += 1;
-            cost += self.arcs[a].cost;
-            node = self.arcs[rev].to as usize;
+            let step = self.via[node];
+            let a = step.arc();
+            let arc = &mut self.arcs[a];
+            if step.backwards() {
+                arc.flow -= 1;
+                cost -= arc.cost;
+                node = arc.to as usize;
+                if arc.flow == 0 {
+                    let list = &mut self.carrying[node];
+                    if let Some(i) = list.iter().position(|&x| x as usize == a) {
+                        list.swap_remove(i);
+                    }
+                }
+            } else {
+                arc.flow += 1;
+                cost += arc.cost;
+                node = arc.from as usize;
+                if arc.flow == 1 {
+                    self.carrying[arc.to as usize].push(a as u32);
+                }
+            }
         }
-        Some(cost)
+        cost
     }
 
     /// The optimality certificate: no residual arc has a negative reduced cost.
     pub fn certified(&self) -> bool {
-        self.adjacency.iter().enumerate().all(|(from, arcs)| {
-            arcs.iter()
-                .map(|&a| &self.arcs[a as usize])
-                .all(|arc| arc.cap <= 0 || self.reduced(from, arc) >= 0)
+        self.arcs.iter().all(|arc| {
+            let reduced = self.reduced(arc);
+            (arc.flow >= arc.cap || reduced >= 0) && (arc.flow <= 0 || reduced <= 0)
         })
     }
 }

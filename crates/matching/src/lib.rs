@@ -110,6 +110,12 @@ impl std::fmt::Display for InstanceError {
 
 impl std::error::Error for InstanceError {}
 
+/// The largest weight: keeps every sum of costs far from overflowing.
+pub const MAX_WEIGHT: i64 = 10_000;
+
+/// No two places on Earth are farther apart.
+const HALF_EARTH_KM: f64 = 20_040.0;
+
 fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
     let schools = instance.schools.len() as u32;
     if let Some((i, _)) = instance
@@ -151,6 +157,18 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
             return Err(InstanceError(format!("candidate {c} is locked twice")));
         }
     }
+    let w = rules.weights;
+    let weights = [
+        w.travel_per_km,
+        w.preference_rank,
+        w.mentor_quality,
+        w.high_needs_priority,
+    ];
+    if weights.iter().any(|w| !(0..=MAX_WEIGHT).contains(w)) {
+        return Err(InstanceError(format!(
+            "weights must be whole numbers from 0 to {MAX_WEIGHT}"
+        )));
+    }
     if !rules.max_travel_km.is_finite() || rules.max_travel_km < 0.0 {
         return Err(InstanceError(
             "the travel limit must be a positive number of kilometres".into(),
@@ -180,6 +198,8 @@ pub struct Prepared<'a> {
     groups: edges::Groups,
     options: edges::Options<'a>,
     chosen: Vec<Vec<edges::Choice>>,
+    /// Per candidate: every option cheaper than this is among the chosen.
+    complete_below: Vec<i64>,
 }
 
 impl Prepared<'_> {
@@ -202,7 +222,8 @@ pub fn each_edge(
         .iter()
         .map(|m| i64::from(m.capacity))
         .collect();
-    let groups = edges::Groups::new(instance, rules, &capacity);
+    let caps: Vec<i64> = instance.schools.iter().map(|s| i64::from(s.cap)).collect();
+    let groups = edges::Groups::new(instance, rules, &capacity, &caps);
     let options = edges::Options::new(instance, rules);
     for c in 0..instance.candidates.len() {
         let mut pairs = Vec::new();
@@ -250,17 +271,17 @@ pub fn prepare_with<'a>(
         school_left[instance.mentors[m as usize].school as usize] -= 1;
         locked_placements.push(placement(instance, rules, c as usize, m as usize, true));
     }
-    let groups = edges::Groups::new(instance, rules, &mentor_left);
+    let groups = edges::Groups::new(instance, rules, &mentor_left, &school_left);
     let options = edges::Options::new(instance, rules);
-    let chosen = (0..instance.candidates.len())
+    let (chosen, complete_below) = (0..instance.candidates.len())
         .map(|c| {
             if locked[c] {
-                Vec::new()
+                (Vec::new(), i64::MAX)
             } else {
                 options.cheapest(&groups, c, first.max(1))
             }
         })
-        .collect();
+        .unzip();
     Ok(Prepared {
         instance,
         rules,
@@ -271,6 +292,7 @@ pub fn prepare_with<'a>(
         groups,
         options,
         chosen,
+        complete_below,
     })
 }
 
@@ -306,28 +328,50 @@ impl Prepared<'_> {
         }
     }
 
-    /// Builds the network of the chosen options and solves it; returns it with the arcs of the
-    /// chosen options and of the group → mentor links.
-    /// Solves the network of the chosen options; prices every option left out; adds those that
+    /// Solves the network of the chosen options; prices the options left out; adds those that
     /// could improve the solution; repeats until none could.
     fn optimize(&mut self, unplaced_cost: i64, quota: bool) -> Solved {
         let n = self.nodes();
         loop {
             let solved = self.run(unplaced_cost, quota);
             let network = &solved.0;
+            // An option left out has reduced cost at least its cost + π(candidate) − the
+            // highest group potential: only options cheaper than that bound need a look, and
+            // those are usually all chosen already — then no geometry is needed at all.
+            let highest = (0..self.groups.len())
+                .map(|g| network.potential(n.groups + g))
+                .max()
+                .unwrap_or(0);
+            let per_km = self.rules.weights.travel_per_km;
             let mut added = 0;
             for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+                let below = highest.saturating_sub(network.potential(c));
+                if below <= self.complete_below[c] {
+                    continue;
+                }
+                // Travel alone costs per_km for each whole kilometre.
+                let km = if per_km > 0 {
+                    below as f64 / per_km as f64 + 1.0
+                } else {
+                    f64::INFINITY
+                };
                 let mut better = Vec::new();
                 let chosen = &self.chosen[c];
-                self.options.each(&self.groups, c, |o| {
+                self.options.each_within(&self.groups, c, km, |o| {
                     let reduced = o.cost + network.potential(c)
                         - network.potential(n.groups + o.group as usize);
-                    if reduced < 0 && !chosen.iter().any(|x| x.group == o.group) {
+                    if reduced < 0
+                        && !self.groups.kept[o.group as usize].is_empty()
+                        && !chosen.iter().any(|x| x.group == o.group)
+                    {
                         better.push(o);
                     }
                 });
                 added += better.len();
                 self.chosen[c].extend(better);
+                if km >= self.rules.max_travel_km {
+                    self.complete_below[c] = self.complete_below[c].max(below);
+                }
             }
             if added == 0 {
                 return solved;
@@ -342,7 +386,7 @@ impl Prepared<'_> {
         for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
             for (o, arc) in self.chosen[c].iter().zip(&option_arcs[c]) {
                 let school = self.groups.school[o.group as usize] as usize;
-                if network.residual(*arc) == 0 && self.instance.schools[school].high_needs {
+                if network.flow(*arc) > 0 && self.instance.schools[school].high_needs {
                     count += 1;
                 }
             }
@@ -365,26 +409,30 @@ impl Prepared<'_> {
             }
             network.add(c, n.unplaced, 1, unplaced_cost);
         }
+        // A kept mentor of one group links that group straight to the school; a mentor kept
+        // by several groups gets a node of its own, so their capacity is shared.
+        let mut kept_by = vec![0u8; self.mentor_left.len()];
+        for &m in self.groups.kept.iter().flatten() {
+            kept_by[m as usize] = kept_by[m as usize].saturating_add(1);
+        }
         let mut member_arcs = vec![Vec::new(); self.groups.len()];
-        for (g, members) in self.groups.members.iter().enumerate() {
-            for &m in members {
-                let cost = edges::mentor_cost(self.instance, self.rules, m as usize);
-                let cap = self.mentor_left[m as usize] as i32;
-                member_arcs[g].push(network.add(n.groups + g, n.mentors + m as usize, cap, cost));
+        for (g, kept) in self.groups.kept.iter().enumerate() {
+            for &m in kept {
+                let m = m as usize;
+                let cost = edges::mentor_cost(self.instance, self.rules, m);
+                let cap = self.mentor_left[m] as i32;
+                let school = n.schools + self.instance.mentors[m].school as usize;
+                let to = if kept_by[m] > 1 {
+                    n.mentors + m
+                } else {
+                    school
+                };
+                member_arcs[g].push(network.add(n.groups + g, to, cap, cost));
             }
         }
-        for (m, left) in self
-            .mentor_left
-            .iter()
-            .enumerate()
-            .filter(|(_, left)| **left > 0)
-        {
-            network.add(
-                n.mentors + m,
-                n.schools + self.instance.mentors[m].school as usize,
-                *left as i32,
-                0,
-            );
+        for (m, _) in kept_by.iter().enumerate().filter(|(_, k)| **k > 1) {
+            let school = n.schools + self.instance.mentors[m].school as usize;
+            network.add(n.mentors + m, school, self.mentor_left[m] as i32, 0);
         }
         for (s, left) in self
             .school_left
@@ -416,7 +464,13 @@ impl Prepared<'_> {
             }
         }
         network.add(n.high_needs, n.sink, self.chosen.len() as i32, 0);
-        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+        // The order changes only the work, not the answer: candidates with few options go
+        // first, so those with many rarely have to unseat anyone.
+        let mut order: Vec<usize> = (0..self.chosen.len())
+            .filter(|c| !self.locked[*c])
+            .collect();
+        order.sort_by_key(|&c| (self.complete_below[c] != i64::MAX, self.chosen[c].len(), c));
+        for c in order {
             network.push_one(c, n.sink);
         }
         (network, option_arcs, member_arcs)
@@ -459,22 +513,20 @@ impl Prepared<'_> {
     /// Finds the optimum and explains every unplaced candidate.
     pub fn solve(mut self) -> Solution {
         let instance = self.instance;
-        let cheapest_mentor = self
-            .groups
-            .cheapest
+        // More than any set of placements can cost, so leaving someone unplaced never pays.
+        let w = self.rules.weights;
+        let longest_preferences = instance
+            .candidates
             .iter()
-            .copied()
-            .filter(|c| *c < i64::MAX)
+            .map(|c| c.preferences.len() as i64)
             .max()
             .unwrap_or(0);
-        let mut max_option = 0i64;
-        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
-            self.options
-                .each(&self.groups, c, |o| max_option = max_option.max(o.cost));
-        }
-        // More than any set of placements can cost, so leaving someone unplaced never pays.
-        let unplaced_cost = (max_option + cheapest_mentor.max(0) + 1)
-            .saturating_mul(instance.candidates.len() as i64 + 1);
+        let dearest = w.travel_per_km
+            * (self.rules.max_travel_km.min(HALF_EARTH_KM).ceil() as i64 + 1)
+            + w.preference_rank * longest_preferences
+            + w.high_needs_priority
+            + w.mentor_quality * 10;
+        let unplaced_cost = (dearest + 1).saturating_mul(instance.candidates.len() as i64 + 1);
         // Solve without the quota first: when that optimum meets it anyway, it is also the
         // optimum with it. Only a binding quota needs the (slower) bonus network.
         let mut solved = self.optimize(unplaced_cost, false);
@@ -491,7 +543,7 @@ impl Prepared<'_> {
             match self.chosen[c]
                 .iter()
                 .zip(&option_arcs[c])
-                .find(|(_, arc)| network.residual(**arc) == 0)
+                .find(|(_, arc)| network.flow(**arc) > 0)
             {
                 Some((o, _)) => entering[o.group as usize].push(c as u32),
                 None => {
@@ -506,8 +558,8 @@ impl Prepared<'_> {
         let mut placements = std::mem::take(&mut self.locked_placements);
         for (g, candidates) in entering.iter().enumerate() {
             let mut mentors = Vec::new();
-            for (&m, &arc) in self.groups.members[g].iter().zip(&member_arcs[g]) {
-                let used = self.mentor_left[m as usize] as i32 - network.residual(arc);
+            for (&m, &arc) in self.groups.kept[g].iter().zip(&member_arcs[g]) {
+                let used = network.flow(arc);
                 mentors.extend(std::iter::repeat_n(m, used.max(0) as usize));
             }
             for (&c, &m) in candidates.iter().zip(&mentors) {

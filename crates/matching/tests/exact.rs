@@ -336,6 +336,12 @@ fn a_malformed_instance_is_refused_not_a_panic() {
         ..Rules::default()
     };
     assert!(solve(&instance, &rules).is_err());
+    let mut rules = Rules::default();
+    rules.weights.travel_per_km = -1;
+    assert_eq!(
+        solve(&instance, &rules).unwrap_err().0,
+        "weights must be whole numbers from 0 to 10000"
+    );
 }
 
 #[test]

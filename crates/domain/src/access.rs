@@ -14,6 +14,9 @@
 //!   caseloads), which later capabilities add.
 //! - Admins change organizations in their scope and grant any role there; coordinators add and
 //!   edit people and programs and grant the mentor, supervisor and candidate roles.
+//! - A partnership is seen by the staff of its parties and the state reviewers of their state;
+//!   its leads, administrators and coordinators work in it; only a party's leads and
+//!   administrators speak for that party (approve the agreement, answer feedback sent to it).
 //! - A state reviewer only reads. An installation administrator (`is_admin`) may do everything.
 
 use std::collections::BTreeSet;
@@ -97,6 +100,10 @@ const STAFF: &[Role] = &[
 ];
 /// Roles whose holders add and edit people and programs.
 const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
+/// Roles whose holders work in their organization's partnerships.
+const PARTNERSHIP_WORK: &[Role] = &[Role::Admin, Role::PartnershipLead, Role::Coordinator];
+/// Roles whose holders speak for their organization in a partnership.
+const PARTY_AUTHORITY: &[Role] = &[Role::Admin, Role::PartnershipLead];
 /// Roles a coordinator may grant; admins grant any.
 const COORDINATOR_GRANTS: &[Role] = &[Role::Mentor, Role::Supervisor, Role::Candidate];
 
@@ -211,6 +218,37 @@ impl Principal {
         self.person_id == Some(person_id) || self.people_scope().covers(org)
     }
 
+    /// Partnerships with a party here are the caller's to read.
+    pub fn partnership_scope(&self) -> Scope {
+        self.scope_of(STAFF)
+    }
+
+    /// Organizations whose partnerships the caller works in.
+    pub fn partnership_work_scope(&self) -> Scope {
+        self.scope_of(PARTNERSHIP_WORK)
+    }
+
+    /// Reads a partnership: staff of any party (a district's staff include its schools'), and
+    /// state reviewers of a party's state.
+    pub fn can_read_partnership(&self, parties: &[OrgRef]) -> bool {
+        self.is_admin || parties.iter().any(|p| self.scope_of(STAFF).covers(p))
+    }
+
+    /// Works in a partnership (agreement drafts, feedback): leads, administrators and
+    /// coordinators of any party.
+    pub fn can_work_in_partnership(&self, parties: &[OrgRef]) -> bool {
+        self.is_admin
+            || parties
+                .iter()
+                .any(|p| self.scope_of(PARTNERSHIP_WORK).covers(p))
+    }
+
+    /// Speaks for one party: approves the agreement in its name, answers feedback sent to it.
+    /// Only the party's own leads and administrators (or the district's, for a school).
+    pub fn can_act_for(&self, party: &OrgRef) -> bool {
+        self.is_admin || self.scope_of(PARTY_AUTHORITY).covers(party)
+    }
+
     /// Imports directories and reads the whole access log.
     pub fn is_installation_admin(&self) -> bool {
         self.is_admin
@@ -244,6 +282,46 @@ mod tests {
             is_admin: false,
             grants,
         }
+    }
+
+    #[test]
+    fn only_a_partys_leads_speak_for_it() {
+        let district = org(10, None, "MI");
+        let provider = org(20, None, "MI");
+        let lead = person_with(vec![grant(
+            10,
+            OrgKind::District,
+            Some("MI"),
+            Role::PartnershipLead,
+        )]);
+        let coordinator = person_with(vec![grant(
+            20,
+            OrgKind::Provider,
+            Some("MI"),
+            Role::Coordinator,
+        )]);
+        let principal = person_with(vec![grant(
+            11,
+            OrgKind::School,
+            Some("MI"),
+            Role::Principal,
+        )]);
+        let reviewer = person_with(vec![grant(
+            1,
+            OrgKind::StateAgency,
+            Some("MI"),
+            Role::StateReviewer,
+        )]);
+        let parties = [district.clone(), provider.clone()];
+        assert!(lead.can_act_for(&district) && !lead.can_act_for(&provider));
+        assert!(
+            coordinator.can_work_in_partnership(&parties) && !coordinator.can_act_for(&provider)
+        );
+        assert!(
+            reviewer.can_read_partnership(&parties) && !reviewer.can_work_in_partnership(&parties)
+        );
+        assert!(!principal.can_read_partnership(&parties));
+        assert!(!lead.can_read_partnership(&[org(30, None, "MI")]));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Tandem's domain: the vocabularies, validated inputs, the access policy and the NCES directory
 //! reader. Nothing here does I/O beyond reading a byte stream it is handed.
 
+#[macro_use]
+pub mod values;
 pub mod access;
 pub mod input;
 pub mod nces;
-pub mod values;
+pub mod partnerships;
 
 pub use access::{Grant, OrgRef, Principal, Scope};
 pub use input::{FieldError, FieldErrors};

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod imports;
 pub mod nces;
 pub mod orgs;
+pub mod partnerships;
 pub mod people;
 pub mod programs;
 

@@ -7,11 +7,17 @@
 //! a visible record the caller may not change is "forbidden".
 
 use tandem_domain::input::{MembershipDraft, OrgDraft, PersonDraft, ProgramDraft};
+use tandem_domain::partnerships::{
+    AgreementDraft, FeedbackDraft, FeedbackStatus, PartnershipDraft, ResponseFields,
+};
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Principal, Role};
 use tandem_store::audit::{AccessEntry, Actor};
 use tandem_store::auth::ApiToken;
 use tandem_store::imports::ImportJob;
 use tandem_store::orgs::{Org, OrgFilter};
+use tandem_store::partnerships::{
+    AgreementVersion, Approval, FeedbackItem, FeedbackStep, Partnership, PartnershipFilter, Party,
+};
 use tandem_store::people::{Membership, PeopleFilter, Person, Viewer};
 use tandem_store::programs::{Program, ProgramFilter};
 use tandem_store::{Page, Store};
@@ -543,6 +549,316 @@ impl Guard {
     pub async fn import_jobs(&self) -> Result<Vec<ImportJob>> {
         allow(self.is_installation_admin())?;
         Ok(self.store.import_jobs(Page::new(Some(1), Some(10))).await?)
+    }
+}
+
+/// A partnership as the caller sees it: its parties and what the caller may do there.
+pub struct PartnershipView {
+    pub partnership: Partnership,
+    pub parties: Vec<Party>,
+    /// May draft the agreement, raise feedback, change the partnership.
+    pub can_work: bool,
+    /// The parties the caller speaks for (approves for, answers feedback sent to).
+    pub acting_for: Vec<i64>,
+}
+
+impl PartnershipView {
+    pub fn party_ids(&self) -> Vec<i64> {
+        self.parties.iter().map(|p| p.org_id).collect()
+    }
+}
+
+/// A partnership's agreement: every version (newest first) and every approval.
+pub struct Agreement {
+    pub versions: Vec<AgreementVersion>,
+    pub approvals: Vec<Approval>,
+}
+
+impl Agreement {
+    pub fn approvals_of(&self, version_id: i64) -> Vec<&Approval> {
+        self.approvals
+            .iter()
+            .filter(|a| a.version_id == version_id)
+            .collect()
+    }
+
+    /// The newest version every party has approved.
+    pub fn in_force(&self, parties: &[i64]) -> Option<&AgreementVersion> {
+        self.versions.iter().find(|v| {
+            let approved: Vec<i64> = self.approvals_of(v.id).iter().map(|a| a.org_id).collect();
+            tandem_domain::partnerships::in_force(parties, &approved)
+        })
+    }
+}
+
+// ---- partnerships: parties' staff read; leads, admins and coordinators work in them; a
+// party's leads and admins speak for it ----
+impl Guard {
+    pub async fn partnerships(
+        &self,
+        filter: &PartnershipFilter,
+        page: Page,
+    ) -> Result<(Vec<Partnership>, i64)> {
+        let scope = self.principal.partnership_scope();
+        Ok(self.store.partnerships(&scope, filter, page).await?)
+    }
+
+    /// A partnership the caller may read; "not found" otherwise.
+    pub async fn partnership(&self, id: i64) -> Result<PartnershipView> {
+        let partnership = self.store.partnership(id).await?;
+        let parties = self.store.parties(id).await?;
+        let refs: Vec<_> = parties.iter().map(Party::reference).collect();
+        if !self.principal.can_read_partnership(&refs) {
+            return Err(AppError::NotFound);
+        }
+        Ok(PartnershipView {
+            can_work: self.principal.can_work_in_partnership(&refs),
+            acting_for: parties
+                .iter()
+                .filter(|p| self.principal.can_act_for(&p.reference()))
+                .map(|p| p.org_id)
+                .collect(),
+            partnership,
+            parties,
+        })
+    }
+
+    async fn working_partnership(&self, id: i64) -> Result<PartnershipView> {
+        let view = self.partnership(id).await?;
+        allow(view.can_work)?;
+        Ok(view)
+    }
+
+    /// Providers and districts the caller may start a partnership for.
+    pub async fn partnership_founders(&self) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+        let scope = self.principal.partnership_work_scope();
+        if scope.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let providers = self.store.org_choices(OrgKind::Provider, None).await?;
+        let districts = self.store.org_choices(OrgKind::District, None).await?;
+        Ok((providers, districts))
+    }
+
+    /// Checks the organizations a partnership names: a provider and districts.
+    async fn check_parties(&self, draft: &PartnershipDraft) -> Result<Vec<OrgRef>> {
+        let mut errors = FieldErrors::default();
+        let mut refs = Vec::new();
+        match self.store.org(draft.provider_id).await {
+            Ok(org) if org.kind() == Some(OrgKind::Provider) => refs.push(org.reference()),
+            Ok(_) | Err(tandem_store::StoreError::NotFound) => {
+                errors.add("provider_id", "Select a preparation provider from the list")
+            }
+            Err(other) => return Err(other.into()),
+        }
+        for &district in &draft.district_ids {
+            match self.store.org(district).await {
+                Ok(org) if org.kind() == Some(OrgKind::District) => refs.push(org.reference()),
+                Ok(_) | Err(tandem_store::StoreError::NotFound) => {
+                    errors.add("district_ids", "Select districts from the list")
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        errors.finish(|| refs).map_err(AppError::from)
+    }
+
+    /// Starts a partnership: the caller must speak for its provider or one of its districts.
+    pub async fn create_partnership(&self, draft: &PartnershipDraft) -> Result<i64> {
+        let refs = self.check_parties(draft).await?;
+        allow(refs.iter().any(|r| self.principal.can_act_for(r)))?;
+        let template = tandem_domain::partnerships::Sections::template().to_json();
+        Ok(self
+            .store
+            .create_partnership(draft, self.principal.person_id, &template)
+            .await?)
+    }
+
+    /// Changes a partnership's facts and districts; its provider stays.
+    pub async fn update_partnership(&self, id: i64, draft: &PartnershipDraft) -> Result<()> {
+        let view = self.working_partnership(id).await?;
+        let draft = PartnershipDraft {
+            provider_id: view.partnership.provider_id,
+            ..draft.clone()
+        };
+        self.check_parties(&draft).await?;
+        Ok(self.store.update_partnership(id, &draft).await?)
+    }
+
+    /// Names the provider's liaison to one district party: someone the caller can see.
+    pub async fn set_liaison(&self, id: i64, org_id: i64, person_id: Option<i64>) -> Result<()> {
+        let view = self.working_partnership(id).await?;
+        if !view.parties.iter().any(|p| p.org_id == org_id) {
+            return Err(AppError::NotFound);
+        }
+        if let Some(person) = person_id {
+            self.visible_person(person)
+                .await
+                .map_err(|_| FieldErrors::single("liaison_id", "Select a person from the list"))?;
+        }
+        Ok(self.store.set_liaison(id, org_id, person_id).await?)
+    }
+
+    pub async fn agreement(&self, id: i64) -> Result<(PartnershipView, Agreement)> {
+        let view = self.partnership(id).await?;
+        let agreement = Agreement {
+            versions: self.store.agreement_versions(id).await?,
+            approvals: self.store.approvals(id).await?,
+        };
+        Ok((view, agreement))
+    }
+
+    /// Saves an edit as a new version (versions never change in place).
+    pub async fn save_agreement(&self, id: i64, draft: &AgreementDraft) -> Result<i64> {
+        self.working_partnership(id).await?;
+        Ok(self
+            .store
+            .add_agreement_version(id, draft, self.principal.person_id)
+            .await?)
+    }
+
+    /// Approves version `number` for every party the caller speaks for that has not yet.
+    pub async fn approve_agreement(&self, id: i64, number: i64) -> Result<()> {
+        let (view, agreement) = self.agreement(id).await?;
+        allow(!view.acting_for.is_empty())?;
+        let latest = agreement.versions.first().ok_or(AppError::NotFound)?;
+        let version = agreement
+            .versions
+            .iter()
+            .find(|v| v.number == number)
+            .ok_or(AppError::NotFound)?;
+        if version.number != latest.number {
+            return Err(FieldErrors::single(
+                "version",
+                format!(
+                    "Version {number} has been replaced by version {}: read and approve that one",
+                    latest.number
+                ),
+            )
+            .into());
+        }
+        let approved: Vec<i64> = agreement
+            .approvals_of(version.id)
+            .iter()
+            .map(|a| a.org_id)
+            .collect();
+        let pending: Vec<i64> = view
+            .acting_for
+            .iter()
+            .copied()
+            .filter(|org| !approved.contains(org))
+            .collect();
+        if pending.is_empty() {
+            return Err(FieldErrors::single(
+                "version",
+                format!("Your organization has already approved version {number}"),
+            )
+            .into());
+        }
+        for org in pending {
+            self.store
+                .approve(version.id, org, self.principal.person_id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Feedback of the partnerships the caller reads (one partnership when given).
+    pub async fn feedback_items(&self, partnership_id: Option<i64>) -> Result<Vec<FeedbackItem>> {
+        if let Some(id) = partnership_id {
+            self.partnership(id).await?;
+        }
+        let scope = self.principal.partnership_scope();
+        Ok(self.store.feedback_items(&scope, partnership_id).await?)
+    }
+
+    /// Every step of a partnership's feedback (for response times).
+    pub async fn feedback_steps_of(&self, partnership_id: i64) -> Result<Vec<FeedbackStep>> {
+        self.partnership(partnership_id).await?;
+        Ok(self
+            .store
+            .partnership_feedback_steps(partnership_id)
+            .await?)
+    }
+
+    pub async fn feedback_item(
+        &self,
+        id: i64,
+    ) -> Result<(PartnershipView, FeedbackItem, Vec<FeedbackStep>)> {
+        let item = self.store.feedback_item(id).await?;
+        let view = self.partnership(item.partnership_id).await?;
+        let steps = self.store.feedback_steps(id).await?;
+        Ok((view, item, steps))
+    }
+
+    /// The parties the caller works for in this partnership (feedback comes from one of them).
+    fn own_parties(&self, view: &PartnershipView) -> Vec<i64> {
+        view.parties
+            .iter()
+            .filter(|p| {
+                self.principal
+                    .can_work_in_partnership(std::slice::from_ref(&p.reference()))
+            })
+            .map(|p| p.org_id)
+            .collect()
+    }
+
+    /// Raises feedback from the caller's party to another party.
+    pub async fn raise_feedback(&self, id: i64, draft: &FeedbackDraft) -> Result<i64> {
+        let view = self.working_partnership(id).await?;
+        let own = self.own_parties(&view);
+        let Some(&from) = own.iter().find(|o| **o != draft.to_org_id) else {
+            return Err(FieldErrors::single(
+                "to_org_id",
+                "Feedback goes to another party of the partnership",
+            )
+            .into());
+        };
+        if !view.parties.iter().any(|p| p.org_id == draft.to_org_id)
+            || own.contains(&draft.to_org_id)
+        {
+            return Err(FieldErrors::single(
+                "to_org_id",
+                "Select another party of the partnership",
+            )
+            .into());
+        }
+        Ok(self
+            .store
+            .raise_feedback(id, from, draft, self.principal.person_id)
+            .await?)
+    }
+
+    /// Whether the caller answers this item (its receiving party) or may only close it (the
+    /// raising party).
+    pub fn feedback_role(&self, view: &PartnershipView, item: &FeedbackItem) -> (bool, bool) {
+        let own = self.own_parties(view);
+        (
+            own.contains(&item.to_org_id),
+            own.contains(&item.from_org_id),
+        )
+    }
+
+    /// Moves a feedback item to its next step: the receiving party answers; either may close.
+    pub async fn respond_to_feedback(&self, id: i64, fields: &ResponseFields) -> Result<()> {
+        let (view, item, _) = self.feedback_item(id).await?;
+        let (answers, raised) = self.feedback_role(&view, &item);
+        allow(answers || raised)?;
+        let (status, note) = fields.parse(item.status())?;
+        if !answers && status != FeedbackStatus::Closed {
+            return Err(FieldErrors::single(
+                "status",
+                format!(
+                    "Only {} can answer this item; you may close it",
+                    item.to_name
+                ),
+            )
+            .into());
+        }
+        Ok(self
+            .store
+            .respond_to_feedback(id, item.status(), status, &note, self.principal.person_id)
+            .await?)
     }
 }
 

@@ -12,7 +12,7 @@ use tandem_store::people::{Membership, PeopleFilter, Person};
 use tandem_store::programs::{Program, ProgramFilter};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiPath, ApiQuery, JsonBody};
+use super::{ApiPath, ApiQuery, JsonBody, Paging};
 use crate::error::{ApiResult, ReadProblems, WriteProblems};
 use crate::guard::Guard;
 
@@ -217,48 +217,10 @@ pub struct MembershipInput {
     role: String,
 }
 
-/// Declares a page of results of one item type.
-macro_rules! page_of {
-    ($name:ident, $item:ty) => {
-        #[derive(Debug, Serialize, ToSchema)]
-        pub struct $name {
-            items: Vec<$item>,
-            total: i64,
-            page: i64,
-            per_page: i64,
-        }
-
-        impl $name {
-            fn new(items: Vec<$item>, total: i64, page: Page) -> Self {
-                $name {
-                    items,
-                    total,
-                    page: page.number,
-                    per_page: page.size,
-                }
-            }
-        }
-    };
-}
-
 page_of!(OrganizationPage, Organization);
 page_of!(ProgramPage, ProgramOut);
 page_of!(PersonPage, PersonOut);
 page_of!(MembershipPage, MembershipOut);
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct Paging {
-    /// Page number, from 1.
-    page: Option<i64>,
-    /// Items per page, 1 to 500 (default 50).
-    per_page: Option<i64>,
-}
-
-impl Paging {
-    fn page(&self) -> Page {
-        Page::new(self.page, self.per_page)
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {

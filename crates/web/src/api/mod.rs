@@ -2,7 +2,32 @@
 //! place (`utoipa_axum::routes!`), so the document served at `/api/openapi.json` cannot miss one.
 //! Every handler goes through the [`Guard`], like the pages do.
 
+/// Declares a page of results of one item type.
+macro_rules! page_of {
+    ($name:ident, $item:ty) => {
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            items: Vec<$item>,
+            total: i64,
+            page: i64,
+            per_page: i64,
+        }
+
+        impl $name {
+            pub(super) fn new(items: Vec<$item>, total: i64, page: tandem_store::Page) -> Self {
+                $name {
+                    items,
+                    total,
+                    page: page.number,
+                    per_page: page.size,
+                }
+            }
+        }
+    };
+}
+
 mod directory;
+mod partnerships;
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
@@ -25,7 +50,10 @@ use crate::error::{ApiError, AppError};
     modifiers(&BearerAuth),
     components(schemas(crate::error::Problem)),
     security(("bearer" = [])),
-    tags((name = "directory", description = "Organizations, programs, people and their roles"))
+    tags(
+        (name = "directory", description = "Organizations, programs, people and their roles"),
+        (name = "partnerships", description = "Partnerships, agreements and the feedback parties give each other")
+    )
 )]
 struct ApiDoc;
 
@@ -64,6 +92,29 @@ pub fn router() -> OpenApiRouter<AppState> {
             directory::get_membership,
             directory::delete_membership
         ))
+        .routes(routes!(partnerships::list_partnerships))
+        .routes(routes!(partnerships::get_partnership))
+        .routes(routes!(partnerships::get_agreement))
+        .routes(routes!(
+            partnerships::list_feedback,
+            partnerships::raise_feedback
+        ))
+        .routes(routes!(partnerships::get_feedback))
+        .routes(routes!(partnerships::respond_to_feedback))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Items per page, 1 to 500 (default 50).
+    per_page: Option<i64>,
+}
+
+impl Paging {
+    fn page(&self) -> tandem_store::Page {
+        tandem_store::Page::new(self.page, self.per_page)
+    }
 }
 
 /// A JSON body whose problems come back as a problem body, not plain text.

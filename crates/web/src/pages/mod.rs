@@ -3,6 +3,7 @@
 mod admin;
 mod home;
 mod orgs;
+mod partnerships;
 mod people;
 mod programs;
 mod signin;
@@ -45,6 +46,42 @@ pub fn router() -> Router<AppState> {
         )
         .route("/memberships.csv", get(people::export_memberships))
         .route("/memberships/{id}/delete", post(people::remove_membership))
+        .route(
+            "/partnerships",
+            get(partnerships::list).post(partnerships::create),
+        )
+        .route("/partnerships.csv", get(partnerships::export))
+        .route("/partnerships/new", get(partnerships::new))
+        .route(
+            "/partnerships/{id}",
+            get(partnerships::show).post(partnerships::update),
+        )
+        .route("/partnerships/{id}/edit", get(partnerships::edit))
+        .route(
+            "/partnerships/{id}/agreement",
+            get(partnerships::agreement).post(partnerships::save_agreement),
+        )
+        .route(
+            "/partnerships/{id}/agreement/edit",
+            get(partnerships::edit_agreement),
+        )
+        .route(
+            "/partnerships/{id}/agreement/approve",
+            post(partnerships::approve),
+        )
+        .route(
+            "/partnerships/{id}/agreement/versions/{number}",
+            get(partnerships::version),
+        )
+        .route(
+            "/partnerships/{id}/feedback",
+            get(partnerships::feedback).post(partnerships::raise_feedback),
+        )
+        .route("/feedback.csv", get(partnerships::export_feedback))
+        .route(
+            "/feedback/{id}",
+            get(partnerships::feedback_item).post(partnerships::respond),
+        )
         .merge(admin::router())
 }
 
@@ -112,6 +149,9 @@ impl Layout {
         ];
         if !p.people_scope().is_empty() {
             items.push(("/people", "People"));
+        }
+        if !p.partnership_scope().is_empty() {
+            items.push(("/partnerships", "Partnerships"));
         }
         if guard.can_manage_any_tokens() {
             items.push(("/admin/tokens", "API tokens"));
@@ -230,6 +270,11 @@ impl Choice {
                 .map(|r| (r.code().to_owned(), r.label().to_owned())),
         )
     }
+}
+
+/// `when` for templates, which pass arguments by reference.
+pub fn at(time: &i64) -> String {
+    when(*time)
 }
 
 /// A Unix time as a readable UTC date and time.

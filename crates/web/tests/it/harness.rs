@@ -103,6 +103,7 @@ pub struct World {
     pub data_a: i64,
     pub reviewer_mi: i64,
     pub mentor_c1: i64,
+    pub lead_p: i64,
 }
 
 pub const PASSWORD: &str = "a long test passphrase";
@@ -277,6 +278,13 @@ pub async fn seed(store: &Store) -> World {
             "mentor.c1@test.example",
             school_c1,
             Role::Mentor,
+        )
+        .await,
+        lead_p: person(
+            "Pia Lead",
+            "lead.p@test.example",
+            provider_p,
+            Role::PartnershipLead,
         )
         .await,
         state_mi,

@@ -10,3 +10,4 @@ mod api;
 mod auth;
 mod directory;
 mod import;
+mod partnerships;

@@ -1,0 +1,694 @@
+//! Partnership pages: the list, a partnership's home, its agreement (versions, differences,
+//! approvals, print view) and its feedback loop.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use tandem_domain::FieldErrors;
+use tandem_domain::partnerships::{
+    AgreementFields, DiffLine, FeedbackCategory, FeedbackFields, FeedbackStatus, PartnershipFields,
+    PartnershipStatus, ResponseFields, SECTIONS, Sections, diff,
+};
+use tandem_store::Page;
+use tandem_store::partnerships::{
+    AgreementVersion, Approval, FeedbackItem, FeedbackStep, Partnership, PartnershipFilter,
+};
+
+use super::{
+    Choice, Id, Layout, Pager, number, query_string, render, render_form, saved_or_form, when,
+};
+use crate::csv_export;
+use crate::error::{AppError, PageResult};
+use crate::form::Submitted;
+use crate::guard::{Agreement, Guard, PartnershipView};
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<String>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> PartnershipFilter {
+        PartnershipFilter {
+            q: self.q.clone(),
+            status: self.status.as_deref().and_then(PartnershipStatus::parse),
+        }
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let get = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![("q", get(&self.q)), ("status", get(&self.status))]
+    }
+}
+
+fn statuses() -> Vec<Choice> {
+    Choice::list(
+        PartnershipStatus::ALL
+            .iter()
+            .map(|s| (s.code().to_owned(), s.label().to_owned())),
+    )
+}
+
+pub fn status_label(code: &str) -> &'static str {
+    PartnershipStatus::parse(code).map_or("", PartnershipStatus::label)
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/list.html")]
+struct ListPage {
+    layout: Layout,
+    partnerships: Vec<Partnership>,
+    pager: Pager,
+    query: ListQuery,
+    statuses: Vec<Choice>,
+    can_create: bool,
+    csv_href: String,
+}
+
+pub async fn list(guard: Guard, Query(query): Query<ListQuery>) -> PageResult<Response> {
+    let page = Page::new(number(&query.page), None);
+    let (partnerships, total) = guard.partnerships(&query.filter(), page).await?;
+    let pairs = query.pairs();
+    let view = ListPage {
+        layout: Layout::new(&guard, "Partnerships", "/partnerships"),
+        pager: Pager::new("/partnerships", &pairs, page, total),
+        csv_href: format!("/partnerships.csv?{}", query_string(&pairs)),
+        partnerships,
+        statuses: statuses(),
+        can_create: !guard.partnership_founders().await?.0.is_empty(),
+        query,
+    };
+    render(&view)
+}
+
+pub async fn export(guard: Guard, Query(query): Query<ListQuery>) -> PageResult<Response> {
+    let (partnerships, _) = guard.partnerships(&query.filter(), Page::all()).await?;
+    let header = [
+        "id",
+        "name",
+        "provider_id",
+        "provider_name",
+        "status",
+        "starts_on",
+        "review_on",
+    ];
+    let rows = partnerships.into_iter().map(|p| {
+        vec![
+            p.id.to_string(),
+            p.name,
+            p.provider_id.to_string(),
+            p.provider_name,
+            p.status,
+            p.starts_on.unwrap_or_default(),
+            p.review_on.unwrap_or_default(),
+        ]
+    });
+    Ok(csv_export::download("partnerships.csv", &header, rows)?)
+}
+
+/// How the feedback loop is doing: what is open, how fast the other party answers, and how
+/// much was acted upon.
+pub struct FeedbackSummary {
+    pub total: usize,
+    pub open: usize,
+    pub acted_share: Option<u32>,
+    pub median_response_days: Option<f64>,
+}
+
+impl FeedbackSummary {
+    fn new(items: &[FeedbackItem], steps: &[FeedbackStep]) -> FeedbackSummary {
+        let mut waits: Vec<i64> = items
+            .iter()
+            .filter_map(|item| {
+                steps
+                    .iter()
+                    .find(|s| s.item_id == item.id && s.status != FeedbackStatus::Raised.code())
+                    .map(|s| s.at - item.raised_at)
+            })
+            .collect();
+        waits.sort_unstable();
+        let acted = items
+            .iter()
+            .filter(|item| {
+                steps
+                    .iter()
+                    .any(|s| s.item_id == item.id && s.status == FeedbackStatus::Acted.code())
+            })
+            .count();
+        FeedbackSummary {
+            total: items.len(),
+            open: items
+                .iter()
+                .filter(|i| i.status() != FeedbackStatus::Closed)
+                .count(),
+            acted_share: (!items.is_empty()).then(|| (acted * 100 / items.len()) as u32),
+            median_response_days: waits
+                .get(waits.len() / 2)
+                .map(|s| (*s as f64 / 86_400.0 * 10.0).round() / 10.0),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/show.html")]
+struct ShowPage {
+    layout: Layout,
+    view: PartnershipView,
+    in_force: Option<i64>,
+    /// The newest version, with its approvals so far, when it is not in force.
+    awaiting: Option<(i64, usize)>,
+    feedback: Vec<FeedbackItem>,
+    summary: FeedbackSummary,
+    saved: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<SavedQuery>,
+) -> PageResult<Response> {
+    let (view, agreement) = guard.agreement(id).await?;
+    let feedback = guard.feedback_items(Some(id)).await?;
+    let steps = guard.feedback_steps_of(id).await?;
+    let parties = view.party_ids();
+    let in_force = agreement.in_force(&parties).map(|v| v.number);
+    let view = ShowPage {
+        layout: Layout::new(&guard, view.partnership.name.clone(), "/partnerships"),
+        in_force,
+        awaiting: agreement
+            .versions
+            .first()
+            .filter(|v| Some(v.number) != in_force)
+            .map(|v| (v.number, agreement.approvals_of(v.id).len())),
+        summary: FeedbackSummary::new(&feedback, &steps),
+        feedback: feedback
+            .into_iter()
+            .filter(|f| f.status() != FeedbackStatus::Closed)
+            .collect(),
+        saved: query.saved.is_some(),
+        view,
+    };
+    render(&view)
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    editing: bool,
+    form: PartnershipFields,
+    errors: FieldErrors,
+    providers: Vec<Choice>,
+    districts: Vec<Choice>,
+    statuses: Vec<Choice>,
+}
+
+async fn form_page(
+    guard: &Guard,
+    id: Option<i64>,
+    form: PartnershipFields,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let (providers, districts) = guard.partnership_founders().await?;
+    let title = match id {
+        Some(_) => format!("Edit {}", form.name),
+        None => "Start a partnership".to_owned(),
+    };
+    let choices = |list: Vec<(i64, String)>| {
+        Choice::list(list.into_iter().map(|(id, name)| (id.to_string(), name)))
+    };
+    let view = FormPage {
+        layout: Layout::new(guard, title, "/partnerships"),
+        action: id.map_or("/partnerships".to_owned(), |id| {
+            format!("/partnerships/{id}")
+        }),
+        editing: id.is_some(),
+        providers: choices(providers),
+        districts: choices(districts),
+        statuses: statuses(),
+        form,
+        errors: errors.clone(),
+    };
+    render_form(&view, &errors)
+}
+
+pub async fn new(guard: Guard) -> PageResult<Response> {
+    if guard.partnership_founders().await?.0.is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let form = PartnershipFields {
+        status: PartnershipStatus::Exploring.code().to_owned(),
+        ..PartnershipFields::default()
+    };
+    form_page(&guard, None, form, FieldErrors::default()).await
+}
+
+pub async fn create(
+    Submitted { guard, form }: Submitted<PartnershipFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .create_partnership(&draft)
+            .await
+            .map(|id| format!("/partnerships/{id}?saved=1")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| form_page(&guard, None, form, errors)).await
+}
+
+pub async fn edit(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    if !view.can_work {
+        return Err(AppError::Forbidden.into());
+    }
+    let p = &view.partnership;
+    let form = PartnershipFields {
+        name: p.name.clone(),
+        provider_id: p.provider_id.to_string(),
+        district_ids: view
+            .parties
+            .iter()
+            .filter(|party| party.org_id != p.provider_id)
+            .map(|party| party.org_id.to_string())
+            .collect(),
+        status: p.status.clone(),
+        starts_on: p.starts_on.clone().unwrap_or_default(),
+        review_on: p.review_on.clone().unwrap_or_default(),
+    };
+    form_page(&guard, Some(id), form, FieldErrors::default()).await
+}
+
+pub async fn update(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<PartnershipFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .update_partnership(id, &draft)
+            .await
+            .map(|()| format!("/partnerships/{id}?saved=1")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| form_page(&guard, Some(id), form, errors)).await
+}
+
+// ---- the agreement ----
+
+/// One section of a version, with its differences from the version in force.
+pub struct SectionView {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub text: String,
+    pub changes: Option<Vec<DiffLine>>,
+}
+
+fn sections_of(version: &AgreementVersion, base: Option<&AgreementVersion>) -> Vec<SectionView> {
+    let sections = Sections::from_json(&version.sections);
+    let base = base
+        .filter(|b| b.id != version.id)
+        .map(|b| Sections::from_json(&b.sections));
+    SECTIONS
+        .iter()
+        .map(|(key, title, _)| SectionView {
+            key,
+            title,
+            text: sections.get(key).to_owned(),
+            changes: base.as_ref().and_then(|b| {
+                let lines = diff(b.get(key), sections.get(key));
+                lines.iter().any(|l| l.change != "same").then_some(lines)
+            }),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/agreement.html")]
+struct AgreementPage {
+    layout: Layout,
+    view: PartnershipView,
+    version: AgreementVersion,
+    latest: bool,
+    in_force: Option<i64>,
+    is_in_force: bool,
+    sections: Vec<SectionView>,
+    approvals: Vec<Approval>,
+    /// Parties still to approve this version.
+    waiting: Vec<String>,
+    can_approve: bool,
+    history: Vec<(i64, String, String, usize)>,
+    errors: FieldErrors,
+    print: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct VersionQuery {
+    print: Option<String>,
+}
+
+async fn agreement_page(
+    guard: &Guard,
+    id: i64,
+    number: Option<i64>,
+    print: bool,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let (view, agreement) = guard.agreement(id).await?;
+    let Agreement {
+        versions,
+        approvals,
+    } = &agreement;
+    let latest = versions.first().ok_or(AppError::NotFound)?;
+    let version = match number {
+        Some(n) => versions
+            .iter()
+            .find(|v| v.number == n)
+            .ok_or(AppError::NotFound)?,
+        None => latest,
+    };
+    let parties = view.party_ids();
+    let in_force = agreement.in_force(&parties);
+    let these: Vec<Approval> = approvals
+        .iter()
+        .filter(|a| a.version_id == version.id)
+        .cloned()
+        .collect();
+    let waiting = view
+        .parties
+        .iter()
+        .filter(|p| !these.iter().any(|a| a.org_id == p.org_id))
+        .map(|p| p.org_name.clone())
+        .collect();
+    let can_approve = version.id == latest.id
+        && view
+            .acting_for
+            .iter()
+            .any(|org| !these.iter().any(|a| a.org_id == *org));
+    let page = AgreementPage {
+        layout: Layout::new(
+            guard,
+            format!("Agreement, version {}", version.number),
+            "/partnerships",
+        ),
+        latest: version.id == latest.id,
+        in_force: in_force.map(|v| v.number),
+        is_in_force: in_force.is_some_and(|v| v.id == version.id),
+        sections: sections_of(version, in_force),
+        history: versions
+            .iter()
+            .map(|v| {
+                (
+                    v.number,
+                    when(v.created_at),
+                    v.note.clone(),
+                    agreement.approvals_of(v.id).len(),
+                )
+            })
+            .collect(),
+        version: version.clone(),
+        approvals: these,
+        waiting,
+        can_approve,
+        errors: errors.clone(),
+        print,
+        view,
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn agreement(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    agreement_page(&guard, id, None, false, FieldErrors::default()).await
+}
+
+pub async fn version(
+    guard: Guard,
+    Path((id, number)): Path<(i64, i64)>,
+    Query(query): Query<VersionQuery>,
+) -> PageResult<Response> {
+    agreement_page(
+        &guard,
+        id,
+        Some(number),
+        query.print.is_some(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ApproveFields {
+    version: String,
+}
+
+pub async fn approve(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<ApproveFields>,
+) -> PageResult<Response> {
+    let number = form.version.trim().parse::<i64>().unwrap_or(0);
+    match guard.approve_agreement(id, number).await {
+        Ok(()) => Ok(Redirect::to(&format!("/partnerships/{id}/agreement")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            agreement_page(&guard, id, Some(number).filter(|n| *n > 0), false, errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/agreement_form.html")]
+struct AgreementFormPage {
+    layout: Layout,
+    id: i64,
+    form: AgreementFields,
+    errors: FieldErrors,
+}
+
+impl AgreementFormPage {
+    fn sections(&self) -> Vec<(&'static str, &'static str, &str)> {
+        SECTIONS
+            .iter()
+            .map(|(key, title, _)| (*key, *title, self.form.value(key)))
+            .collect()
+    }
+}
+
+async fn agreement_form(
+    guard: &Guard,
+    id: i64,
+    form: AgreementFields,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let page = AgreementFormPage {
+        layout: Layout::new(guard, "Edit the agreement", "/partnerships"),
+        id,
+        form,
+        errors: errors.clone(),
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn edit_agreement(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let (view, agreement) = guard.agreement(id).await?;
+    if !view.can_work {
+        return Err(AppError::Forbidden.into());
+    }
+    let latest = agreement.versions.first().ok_or(AppError::NotFound)?;
+    let form =
+        AgreementFields::from_sections(&Sections::from_json(&latest.sections), Some(latest.number));
+    agreement_form(&guard, id, form, FieldErrors::default()).await
+}
+
+pub async fn save_agreement(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<AgreementFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .save_agreement(id, &draft)
+            .await
+            .map(|number| format!("/partnerships/{id}/agreement/versions/{number}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| agreement_form(&guard, id, form, errors)).await
+}
+
+// ---- feedback ----
+
+fn categories() -> Vec<Choice> {
+    Choice::list(
+        FeedbackCategory::ALL
+            .iter()
+            .map(|c| (c.code().to_owned(), c.label().to_owned())),
+    )
+}
+
+pub fn category_label(code: &str) -> &'static str {
+    FeedbackCategory::parse(code).map_or("", FeedbackCategory::label)
+}
+
+pub fn feedback_label(code: &str) -> &'static str {
+    FeedbackStatus::parse(code).map_or("", FeedbackStatus::label)
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/feedback.html")]
+struct FeedbackPage {
+    layout: Layout,
+    view: PartnershipView,
+    items: Vec<FeedbackItem>,
+    summary: FeedbackSummary,
+    form: FeedbackFields,
+    errors: FieldErrors,
+    recipients: Vec<Choice>,
+    categories: Vec<Choice>,
+}
+
+async fn feedback_page(
+    guard: &Guard,
+    id: i64,
+    form: FeedbackFields,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let items = guard.feedback_items(Some(id)).await?;
+    let steps = guard.feedback_steps_of(id).await?;
+    let page = FeedbackPage {
+        layout: Layout::new(guard, "Feedback", "/partnerships"),
+        summary: FeedbackSummary::new(&items, &steps),
+        recipients: Choice::list(
+            view.parties
+                .iter()
+                .map(|p| (p.org_id.to_string(), p.org_name.clone())),
+        ),
+        categories: categories(),
+        items,
+        form,
+        errors: errors.clone(),
+        view,
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn feedback(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    feedback_page(
+        &guard,
+        id,
+        FeedbackFields::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn raise_feedback(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<FeedbackFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .raise_feedback(id, &draft)
+            .await
+            .map(|item| format!("/feedback/{item}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| feedback_page(&guard, id, form, errors)).await
+}
+
+pub async fn export_feedback(guard: Guard) -> PageResult<Response> {
+    let items = guard.feedback_items(None).await?;
+    let header = [
+        "id",
+        "partnership_id",
+        "from",
+        "to",
+        "category",
+        "summary",
+        "evidence",
+        "status",
+        "raised_at",
+        "updated_at",
+    ];
+    let rows = items.into_iter().map(|f| {
+        vec![
+            f.id.to_string(),
+            f.partnership_id.to_string(),
+            f.from_name,
+            f.to_name,
+            f.category,
+            f.summary,
+            f.evidence,
+            f.status,
+            when(f.raised_at),
+            when(f.updated_at),
+        ]
+    });
+    Ok(csv_export::download("feedback.csv", &header, rows)?)
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/feedback_item.html")]
+struct FeedbackItemPage {
+    layout: Layout,
+    view: PartnershipView,
+    item: FeedbackItem,
+    steps: Vec<FeedbackStep>,
+    next: Vec<Choice>,
+    form: ResponseFields,
+    errors: FieldErrors,
+}
+
+async fn feedback_item_page(
+    guard: &Guard,
+    id: i64,
+    form: ResponseFields,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let (view, item, steps) = guard.feedback_item(id).await?;
+    let (answers, raised) = guard.feedback_role(&view, &item);
+    let next = item
+        .status()
+        .next()
+        .into_iter()
+        .filter(|s| answers || (raised && *s == FeedbackStatus::Closed))
+        .map(|s| (s.code().to_owned(), s.label().to_owned()));
+    let page = FeedbackItemPage {
+        layout: Layout::new(guard, item.summary.clone(), "/partnerships"),
+        next: Choice::list(next),
+        view,
+        item,
+        steps,
+        form,
+        errors: errors.clone(),
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn feedback_item(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    feedback_item_page(
+        &guard,
+        id,
+        ResponseFields::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn respond(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<ResponseFields>,
+) -> PageResult<Response> {
+    let result = guard
+        .respond_to_feedback(id, &form)
+        .await
+        .map(|()| format!("/feedback/{id}"));
+    saved_or_form(result, |errors| {
+        feedback_item_page(&guard, id, form, errors)
+    })
+    .await
+}

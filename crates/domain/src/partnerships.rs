@@ -133,7 +133,12 @@ pub struct DiffLine {
 
 /// Line-by-line differences between two texts of a section.
 pub fn diff(old: &str, new: &str) -> Vec<DiffLine> {
-    similar::TextDiff::from_lines(old, new)
+    // Every line ends in a line break, so a last line is not "changed" by one added after it.
+    let (old, new) = (
+        format!("{}\n", old.trim_end()),
+        format!("{}\n", new.trim_end()),
+    );
+    similar::TextDiff::from_lines(&old, &new)
         .iter_all_changes()
         .map(|change| DiffLine {
             change: match change.tag() {
@@ -471,6 +476,13 @@ mod tests {
     #[test]
     fn the_diff_shows_added_and_removed_lines() {
         let lines = diff("a\nb\nc", "a\nB\nc");
+        assert!(
+            diff("a", "a\nb")
+                .iter()
+                .filter(|l| l.change != "same")
+                .count()
+                == 1
+        );
         let changes: Vec<(&str, &str)> =
             lines.iter().map(|l| (l.change, l.text.as_str())).collect();
         assert_eq!(

@@ -5,6 +5,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use tandem_domain::input::{OrgDraft, ProgramDraft};
+use tandem_domain::partnerships::{
+    AgreementDraft, FeedbackCategory, FeedbackDraft, FeedbackStatus, PartnershipDraft,
+    PartnershipStatus, Sections,
+};
 use tandem_domain::{GradeBand, LicensureArea, OrgKind, Pathway, Role};
 use tandem_store::Page;
 use tandem_store::Store;
@@ -27,6 +31,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         ("Candidate", "candidate@wayne.example"),
         ("Data lead", "data@detroitk12.example"),
         ("State reviewer", "reviewer@michigan.example"),
+        ("Provider lead", "lead@wayne.example"),
     ];
     if store.person_by_email(ADMIN).await?.is_some() {
         tracing::info!("reusing the demo database");
@@ -190,7 +195,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         Role::Coordinator,
     )
     .await?;
-    person(
+    let detroit_lead = person(
         "Marcus Bell",
         "lead@detroitk12.example",
         detroit,
@@ -246,14 +251,14 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         Role::StateReviewer,
     )
     .await?;
-    person(
+    let wayne_lead = person(
         "Omar Haddad",
         "lead@wayne.example",
         wayne,
         Role::PartnershipLead,
     )
     .await?;
-    person(
+    let msu_coordinator = person(
         "Beth Larson",
         "coordinator@msu.example",
         msu,
@@ -296,7 +301,211 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
             .create_person(&name, None, None, false, Some((*provider, Role::Candidate)))
             .await?;
     }
+    let parties = Parties {
+        wayne,
+        msu,
+        detroit,
+        wayne_lead,
+        detroit_lead,
+        msu_coordinator,
+    };
+    partnerships(store, &parties).await?;
     Ok(sign_ins)
+}
+
+struct Parties {
+    wayne: i64,
+    msu: i64,
+    detroit: i64,
+    wayne_lead: i64,
+    detroit_lead: i64,
+    msu_coordinator: i64,
+}
+
+const DAY: i64 = 86_400;
+
+/// Two partnerships at different depths: Wayne State and Detroit, a year in, with an agreement
+/// in force, a change awaiting Detroit's approval and feedback acted upon; MSU and Lansing,
+/// exploring, with a first draft.
+async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
+    let dearborn = find(store, OrgKind::District, "Dearborn City School District").await?;
+    let lansing = find(store, OrgKind::District, "Lansing Public School District").await?;
+    let date = |text: &str| {
+        time::Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .ok()
+    };
+    let residency = store
+        .create_partnership(
+            &PartnershipDraft {
+                name: "Wayne State – Detroit Teacher Residency Partnership".into(),
+                provider_id: p.wayne,
+                district_ids: vec![p.detroit, dearborn],
+                status: PartnershipStatus::Active,
+                starts_on: date("2025-08-01"),
+                review_on: date("2027-01-15"),
+            },
+            Some(p.wayne_lead),
+            &Sections::template().to_json(),
+        )
+        .await?;
+    store
+        .set_liaison(residency, p.detroit, Some(p.wayne_lead))
+        .await?;
+    let versions = store.agreement_versions(residency).await?;
+    let first = versions.first().map(|v| v.id).context("no first version")?;
+    for org in [p.wayne, p.detroit, dearborn] {
+        store.approve(first, org, Some(p.detroit_lead)).await?;
+    }
+    let mut sections = Sections::template();
+    sections.0.insert(
+        "data".into(),
+        format!(
+            "{}\nAdded: observation scores go to the district's data lead each term, by school.",
+            sections.get("data")
+        ),
+    );
+    store
+        .add_agreement_version(
+            residency,
+            &AgreementDraft {
+                based_on: Some(1),
+                sections,
+                note: "Observation scores shared each term".into(),
+            },
+            Some(p.wayne_lead),
+        )
+        .await?;
+    let versions = store.agreement_versions(residency).await?;
+    let second = versions
+        .first()
+        .map(|v| v.id)
+        .context("no second version")?;
+    store.approve(second, p.wayne, Some(p.wayne_lead)).await?;
+
+    let fractions = store
+        .raise_feedback(
+            residency,
+            p.detroit,
+            &FeedbackDraft {
+                to_org_id: p.wayne,
+                category: FeedbackCategory::Preparation,
+                summary: "Candidates struggle to teach fractions in grades 3–5".into(),
+                evidence: "Principals at four elementary schools reported it; 9 of 14 fall observations scored 'developing' on math content.".into(),
+            },
+            Some(p.detroit_lead),
+        )
+        .await?;
+    for (from, to, note) in [
+        (FeedbackStatus::Raised, FeedbackStatus::Acknowledged, ""),
+        (
+            FeedbackStatus::Acknowledged,
+            FeedbackStatus::Planned,
+            "A fractions unit in Methods II, co-taught with a Detroit math coach.",
+        ),
+        (
+            FeedbackStatus::Planned,
+            FeedbackStatus::Acted,
+            "Unit taught this spring; observation scores on math content rose.",
+        ),
+    ] {
+        store
+            .respond_to_feedback(fractions, from, to, note, Some(p.wayne_lead))
+            .await?;
+    }
+    let mentors = store
+        .raise_feedback(
+            residency,
+            p.wayne,
+            &FeedbackDraft {
+                to_org_id: p.detroit,
+                category: FeedbackCategory::Mentoring,
+                summary: "Mentors at two schools were not available for weekly co-planning".into(),
+                evidence: "Supervisor logs for October: 5 of 8 planned sessions cancelled.".into(),
+            },
+            Some(p.wayne_lead),
+        )
+        .await?;
+    store
+        .respond_to_feedback(
+            mentors,
+            FeedbackStatus::Raised,
+            FeedbackStatus::Acknowledged,
+            "Principals asked to protect the planning period.",
+            Some(p.detroit_lead),
+        )
+        .await?;
+    // Spread the history over the past year, as it happened.
+    for sql in [
+        format!(
+            "UPDATE partnerships SET created_at = created_at - {} WHERE id = {residency}",
+            300 * DAY
+        ),
+        format!(
+            "UPDATE agreement_versions SET created_at = created_at - {} WHERE id = {first}",
+            290 * DAY
+        ),
+        format!(
+            "UPDATE agreement_approvals SET approved_at = approved_at - {} WHERE version_id = {first}",
+            270 * DAY
+        ),
+        format!(
+            "UPDATE agreement_versions SET created_at = created_at - {} WHERE id = {second}",
+            20 * DAY
+        ),
+        format!(
+            "UPDATE feedback_items SET raised_at = raised_at - {} WHERE id = {fractions}",
+            200 * DAY
+        ),
+        format!(
+            "UPDATE feedback_steps SET at = at - {} WHERE item_id = {fractions} AND status = 'raised'",
+            200 * DAY
+        ),
+        format!(
+            "UPDATE feedback_steps SET at = at - {} WHERE item_id = {fractions} AND status = 'acknowledged'",
+            196 * DAY
+        ),
+        format!(
+            "UPDATE feedback_steps SET at = at - {} WHERE item_id = {fractions} AND status = 'planned'",
+            180 * DAY
+        ),
+        format!(
+            "UPDATE feedback_steps SET at = at - {} WHERE item_id = {fractions} AND status = 'acted'",
+            60 * DAY
+        ),
+        format!(
+            "UPDATE feedback_items SET raised_at = raised_at - {} WHERE id = {mentors}",
+            30 * DAY
+        ),
+        format!(
+            "UPDATE feedback_steps SET at = at - {} WHERE item_id = {mentors} AND status = 'raised'",
+            30 * DAY
+        ),
+        format!(
+            "UPDATE feedback_steps SET at = at - {} WHERE item_id = {mentors} AND status = 'acknowledged'",
+            27 * DAY
+        ),
+    ] {
+        store.execute_raw(&sql).await?;
+    }
+
+    store
+        .create_partnership(
+            &PartnershipDraft {
+                name: "MSU – Lansing Elementary Partnership".into(),
+                provider_id: p.msu,
+                district_ids: vec![lansing],
+                status: PartnershipStatus::Exploring,
+                starts_on: date("2026-09-01"),
+                review_on: date("2027-05-01"),
+            },
+            Some(p.msu_coordinator),
+            &Sections::template().to_json(),
+        )
+        .await?;
+    Ok(())
 }
 
 async fn org(store: &Store, kind: OrgKind, name: &str, city: &str, zip: &str) -> Result<i64> {

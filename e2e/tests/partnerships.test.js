@@ -101,6 +101,14 @@ test('a living partnership shows a change awaiting approval, its difference and 
   await page.getByRole('link', { name: 'Wayne State – Detroit Teacher Residency Partnership' }).click();
   await page.getByText('Version 1 is in force').waitFor();
   await check(page, '70-living-partnership');
+  await page.getByRole('link', { name: 'Goals and progress' }).click();
+  await page.getByRole('heading', { name: 'Every residency mentor trained before the school year' }).waitFor();
+  await check(page, '73-goals');
+  await page.getByRole('button', { name: 'Add the goal' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(page, '74-goal-error');
+  await page.goBack();
+  await page.goBack();
   await page.getByRole('link', { name: 'Read the agreement' }).click();
   await page.getByRole('heading', { name: 'Agreement, version 2' }).waitFor();
   assert.ok(await page.locator('.diff ins').count() >= 1, 'the change is shown as an insertion');

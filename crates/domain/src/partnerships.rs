@@ -428,6 +428,199 @@ impl ResponseFields {
     }
 }
 
+vocabulary! {
+    /// What a goal measures. "Entered by hand" goals name their own measure; the others are
+    /// computed from Tandem's data — add a variant and its line in [`Figures::value`] as
+    /// placements, surveys and outcomes arrive.
+    GoalMetric {
+        Manual = "manual", "Entered by hand";
+        FeedbackActed = "feedback_acted", "Share of feedback acted upon (%)";
+        FeedbackResponse = "feedback_response_days", "Median days to a first response to feedback";
+        OpenFeedback = "open_feedback", "Open feedback items";
+        DistrictPartners = "district_partners", "District partners";
+    }
+}
+
+/// A partnership's figures from Tandem's own data, for computed goals and data days.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Figures {
+    pub district_partners: u32,
+    pub feedback_items: u32,
+    pub open_feedback: u32,
+    pub feedback_acted_share: Option<f64>,
+    pub median_response_days: Option<f64>,
+}
+
+impl Figures {
+    /// The current value of a computed metric (`None` for hand-entered ones, or no data yet).
+    pub fn value(&self, metric: GoalMetric) -> Option<f64> {
+        match metric {
+            GoalMetric::Manual => None,
+            GoalMetric::FeedbackActed => self.feedback_acted_share,
+            GoalMetric::FeedbackResponse => self.median_response_days,
+            GoalMetric::OpenFeedback => Some(f64::from(self.open_feedback)),
+            GoalMetric::DistrictPartners => Some(f64::from(self.district_partners)),
+        }
+    }
+}
+
+/// Figures from the feedback record: per item (raised at, first response at, acted upon, open).
+pub fn figures(district_partners: u32, items: &[(i64, Option<i64>, bool, bool)]) -> Figures {
+    let mut waits: Vec<i64> = items
+        .iter()
+        .filter_map(|(raised, first, _, _)| first.map(|f| f - raised))
+        .collect();
+    waits.sort_unstable();
+    let acted = items.iter().filter(|i| i.2).count();
+    Figures {
+        district_partners,
+        feedback_items: items.len() as u32,
+        open_feedback: items.iter().filter(|i| i.3).count() as u32,
+        feedback_acted_share: (!items.is_empty())
+            .then(|| (acted as f64 * 1000.0 / items.len() as f64).round() / 10.0),
+        median_response_days: waits
+            .get(waits.len() / 2)
+            .map(|s| (*s as f64 / 86_400.0 * 10.0).round() / 10.0),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalDraft {
+    pub title: String,
+    pub metric: GoalMetric,
+    pub measure: String,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub target: f64,
+    pub due_on: Option<Date>,
+    pub owner_id: Option<i64>,
+}
+
+/// Raw goal fields.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct GoalFields {
+    /// The goal in a sentence.
+    pub title: String,
+    /// A metric code; "manual" needs `measure`.
+    #[serde(default)]
+    pub metric: String,
+    /// What is measured, for hand-entered goals.
+    #[serde(default)]
+    pub measure: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub baseline: String,
+    #[serde(default)]
+    pub target: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub due_on: String,
+    #[serde(default)]
+    pub owner_id: String,
+}
+
+/// An optional number; commas as thousands separators are accepted.
+pub fn decimal(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<f64> {
+    let raw = raw.trim().replace(',', "");
+    if raw.is_empty() {
+        return None;
+    }
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() < 1e12 => Some(v),
+        _ => {
+            errors.add(field, "Enter a number, like 12 or 85.5");
+            None
+        }
+    }
+}
+
+impl GoalFields {
+    pub fn parse(&self) -> Result<GoalDraft, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = long_text(&mut errors, "title", &self.title, 300);
+        if title.is_empty() {
+            errors.add("title", "Say what the goal is");
+        }
+        let target = decimal(&mut errors, "target", &self.target);
+        let metric = if self.metric.trim().is_empty() {
+            errors.add(
+                "metric",
+                if target.is_some() {
+                    "Choose what the target measures"
+                } else {
+                    "Choose a metric"
+                },
+            );
+            None
+        } else {
+            choice(
+                &mut errors,
+                "metric",
+                &self.metric,
+                GoalMetric::parse,
+                "a metric",
+            )
+        };
+        let measure = long_text(&mut errors, "measure", &self.measure, 200);
+        if metric == Some(GoalMetric::Manual) && measure.is_empty() {
+            errors.add("measure", "Name what is measured, like 'mentors trained'");
+        }
+        if target.is_none() && errors.get("target").is_none() {
+            errors.add("target", "Enter the target value");
+        }
+        let unit = long_text(&mut errors, "unit", &self.unit, 40);
+        let baseline = decimal(&mut errors, "baseline", &self.baseline);
+        let due_on = date(&mut errors, "due_on", &self.due_on);
+        let owner_id = match self.owner_id.trim() {
+            "" => None,
+            raw => id(&mut errors, "owner_id", raw, "the owner"),
+        };
+        errors.finish(|| GoalDraft {
+            title,
+            metric: metric.unwrap_or(GoalMetric::Manual),
+            measure,
+            unit,
+            baseline,
+            target: target.unwrap_or_default(),
+            due_on,
+            owner_id,
+        })
+    }
+}
+
+/// Progress on a hand-entered goal: a value measured on a date.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ProgressFields {
+    pub value: String,
+    /// YYYY-MM-DD.
+    pub measured_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ProgressFields {
+    pub fn parse(&self) -> Result<(f64, Date, String), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let value = decimal(&mut errors, "value", &self.value);
+        if value.is_none() && errors.get("value").is_none() {
+            errors.add("value", "Enter the measured value");
+        }
+        let measured_on = date(&mut errors, "measured_on", &self.measured_on);
+        if measured_on.is_none() && errors.get("measured_on").is_none() {
+            errors.add("measured_on", "Enter the date it was measured");
+        }
+        let note = long_text(&mut errors, "note", &self.note, 1_000);
+        errors.finish(|| {
+            (
+                value.unwrap_or_default(),
+                measured_on.unwrap_or(Date::MIN),
+                note,
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,6 +657,36 @@ mod tests {
             ..fields()
         };
         assert!(bad_date.parse().unwrap_err().get("starts_on").is_some());
+    }
+
+    #[test]
+    fn a_goal_with_a_target_needs_a_metric() {
+        let fields = GoalFields {
+            title: "More mentors trained".into(),
+            target: "40".into(),
+            ..GoalFields::default()
+        };
+        assert_eq!(
+            fields.parse().unwrap_err().get("metric"),
+            Some("Choose what the target measures")
+        );
+        let manual = GoalFields {
+            metric: "manual".into(),
+            ..fields.clone()
+        };
+        assert!(manual.parse().unwrap_err().get("measure").is_some());
+        let computed = GoalFields {
+            metric: "feedback_acted".into(),
+            target: "1,000".into(),
+            ..fields
+        };
+        assert_eq!(computed.parse().unwrap().target, 1000.0);
+        let figures = Figures {
+            open_feedback: 2,
+            ..Figures::default()
+        };
+        assert_eq!(figures.value(GoalMetric::OpenFeedback), Some(2.0));
+        assert_eq!(figures.value(GoalMetric::Manual), None);
     }
 
     #[test]

@@ -118,8 +118,7 @@ impl Store {
             .push(", ")
             .bind(now())
             .push(") RETURNING id");
-        let row = sql.query().fetch_one(self.pool()).await?;
-        Ok(sqlx::Row::try_get(&row, 0)?)
+        sql.fetch_id(self.pool()).await
     }
 
     /// A token that has not been revoked, and marks it used.

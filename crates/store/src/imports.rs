@@ -33,8 +33,7 @@ impl Store {
             .push(", ")
             .bind(now);
         sql.push(") RETURNING id");
-        let row = sql.query().fetch_one(self.pool()).await?;
-        Ok(sqlx::Row::try_get(&row, 0)?)
+        sql.fetch_id(self.pool()).await
     }
 
     pub async fn import_progress(&self, id: i64, rows_read: i64) -> Result<()> {

@@ -197,8 +197,7 @@ impl Store {
             .push(", ")
             .bind(now)
             .push(") RETURNING id");
-        let row = sql.query().fetch_one(self.pool()).await?;
-        Ok(sqlx::Row::try_get(&row, 0)?)
+        sql.fetch_id(self.pool()).await
     }
 
     /// Changes what may be set by hand; the kind of an organization never changes.

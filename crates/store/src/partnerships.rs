@@ -1,7 +1,8 @@
 //! Partnerships, their parties, agreement versions with approvals, and feedback with its steps.
 
 use tandem_domain::partnerships::{
-    AgreementDraft, FeedbackDraft, FeedbackStatus, PartnershipDraft, PartnershipStatus,
+    AgreementDraft, FeedbackDraft, FeedbackStatus, Figures, GoalDraft, GoalMetric,
+    PartnershipDraft, PartnershipStatus,
 };
 use tandem_domain::{OrgRef, Scope};
 
@@ -524,4 +525,144 @@ async fn add_step(
     sql.bind(person).push(", ").bind(at).push(")");
     sql.query().execute(&mut **tx).await?;
     Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Goal {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub title: String,
+    pub metric: String,
+    pub measure: String,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub target: f64,
+    pub due_on: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub created_at: i64,
+}
+
+impl Goal {
+    pub fn metric(&self) -> GoalMetric {
+        GoalMetric::parse(&self.metric).unwrap_or(GoalMetric::Manual)
+    }
+
+    /// Where the goal stands: its latest measurement (with the date measured), or its value
+    /// computed from Tandem's data (no date: it is current).
+    pub fn current(
+        &self,
+        progress: &[Progress],
+        figures: &Figures,
+    ) -> Option<(f64, Option<String>)> {
+        match self.metric() {
+            GoalMetric::Manual => progress
+                .iter()
+                .rfind(|p| p.goal_id == self.id)
+                .map(|p| (p.value, Some(p.measured_on.clone()))),
+            metric => figures.value(metric).map(|v| (v, None)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Progress {
+    pub id: i64,
+    pub goal_id: i64,
+    pub value: f64,
+    pub measured_on: String,
+    pub note: String,
+    pub person_name: Option<String>,
+    pub created_at: i64,
+}
+
+const GOALS: &str = "SELECT g.id, g.partnership_id, g.title, g.metric, g.measure, g.unit, g.baseline, \
+     g.target, g.due_on, g.owner_id, o.name AS owner_name, g.created_at \
+     FROM goals g LEFT JOIN people o ON o.id = g.owner_id";
+
+impl Store {
+    pub async fn goals(&self, partnership_id: i64) -> Result<Vec<Goal>> {
+        let mut sql = Sql::new(GOALS);
+        sql.push(" WHERE g.partnership_id = ")
+            .bind(partnership_id)
+            .push(" ORDER BY g.due_on IS NULL, g.due_on, g.id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn goal(&self, id: i64) -> Result<Goal> {
+        let mut sql = Sql::new(GOALS);
+        sql.push(" WHERE g.id = ").bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn create_goal(&self, partnership_id: i64, draft: &GoalDraft) -> Result<i64> {
+        let now = now();
+        let mut sql = Sql::new(
+            "INSERT INTO goals (partnership_id, title, metric, measure, unit, baseline, target, due_on, owner_id, created_at, updated_at) VALUES (",
+        );
+        sql.bind(partnership_id)
+            .push(", ")
+            .bind(&draft.title)
+            .push(", ")
+            .bind(draft.metric.code());
+        sql.push(", ")
+            .bind(&draft.measure)
+            .push(", ")
+            .bind(&draft.unit)
+            .push(", ")
+            .bind(draft.baseline);
+        sql.push(", ")
+            .bind(Some(draft.target))
+            .push(", ")
+            .bind(date_text(draft.due_on))
+            .push(", ")
+            .bind(draft.owner_id);
+        sql.push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(") RETURNING id");
+        sql.fetch_id(self.pool()).await
+    }
+
+    /// Progress recorded on every goal of a partnership, oldest first.
+    pub async fn progress(&self, partnership_id: i64) -> Result<Vec<Progress>> {
+        let mut sql = Sql::new(
+            "SELECT p.id, p.goal_id, p.value, p.measured_on, p.note, w.name AS person_name, p.created_at \
+             FROM goal_progress p JOIN goals g ON g.id = p.goal_id \
+             LEFT JOIN people w ON w.id = p.person_id WHERE g.partnership_id = ",
+        );
+        sql.bind(partnership_id)
+            .push(" ORDER BY p.measured_on, p.id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn add_progress(
+        &self,
+        goal_id: i64,
+        value: f64,
+        measured_on: time::Date,
+        note: &str,
+        person: Option<i64>,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "INSERT INTO goal_progress (goal_id, value, measured_on, note, person_id, created_at) VALUES (",
+        );
+        sql.bind(goal_id)
+            .push(", ")
+            .bind(Some(value))
+            .push(", ")
+            .bind(measured_on.to_string());
+        sql.push(", ")
+            .bind(note)
+            .push(", ")
+            .bind(person)
+            .push(", ")
+            .bind(now())
+            .push(")");
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
 }

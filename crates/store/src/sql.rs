@@ -165,7 +165,17 @@ impl Sql {
         Ok(row.as_ref().map(T::from_row).transpose()?)
     }
 
+    /// Runs an `INSERT … RETURNING id` and gives the id.
+    pub async fn fetch_id(&self, pool: &AnyPool) -> Result<i64> {
+        self.fetch_i64(pool).await
+    }
+
     pub async fn count(&self, pool: &AnyPool) -> Result<i64> {
+        self.fetch_i64(pool).await
+    }
+
+    /// The first column of the only row, as an integer.
+    async fn fetch_i64(&self, pool: &AnyPool) -> Result<i64> {
         let row = self.query().fetch_one(pool).await?;
         Ok(sqlx::Row::try_get(&row, 0)?)
     }

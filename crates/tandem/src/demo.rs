@@ -6,8 +6,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use tandem_domain::input::{OrgDraft, ProgramDraft};
 use tandem_domain::partnerships::{
-    AgreementDraft, FeedbackCategory, FeedbackDraft, FeedbackStatus, PartnershipDraft,
-    PartnershipStatus, Sections,
+    AgreementDraft, FeedbackCategory, FeedbackDraft, FeedbackStatus, GoalDraft, GoalMetric,
+    PartnershipDraft, PartnershipStatus, Sections,
 };
 use tandem_domain::{GradeBand, LicensureArea, OrgKind, Pathway, Role};
 use tandem_store::Page;
@@ -490,6 +490,54 @@ async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
     ] {
         store.execute_raw(&sql).await?;
     }
+
+    let trained = store
+        .create_goal(
+            residency,
+            &GoalDraft {
+                title: "Every residency mentor trained before the school year".into(),
+                metric: GoalMetric::Manual,
+                measure: "mentors who completed the residency mentor course".into(),
+                unit: "mentors".into(),
+                baseline: Some(18.0),
+                target: 60.0,
+                due_on: date("2027-08-15"),
+                owner_id: Some(p.detroit_lead),
+            },
+        )
+        .await?;
+    for (value, on) in [
+        (26.0, "2026-01-20"),
+        (41.0, "2026-06-10"),
+        (47.0, "2026-10-05"),
+    ] {
+        if let Some(on) = date(on) {
+            store
+                .add_progress(
+                    trained,
+                    value,
+                    on,
+                    "From the course roster",
+                    Some(p.wayne_lead),
+                )
+                .await?;
+        }
+    }
+    store
+        .create_goal(
+            residency,
+            &GoalDraft {
+                title: "Feedback is acted upon".into(),
+                metric: GoalMetric::FeedbackActed,
+                measure: String::new(),
+                unit: String::new(),
+                baseline: Some(0.0),
+                target: 80.0,
+                due_on: date("2027-06-30"),
+                owner_id: Some(p.wayne_lead),
+            },
+        )
+        .await?;
 
     store
         .create_partnership(

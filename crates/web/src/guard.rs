@@ -8,15 +8,17 @@
 
 use tandem_domain::input::{MembershipDraft, OrgDraft, PersonDraft, ProgramDraft};
 use tandem_domain::partnerships::{
-    AgreementDraft, FeedbackDraft, FeedbackStatus, PartnershipDraft, ResponseFields,
+    AgreementDraft, FeedbackDraft, FeedbackStatus, Figures, GoalDraft, GoalMetric,
+    PartnershipDraft, ProgressFields, ResponseFields,
 };
-use tandem_domain::{FieldErrors, OrgKind, OrgRef, Principal, Role};
+use tandem_domain::{FieldErrors, OrgKind, OrgRef, Principal, Role, Scope};
 use tandem_store::audit::{AccessEntry, Actor};
 use tandem_store::auth::ApiToken;
 use tandem_store::imports::ImportJob;
 use tandem_store::orgs::{Org, OrgFilter};
 use tandem_store::partnerships::{
-    AgreementVersion, Approval, FeedbackItem, FeedbackStep, Partnership, PartnershipFilter, Party,
+    AgreementVersion, Approval, FeedbackItem, FeedbackStep, Goal, Partnership, PartnershipFilter,
+    Party, Progress,
 };
 use tandem_store::people::{Membership, PeopleFilter, Person, Viewer};
 use tandem_store::programs::{Program, ProgramFilter};
@@ -770,6 +772,115 @@ impl Guard {
         }
         let scope = self.principal.partnership_scope();
         Ok(self.store.feedback_items(&scope, partnership_id).await?)
+    }
+
+    /// A partnership's figures from Tandem's own data (computed goals, data days).
+    pub async fn figures(&self, view: &PartnershipView) -> Result<Figures> {
+        // Re-checked: a view could have been assembled by hand.
+        self.partnership(view.partnership.id).await?;
+        self.figures_of(view).await
+    }
+
+    async fn figures_of(&self, view: &PartnershipView) -> Result<Figures> {
+        let id = view.partnership.id;
+        // The caller may read the partnership (checked by whoever built `view`): all its items count.
+        let everything = Scope {
+            everything: true,
+            ..Scope::default()
+        };
+        let items = self.store.feedback_items(&everything, Some(id)).await?;
+        let steps = self.store.partnership_feedback_steps(id).await?;
+        Ok(tandem_domain::partnerships::figures(
+            view.parties.len().saturating_sub(1) as u32,
+            &items
+                .iter()
+                .map(|i| {
+                    let first = steps
+                        .iter()
+                        .find(|s| s.item_id == i.id && s.status != FeedbackStatus::Raised.code())
+                        .map(|s| s.at);
+                    let acted = steps
+                        .iter()
+                        .any(|s| s.item_id == i.id && s.status == FeedbackStatus::Acted.code());
+                    (
+                        i.raised_at,
+                        first,
+                        acted,
+                        i.status() != FeedbackStatus::Closed,
+                    )
+                })
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    pub async fn goals(
+        &self,
+        id: i64,
+    ) -> Result<(PartnershipView, Vec<Goal>, Vec<Progress>, Figures)> {
+        let view = self.partnership(id).await?;
+        let goals = self.store.goals(id).await?;
+        let progress = self.store.progress(id).await?;
+        let figures = self.figures_of(&view).await?;
+        Ok((view, goals, progress, figures))
+    }
+
+    /// People the caller sees in the partnership's parties: who may own a goal.
+    pub async fn partnership_people(&self, view: &PartnershipView) -> Result<Vec<(i64, String)>> {
+        let mut people = Vec::new();
+        for party in &view.parties {
+            let filter = PeopleFilter {
+                org_id: Some(party.org_id),
+                ..PeopleFilter::default()
+            };
+            let (found, _) = self.people(&filter, Page::new(None, Some(200))).await?;
+            people.extend(
+                found
+                    .into_iter()
+                    .map(|p| (p.id, format!("{} ({})", p.name, party.org_name))),
+            );
+        }
+        people.sort_by(|a, b| a.1.cmp(&b.1));
+        people.dedup_by_key(|p| p.0);
+        Ok(people)
+    }
+
+    pub async fn create_goal(&self, id: i64, draft: &GoalDraft) -> Result<i64> {
+        let view = self.working_partnership(id).await?;
+        if let Some(owner) = draft.owner_id
+            && !self
+                .partnership_people(&view)
+                .await?
+                .iter()
+                .any(|p| p.0 == owner)
+        {
+            return Err(FieldErrors::single("owner_id", "Select the owner from the list").into());
+        }
+        Ok(self.store.create_goal(id, draft).await?)
+    }
+
+    /// The partnership a goal belongs to, if the caller may read it.
+    pub async fn goal_partnership(&self, goal_id: i64) -> Result<i64> {
+        let goal = self.store.goal(goal_id).await?;
+        self.partnership(goal.partnership_id).await?;
+        Ok(goal.partnership_id)
+    }
+
+    /// Records progress on a hand-entered goal.
+    pub async fn add_progress(&self, goal_id: i64, fields: &ProgressFields) -> Result<i64> {
+        let goal = self.store.goal(goal_id).await?;
+        self.working_partnership(goal.partnership_id).await?;
+        if goal.metric() != GoalMetric::Manual {
+            return Err(FieldErrors::single(
+                "value",
+                "This goal is computed from Tandem's data; there is nothing to enter",
+            )
+            .into());
+        }
+        let (value, on, note) = fields.parse()?;
+        self.store
+            .add_progress(goal_id, value, on, &note, self.principal.person_id)
+            .await?;
+        Ok(goal.partnership_id)
     }
 
     /// Every step of a partnership's feedback (for response times).

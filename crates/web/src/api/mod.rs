@@ -99,6 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             partnerships::list_feedback,
             partnerships::raise_feedback
         ))
+        .routes(routes!(partnerships::list_goals))
         .routes(routes!(partnerships::get_feedback))
         .routes(routes!(partnerships::respond_to_feedback))
 }

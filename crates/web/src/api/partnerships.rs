@@ -5,7 +5,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tandem_domain::partnerships::{
-    FeedbackCategory, FeedbackFields, FeedbackStatus, PartnershipStatus, ResponseFields, Sections,
+    FeedbackCategory, FeedbackFields, FeedbackStatus, GoalMetric, PartnershipStatus,
+    ResponseFields, Sections,
 };
 use tandem_store::partnerships::{FeedbackItem, FeedbackStep, Partnership, PartnershipFilter};
 use utoipa::{IntoParams, ToSchema};
@@ -292,4 +293,47 @@ pub async fn respond_to_feedback(
     guard.check_api_write()?;
     guard.respond_to_feedback(id, &fields).await?;
     Ok(Json(feedback_detail(&guard, id).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoalOut {
+    id: i64,
+    title: String,
+    metric: GoalMetric,
+    /// What is measured, for goals entered by hand.
+    measure: String,
+    unit: String,
+    baseline: Option<f64>,
+    target: f64,
+    due_on: Option<String>,
+    owner_id: Option<i64>,
+    /// The latest measurement, or the computed value.
+    current: Option<f64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/goals", tag = "partnerships",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = [GoalOut]), ReadProblems))]
+pub async fn list_goals(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<GoalOut>>> {
+    let (_, goals, progress, figures) = guard.goals(id).await?;
+    Ok(Json(
+        goals
+            .into_iter()
+            .map(|g| {
+                let current = g.current(&progress, &figures).map(|(value, _)| value);
+                GoalOut {
+                    metric: g.metric(),
+                    id: g.id,
+                    title: g.title,
+                    measure: g.measure,
+                    unit: g.unit,
+                    baseline: g.baseline,
+                    target: g.target,
+                    due_on: g.due_on,
+                    owner_id: g.owner_id,
+                    current,
+                }
+            })
+            .collect(),
+    ))
 }

@@ -77,6 +77,11 @@ pub fn router() -> Router<AppState> {
             "/partnerships/{id}/feedback",
             get(partnerships::feedback).post(partnerships::raise_feedback),
         )
+        .route(
+            "/partnerships/{id}/goals",
+            get(partnerships::goals).post(partnerships::create_goal),
+        )
+        .route("/goals/{id}/progress", post(partnerships::add_progress))
         .route("/feedback.csv", get(partnerships::export_feedback))
         .route(
             "/feedback/{id}",

@@ -6,12 +6,14 @@ use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use tandem_domain::FieldErrors;
 use tandem_domain::partnerships::{
-    AgreementFields, DiffLine, FeedbackCategory, FeedbackFields, FeedbackStatus, PartnershipFields,
-    PartnershipStatus, ResponseFields, SECTIONS, Sections, diff,
+    AgreementFields, DiffLine, FeedbackCategory, FeedbackFields, FeedbackStatus, Figures,
+    GoalFields, GoalMetric, PartnershipFields, PartnershipStatus, ProgressFields, ResponseFields,
+    SECTIONS, Sections, diff,
 };
 use tandem_store::Page;
 use tandem_store::partnerships::{
-    AgreementVersion, Approval, FeedbackItem, FeedbackStep, Partnership, PartnershipFilter,
+    AgreementVersion, Approval, FeedbackItem, FeedbackStep, Goal, Partnership, PartnershipFilter,
+    Progress,
 };
 
 use super::{
@@ -108,49 +110,6 @@ pub async fn export(guard: Guard, Query(query): Query<ListQuery>) -> PageResult<
     Ok(csv_export::download("partnerships.csv", &header, rows)?)
 }
 
-/// How the feedback loop is doing: what is open, how fast the other party answers, and how
-/// much was acted upon.
-pub struct FeedbackSummary {
-    pub total: usize,
-    pub open: usize,
-    pub acted_share: Option<u32>,
-    pub median_response_days: Option<f64>,
-}
-
-impl FeedbackSummary {
-    fn new(items: &[FeedbackItem], steps: &[FeedbackStep]) -> FeedbackSummary {
-        let mut waits: Vec<i64> = items
-            .iter()
-            .filter_map(|item| {
-                steps
-                    .iter()
-                    .find(|s| s.item_id == item.id && s.status != FeedbackStatus::Raised.code())
-                    .map(|s| s.at - item.raised_at)
-            })
-            .collect();
-        waits.sort_unstable();
-        let acted = items
-            .iter()
-            .filter(|item| {
-                steps
-                    .iter()
-                    .any(|s| s.item_id == item.id && s.status == FeedbackStatus::Acted.code())
-            })
-            .count();
-        FeedbackSummary {
-            total: items.len(),
-            open: items
-                .iter()
-                .filter(|i| i.status() != FeedbackStatus::Closed)
-                .count(),
-            acted_share: (!items.is_empty()).then(|| (acted * 100 / items.len()) as u32),
-            median_response_days: waits
-                .get(waits.len() / 2)
-                .map(|s| (*s as f64 / 86_400.0 * 10.0).round() / 10.0),
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "partnerships/show.html")]
 struct ShowPage {
@@ -160,7 +119,7 @@ struct ShowPage {
     /// The newest version, with its approvals so far, when it is not in force.
     awaiting: Option<(i64, usize)>,
     feedback: Vec<FeedbackItem>,
-    summary: FeedbackSummary,
+    figures: Figures,
     saved: bool,
 }
 
@@ -176,7 +135,7 @@ pub async fn show(
 ) -> PageResult<Response> {
     let (view, agreement) = guard.agreement(id).await?;
     let feedback = guard.feedback_items(Some(id)).await?;
-    let steps = guard.feedback_steps_of(id).await?;
+    let figures = guard.figures(&view).await?;
     let parties = view.party_ids();
     let in_force = agreement.in_force(&parties).map(|v| v.number);
     let view = ShowPage {
@@ -187,7 +146,7 @@ pub async fn show(
             .first()
             .filter(|v| Some(v.number) != in_force)
             .map(|v| (v.number, agreement.approvals_of(v.id).len())),
-        summary: FeedbackSummary::new(&feedback, &steps),
+        figures,
         feedback: feedback
             .into_iter()
             .filter(|f| f.status() != FeedbackStatus::Closed)
@@ -543,7 +502,7 @@ struct FeedbackPage {
     layout: Layout,
     view: PartnershipView,
     items: Vec<FeedbackItem>,
-    summary: FeedbackSummary,
+    figures: Figures,
     form: FeedbackFields,
     errors: FieldErrors,
     recipients: Vec<Choice>,
@@ -558,10 +517,9 @@ async fn feedback_page(
 ) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
     let items = guard.feedback_items(Some(id)).await?;
-    let steps = guard.feedback_steps_of(id).await?;
     let page = FeedbackPage {
         layout: Layout::new(guard, "Feedback", "/partnerships"),
-        summary: FeedbackSummary::new(&items, &steps),
+        figures: guard.figures(&view).await?,
         recipients: Choice::list(
             view.parties
                 .iter()
@@ -691,4 +649,159 @@ pub async fn respond(
         feedback_item_page(&guard, id, form, errors)
     })
     .await
+}
+
+// ---- goals ----
+
+fn metrics() -> Vec<Choice> {
+    Choice::list(
+        GoalMetric::ALL
+            .iter()
+            .map(|m| (m.code().to_owned(), m.label().to_owned())),
+    )
+}
+
+/// A goal with where it stands now.
+pub struct GoalRow {
+    pub goal: Goal,
+    pub current: Option<f64>,
+    pub as_of: String,
+    /// 0–100: how far from the baseline (or zero) to the target.
+    pub percent: Option<u32>,
+    pub history: Vec<Progress>,
+}
+
+impl GoalRow {
+    fn new(goal: Goal, progress: &[Progress], figures: &Figures) -> GoalRow {
+        let history: Vec<Progress> = progress
+            .iter()
+            .filter(|p| p.goal_id == goal.id)
+            .cloned()
+            .collect();
+        let (current, as_of) = match goal.current(progress, figures) {
+            Some((value, Some(on))) => (Some(value), format!("measured {on}")),
+            Some((value, None)) => (Some(value), "now, from Tandem's data".to_owned()),
+            None => (None, String::new()),
+        };
+        let start = goal.baseline.unwrap_or(0.0);
+        let percent = current.and_then(|now| {
+            let span = goal.target - start;
+            (span != 0.0).then(|| ((now - start) / span * 100.0).clamp(0.0, 100.0).round() as u32)
+        });
+        GoalRow {
+            goal,
+            current,
+            as_of,
+            percent,
+            history,
+        }
+    }
+}
+
+/// A number as people write it: no trailing ".0".
+pub fn figure(value: &f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/goals.html")]
+struct GoalsPage {
+    layout: Layout,
+    view: PartnershipView,
+    goals: Vec<GoalRow>,
+    form: GoalFields,
+    errors: FieldErrors,
+    metrics: Vec<Choice>,
+    owners: Vec<Choice>,
+    progress_errors: FieldErrors,
+    progress_goal: i64,
+}
+
+async fn goals_page(
+    guard: &Guard,
+    id: i64,
+    form: GoalFields,
+    errors: FieldErrors,
+    progress: Option<(i64, FieldErrors)>,
+) -> PageResult<Response> {
+    let (view, goals, recorded, figures) = guard.goals(id).await?;
+    let owners = if view.can_work {
+        guard.partnership_people(&view).await?
+    } else {
+        Vec::new()
+    };
+    let (progress_goal, progress_errors) = progress.unwrap_or((0, FieldErrors::default()));
+    let all_errors = if errors.is_empty() {
+        progress_errors.clone()
+    } else {
+        errors.clone()
+    };
+    let page = GoalsPage {
+        layout: Layout::new(guard, "Goals", "/partnerships"),
+        goals: goals
+            .into_iter()
+            .map(|g| GoalRow::new(g, &recorded, &figures))
+            .collect(),
+        metrics: metrics(),
+        owners: Choice::list(owners.into_iter().map(|(id, name)| (id.to_string(), name))),
+        view,
+        form,
+        errors,
+        progress_errors,
+        progress_goal,
+    };
+    render_form(&page, &all_errors)
+}
+
+pub async fn goals(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    goals_page(
+        &guard,
+        id,
+        GoalFields::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+pub async fn create_goal(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<GoalFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .create_goal(id, &draft)
+            .await
+            .map(|_| format!("/partnerships/{id}/goals")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| goals_page(&guard, id, form, errors, None)).await
+}
+
+pub async fn add_progress(
+    Id(goal): Id,
+    Submitted { guard, form }: Submitted<ProgressFields>,
+) -> PageResult<Response> {
+    match guard.add_progress(goal, &form).await {
+        Ok(partnership) => Ok(Redirect::to(&format!(
+            "/partnerships/{partnership}/goals#goal-{goal}"
+        ))
+        .into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let partnership = guard.goal_partnership(goal).await?;
+            goals_page(
+                &guard,
+                partnership,
+                GoalFields::default(),
+                FieldErrors::default(),
+                Some((goal, errors)),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
 }

@@ -9,6 +9,7 @@ on_both!(
     the_agreement_is_in_force_only_when_every_party_approved,
     feedback_is_tracked_until_acted_upon,
     bad_partnership_input_changes_nothing,
+    goals_are_measured_by_hand_or_from_tandems_data,
 );
 
 /// Starts a partnership of provider P with district A; returns its id.
@@ -373,4 +374,107 @@ async fn bad_partnership_input_changes_nothing(db: Db) {
             .status(),
         404
     );
+}
+
+async fn goals_are_measured_by_hand_or_from_tandems_data(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let lead_p = app.as_person(w.lead_p).await;
+    let id = start(&lead_p, w.provider_p, w.district_a).await;
+    let goals = format!("/partnerships/{id}/goals");
+    // A target without a metric: refused, nothing saved.
+    let refused = lead_p
+        .post_form(
+            &goals,
+            &[("title", "More mentors trained"), ("target", "40")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose what the target measures")
+    );
+    let saved = lead_p
+        .post_form(
+            &goals,
+            &[
+                ("title", "More mentors trained"),
+                ("metric", "manual"),
+                ("measure", "mentors who completed training"),
+                ("unit", "people"),
+                ("baseline", "12"),
+                ("target", "40"),
+                ("due_on", "2027-06-30"),
+                ("owner_id", &w.lead_p.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let computed = lead_p
+        .post_form(
+            &goals,
+            &[
+                ("title", "Two district partners"),
+                ("metric", "district_partners"),
+                ("target", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(computed.status(), 303);
+    let (_, list) = lead_p
+        .json(&format!("/api/v1/partnerships/{id}/goals"))
+        .await;
+    let manual = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["current"], serde_json::Value::Null);
+    assert_eq!(list[1]["current"], 1.0, "computed from the parties");
+    // Progress by someone who works in the partnership; a bad value changes nothing.
+    let progress = format!("/goals/{manual}/progress");
+    let bad = lead_p
+        .post_form(
+            &progress,
+            &[("value", "many"), ("measured_on", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let ok = lead_p
+        .post_form(&progress, &[("value", "19"), ("measured_on", "2026-12-01")])
+        .await;
+    assert_eq!(ok.status(), 303);
+    let (_, list) = lead_p
+        .json(&format!("/api/v1/partnerships/{id}/goals"))
+        .await;
+    assert_eq!(list[0]["current"], 19.0);
+    let (_, page) = lead_p.text(&goals).await;
+    assert!(page.contains("25%"), "(19 − 12) / (40 − 12)");
+    // Another district neither reads nor writes them.
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(admin_b.get(&goals).await.status(), 404);
+    let (status, _) = admin_b
+        .json(&format!("/api/v1/partnerships/{id}/goals"))
+        .await;
+    assert_eq!(status, 404);
+    let sneaky = admin_b
+        .post_form(
+            &progress,
+            &[("value", "400"), ("measured_on", "2026-12-02")],
+        )
+        .await;
+    assert_eq!(sneaky.status(), 404);
+    // A reviewer reads and records nothing.
+    let reviewer = app.as_person(w.reviewer_mi).await;
+    assert_eq!(reviewer.get(&goals).await.status(), 200);
+    let read_only = reviewer
+        .post_form(
+            &progress,
+            &[("value", "400"), ("measured_on", "2026-12-02")],
+        )
+        .await;
+    assert_eq!(read_only.status(), 403);
+    let (_, list) = lead_p
+        .json(&format!("/api/v1/partnerships/{id}/goals"))
+        .await;
+    assert_eq!(list[0]["current"], 19.0);
 }

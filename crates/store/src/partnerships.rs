@@ -117,6 +117,9 @@ const FEEDBACK: &str = "SELECT f.id, f.partnership_id, f.from_org_id, a.name AS 
      FROM feedback_items f JOIN organizations a ON a.id = f.from_org_id \
      JOIN organizations b ON b.id = f.to_org_id LEFT JOIN people r ON r.id = f.raised_by";
 
+const STEPS: &str = "SELECT s.id, s.item_id, s.status, s.note, s.person_id, \
+     p.name AS person_name, s.at FROM feedback_steps s LEFT JOIN people p ON p.id = s.person_id";
+
 const VERSIONS: &str = "SELECT v.id, v.partnership_id, v.number, v.sections, v.note, v.created_by, \
      c.name AS created_by_name, v.created_at \
      FROM agreement_versions v LEFT JOIN people c ON c.id = v.created_by";
@@ -386,24 +389,24 @@ impl Store {
         Ok(())
     }
 
-    /// Feedback items of partnerships with a party in `scope` (one partnership when given),
-    /// newest first.
-    pub async fn feedback_items(
-        &self,
-        scope: &Scope,
-        partnership_id: Option<i64>,
-    ) -> Result<Vec<FeedbackItem>> {
+    /// Feedback items of the partnerships with a party in `scope`, newest first.
+    pub async fn feedback_items(&self, scope: &Scope) -> Result<Vec<FeedbackItem>> {
         let mut sql = Sql::new(FEEDBACK);
         sql.push(
             " WHERE EXISTS (SELECT 1 FROM partnership_parties pp \
              JOIN organizations po ON po.id = pp.org_id WHERE pp.partnership_id = f.partnership_id AND ",
         )
         .scope(scope, "po.id", "po.parent_id", "po.state_code")
-        .push(")");
-        if let Some(id) = partnership_id {
-            sql.push(" AND f.partnership_id = ").bind(id);
-        }
-        sql.push(" ORDER BY f.raised_at DESC, f.id DESC");
+        .push(") ORDER BY f.raised_at DESC, f.id DESC");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// Feedback items of one partnership, newest first.
+    pub async fn partnership_feedback(&self, partnership_id: i64) -> Result<Vec<FeedbackItem>> {
+        let mut sql = Sql::new(FEEDBACK);
+        sql.push(" WHERE f.partnership_id = ")
+            .bind(partnership_id)
+            .push(" ORDER BY f.raised_at DESC, f.id DESC");
         sql.fetch_all(self.pool()).await
     }
 
@@ -416,11 +419,10 @@ impl Store {
     }
 
     pub async fn feedback_steps(&self, item_id: i64) -> Result<Vec<FeedbackStep>> {
-        let mut sql = Sql::new(
-            "SELECT s.id, s.item_id, s.status, s.note, s.person_id, p.name AS person_name, s.at \
-             FROM feedback_steps s LEFT JOIN people p ON p.id = s.person_id WHERE s.item_id = ",
-        );
-        sql.bind(item_id).push(" ORDER BY s.at, s.id");
+        let mut sql = Sql::new(STEPS);
+        sql.push(" WHERE s.item_id = ")
+            .bind(item_id)
+            .push(" ORDER BY s.at, s.id");
         sql.fetch_all(self.pool()).await
     }
 
@@ -429,12 +431,10 @@ impl Store {
         &self,
         partnership_id: i64,
     ) -> Result<Vec<FeedbackStep>> {
-        let mut sql = Sql::new(
-            "SELECT s.id, s.item_id, s.status, s.note, s.person_id, p.name AS person_name, s.at \
-             FROM feedback_steps s JOIN feedback_items f ON f.id = s.item_id \
-             LEFT JOIN people p ON p.id = s.person_id WHERE f.partnership_id = ",
-        );
-        sql.bind(partnership_id).push(" ORDER BY s.at, s.id");
+        let mut sql = Sql::new(STEPS);
+        sql.push(" JOIN feedback_items f ON f.id = s.item_id WHERE f.partnership_id = ")
+            .bind(partnership_id)
+            .push(" ORDER BY s.at, s.id");
         sql.fetch_all(self.pool()).await
     }
 

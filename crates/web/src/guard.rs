@@ -11,7 +11,7 @@ use tandem_domain::partnerships::{
     AgreementDraft, FeedbackDraft, FeedbackStatus, Figures, GoalDraft, GoalMetric,
     PartnershipDraft, ProgressFields, ResponseFields,
 };
-use tandem_domain::{FieldErrors, OrgKind, OrgRef, Principal, Role, Scope};
+use tandem_domain::{FieldErrors, OrgKind, OrgRef, Principal, Role};
 use tandem_store::audit::{AccessEntry, Actor};
 use tandem_store::auth::ApiToken;
 use tandem_store::imports::ImportJob;
@@ -555,6 +555,8 @@ impl Guard {
 }
 
 /// A partnership as the caller sees it: its parties and what the caller may do there.
+// A private field, not `#[non_exhaustive]`: that would still let the rest of this crate build one.
+#[allow(clippy::manual_non_exhaustive)]
 pub struct PartnershipView {
     pub partnership: Partnership,
     pub parties: Vec<Party>,
@@ -562,6 +564,8 @@ pub struct PartnershipView {
     pub can_work: bool,
     /// The parties the caller speaks for (approves for, answers feedback sent to).
     pub acting_for: Vec<i64>,
+    /// Only the guard makes views, so a view in hand proves the caller may read it.
+    _checked: (),
 }
 
 impl PartnershipView {
@@ -622,6 +626,7 @@ impl Guard {
                 .collect(),
             partnership,
             parties,
+            _checked: (),
         })
     }
 
@@ -631,10 +636,14 @@ impl Guard {
         Ok(view)
     }
 
-    /// Providers and districts the caller may start a partnership for.
+    /// Whether the caller works in partnerships at all (and so may start one).
+    pub fn can_start_partnerships(&self) -> bool {
+        !self.principal.partnership_work_scope().is_empty()
+    }
+
+    /// Providers and districts to choose from when starting a partnership.
     pub async fn partnership_founders(&self) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
-        let scope = self.principal.partnership_work_scope();
-        if scope.is_empty() {
+        if !self.can_start_partnerships() {
             return Ok((Vec::new(), Vec::new()));
         }
         let providers = self.store.org_choices(OrgKind::Provider, None).await?;
@@ -765,31 +774,24 @@ impl Guard {
         Ok(())
     }
 
-    /// Feedback of the partnerships the caller reads (one partnership when given).
-    pub async fn feedback_items(&self, partnership_id: Option<i64>) -> Result<Vec<FeedbackItem>> {
-        if let Some(id) = partnership_id {
-            self.partnership(id).await?;
-        }
+    /// Feedback of every partnership the caller reads.
+    pub async fn feedback_items(&self) -> Result<Vec<FeedbackItem>> {
         let scope = self.principal.partnership_scope();
-        Ok(self.store.feedback_items(&scope, partnership_id).await?)
+        Ok(self.store.feedback_items(&scope).await?)
     }
 
-    /// A partnership's figures from Tandem's own data (computed goals, data days).
-    pub async fn figures(&self, view: &PartnershipView) -> Result<Figures> {
-        // Re-checked: a view could have been assembled by hand.
-        self.partnership(view.partnership.id).await?;
-        self.figures_of(view).await
+    /// Feedback of a partnership the caller reads.
+    pub async fn feedback_of(&self, view: &PartnershipView) -> Result<Vec<FeedbackItem>> {
+        Ok(self.store.partnership_feedback(view.partnership.id).await?)
     }
 
-    async fn figures_of(&self, view: &PartnershipView) -> Result<Figures> {
-        let id = view.partnership.id;
-        // The caller may read the partnership (checked by whoever built `view`): all its items count.
-        let everything = Scope {
-            everything: true,
-            ..Scope::default()
-        };
-        let items = self.store.feedback_items(&everything, Some(id)).await?;
-        let steps = self.store.partnership_feedback_steps(id).await?;
+    /// A partnership's figures from Tandem's own data (computed goals, data days), given its
+    /// feedback items.
+    pub async fn figures(&self, view: &PartnershipView, items: &[FeedbackItem]) -> Result<Figures> {
+        let steps = self
+            .store
+            .partnership_feedback_steps(view.partnership.id)
+            .await?;
         Ok(tandem_domain::partnerships::figures(
             view.parties.len().saturating_sub(1) as u32,
             &items
@@ -820,7 +822,8 @@ impl Guard {
         let view = self.partnership(id).await?;
         let goals = self.store.goals(id).await?;
         let progress = self.store.progress(id).await?;
-        let figures = self.figures_of(&view).await?;
+        let items = self.feedback_of(&view).await?;
+        let figures = self.figures(&view, &items).await?;
         Ok((view, goals, progress, figures))
     }
 

@@ -243,7 +243,8 @@ pub async fn list_feedback(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<FeedbackOut>>> {
-    let items = guard.feedback_items(Some(id)).await?;
+    let view = guard.partnership(id).await?;
+    let items = guard.feedback_of(&view).await?;
     Ok(Json(items.into_iter().map(FeedbackOut::from).collect()))
 }
 

@@ -22,7 +22,7 @@ use super::{
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
-use crate::guard::{Agreement, Guard, PartnershipView};
+use crate::guard::{Guard, PartnershipView};
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ListQuery {
@@ -79,7 +79,7 @@ pub async fn list(guard: Guard, Query(query): Query<ListQuery>) -> PageResult<Re
         csv_href: format!("/partnerships.csv?{}", query_string(&pairs)),
         partnerships,
         statuses: statuses(),
-        can_create: !guard.partnership_founders().await?.0.is_empty(),
+        can_create: guard.can_start_partnerships(),
         query,
     };
     render(&view)
@@ -134,8 +134,8 @@ pub async fn show(
     Query(query): Query<SavedQuery>,
 ) -> PageResult<Response> {
     let (view, agreement) = guard.agreement(id).await?;
-    let feedback = guard.feedback_items(Some(id)).await?;
-    let figures = guard.figures(&view).await?;
+    let feedback = guard.feedback_of(&view).await?;
+    let figures = guard.figures(&view, &feedback).await?;
     let parties = view.party_ids();
     let in_force = agreement.in_force(&parties).map(|v| v.number);
     let view = ShowPage {
@@ -200,7 +200,7 @@ async fn form_page(
 }
 
 pub async fn new(guard: Guard) -> PageResult<Response> {
-    if guard.partnership_founders().await?.0.is_empty() {
+    if !guard.can_start_partnerships() {
         return Err(AppError::Forbidden.into());
     }
     let form = PartnershipFields {
@@ -320,10 +320,7 @@ async fn agreement_page(
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let (view, agreement) = guard.agreement(id).await?;
-    let Agreement {
-        versions,
-        approvals,
-    } = &agreement;
+    let versions = &agreement.versions;
     let latest = versions.first().ok_or(AppError::NotFound)?;
     let version = match number {
         Some(n) => versions
@@ -334,9 +331,9 @@ async fn agreement_page(
     };
     let parties = view.party_ids();
     let in_force = agreement.in_force(&parties);
-    let these: Vec<Approval> = approvals
-        .iter()
-        .filter(|a| a.version_id == version.id)
+    let these: Vec<Approval> = agreement
+        .approvals_of(version.id)
+        .into_iter()
         .cloned()
         .collect();
     let waiting = view
@@ -516,10 +513,10 @@ async fn feedback_page(
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
-    let items = guard.feedback_items(Some(id)).await?;
+    let items = guard.feedback_of(&view).await?;
     let page = FeedbackPage {
         layout: Layout::new(guard, "Feedback", "/partnerships"),
-        figures: guard.figures(&view).await?,
+        figures: guard.figures(&view, &items).await?,
         recipients: Choice::list(
             view.parties
                 .iter()
@@ -559,7 +556,7 @@ pub async fn raise_feedback(
 }
 
 pub async fn export_feedback(guard: Guard) -> PageResult<Response> {
-    let items = guard.feedback_items(None).await?;
+    let items = guard.feedback_items().await?;
     let header = [
         "id",
         "partnership_id",

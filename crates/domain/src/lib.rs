@@ -4,9 +4,13 @@
 #[macro_use]
 pub mod values;
 pub mod access;
+pub mod cycles;
+pub mod depth;
 pub mod input;
+pub mod meetings;
 pub mod nces;
 pub mod partnerships;
+pub mod toolkit;
 
 pub use access::{Grant, OrgRef, Principal, Scope};
 pub use input::{FieldError, FieldErrors};

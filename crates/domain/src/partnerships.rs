@@ -442,7 +442,7 @@ vocabulary! {
 }
 
 /// A partnership's figures from Tandem's own data, for computed goals and data days.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Figures {
     pub district_partners: u32,
     pub feedback_items: u32,

@@ -1,14 +1,11 @@
 //! The closed vocabularies of the directory: each is stored and sent as its `code`,
 //! shown to people as its `label`.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 /// Declares an enum whose variants each have a stable code (storage, API, CSV) and a label (pages).
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 

@@ -8,14 +8,18 @@
 
 mod sql;
 
+pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod cycles;
 pub mod imports;
+pub mod meetings;
 pub mod nces;
 pub mod orgs;
 pub mod partnerships;
 pub mod people;
 pub mod programs;
+pub mod toolkit;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -53,6 +57,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// Stored data no longer reads as what it should be.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
 }
 
 impl StoreError {
@@ -129,6 +136,18 @@ impl Store {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        self.sync_shipped().await
+    }
+
+    /// Brings what Tandem ships as data (the toolkit, the self-assessment frameworks) up to date.
+    async fn sync_shipped(&self) -> Result<()> {
+        let toolkit = tandem_domain::toolkit::builtin().map_err(StoreError::Corrupt)?;
+        self.sync_toolkit(&toolkit).await?;
+        for (file, text) in tandem_domain::depth::BUILTIN {
+            let framework = tandem_domain::depth::Framework::parse(text)
+                .map_err(|e| StoreError::Corrupt(format!("{file}: {e}")))?;
+            self.load_framework(&framework, text, None).await?;
         }
         Ok(())
     }

@@ -94,6 +94,17 @@ impl Sql {
         self
     }
 
+    /// `INSERT INTO table (columns) VALUES (…)` with one placeholder per value.
+    pub fn insert(table: &str, columns: &[&str], values: Vec<Value>) -> Sql {
+        let mut sql = Sql::new(&format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")));
+        sql.bind_list(values);
+        sql
+    }
+
+    pub async fn execute(&self, pool: &AnyPool) -> Result<u64> {
+        Ok(self.query().execute(pool).await?.rows_affected())
+    }
+
     /// Appends `(v1, v2, …)` for an `IN` test; `(NULL)` when empty, which matches nothing.
     pub fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
         self.push("(");

@@ -2,6 +2,7 @@
 
 mod admin;
 mod home;
+pub mod meetings;
 mod orgs;
 mod partnerships;
 mod people;
@@ -87,6 +88,33 @@ pub fn router() -> Router<AppState> {
             "/feedback/{id}",
             get(partnerships::feedback_item).post(partnerships::respond),
         )
+        .route(
+            "/partnerships/{id}/people",
+            get(meetings::people).post(meetings::add_member),
+        )
+        .route("/partnerships/{id}/people.csv", get(meetings::export_people))
+        .route(
+            "/partnerships/{id}/people/remove",
+            post(meetings::remove_member),
+        )
+        .route("/partnerships/{id}/liaisons", post(meetings::set_liaison))
+        .route(
+            "/partnerships/{id}/meetings",
+            get(meetings::meetings).post(meetings::create_meeting),
+        )
+        .route("/partnerships/{id}/meetings.csv", get(meetings::export_meetings))
+        .route("/partnerships/{id}/meetings/new", get(meetings::new_meeting))
+        .route(
+            "/meetings/{id}",
+            get(meetings::meeting).post(meetings::update_meeting),
+        )
+        .route("/meetings/{id}/edit", get(meetings::edit_meeting))
+        .route(
+            "/partnerships/{id}/actions",
+            get(meetings::actions).post(meetings::create_action),
+        )
+        .route("/partnerships/{id}/actions.csv", get(meetings::export_actions))
+        .route("/actions/{id}/status", post(meetings::set_action_status))
         .merge(admin::router())
 }
 

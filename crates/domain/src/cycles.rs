@@ -42,7 +42,10 @@ impl CycleFields {
         let title = name(&mut errors, "title", &self.title);
         let aim = long_text(&mut errors, "aim", &self.aim, 2_000);
         if aim.is_empty() {
-            errors.add("aim", "Say what you aim to improve, for whom, by how much and by when");
+            errors.add(
+                "aim",
+                "Say what you aim to improve, for whom, by how much and by when",
+            );
         }
         let goal_ids = ids(&mut errors, "goal_ids", &self.goal_ids, "goals");
         errors.finish(|| CycleDraft {
@@ -156,7 +159,10 @@ impl StudyFields {
         if let Some(on) = decided_on
             && on.to_string().as_str() < starts_on
         {
-            errors.add("decided_on", "The decision cannot come before the round started");
+            errors.add(
+                "decided_on",
+                "The decision cannot come before the round started",
+            );
         }
         errors.finish(|| StudyDraft {
             done,

@@ -89,8 +89,7 @@ impl Framework {
             return Err("criteria: list at least one criterion to rate".into());
         }
         for (i, c) in self.criteria.iter().enumerate() {
-            if c.key.is_empty() || !c.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
+            if c.key.is_empty() || !c.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(format!(
                     "criteria {}: key '{}' must be letters, digits or _",
                     i + 1,
@@ -273,12 +272,18 @@ mod tests {
 
     #[test]
     fn bad_frameworks_say_what_to_fix() {
-        let err = Framework::parse("slug = \"x\"\ntitle = \"X\"\nlevels = []\ncriteria = []").unwrap_err();
+        let err = Framework::parse("slug = \"x\"\ntitle = \"X\"\nlevels = []\ncriteria = []")
+            .unwrap_err();
         assert!(err.contains("at least two levels"), "{err}");
-        let text = BUILTIN[0].1.replace("key = \"staff\"", "key = \"meetings\"");
+        let text = BUILTIN[0]
+            .1
+            .replace("key = \"staff\"", "key = \"meetings\"");
         assert!(Framework::parse(&text).unwrap_err().contains("used twice"));
         let text = BUILTIN[0].1.replace("prompt =", "promt =");
-        assert!(Framework::parse(&text).is_err(), "unknown fields are refused");
+        assert!(
+            Framework::parse(&text).is_err(),
+            "unknown fields are refused"
+        );
     }
 
     #[test]
@@ -289,7 +294,9 @@ mod tests {
             answers: BTreeMap::new(),
         };
         for c in &framework.criteria {
-            fields.answers.insert(format!("level.{}", c.key), "2".into());
+            fields
+                .answers
+                .insert(format!("level.{}", c.key), "2".into());
         }
         fields.answers.insert("level.data".into(), "4".into());
         let errors = fields.parse(&framework).unwrap_err();
@@ -299,7 +306,13 @@ mod tests {
             .answers
             .insert("evidence.data".into(), "Termly data days since 2025".into());
         fields.answers.insert("level.staff".into(), "9".into());
-        assert!(fields.parse(&framework).unwrap_err().get("level.staff").is_some());
+        assert!(
+            fields
+                .parse(&framework)
+                .unwrap_err()
+                .get("level.staff")
+                .is_some()
+        );
         fields.answers.insert("level.staff".into(), "1".into());
         let (on, ratings) = fields.parse(&framework).unwrap();
         assert_eq!(on.to_string(), "2027-05-01");

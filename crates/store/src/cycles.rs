@@ -74,7 +74,8 @@ impl Store {
             "SELECT g.cycle_id, g.goal_id FROM cycle_goals g JOIN cycles c ON c.id = g.cycle_id \
              WHERE c.partnership_id = ",
         );
-        sql.bind(partnership_id).push(" ORDER BY g.cycle_id, g.goal_id");
+        sql.bind(partnership_id)
+            .push(" ORDER BY g.cycle_id, g.goal_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
             .map(|row| Ok((sqlx::Row::try_get(row, 0)?, sqlx::Row::try_get(row, 1)?)))

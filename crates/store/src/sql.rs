@@ -96,7 +96,10 @@ impl Sql {
 
     /// `INSERT INTO table (columns) VALUES (…)` with one placeholder per value.
     pub fn insert(table: &str, columns: &[&str], values: Vec<Value>) -> Sql {
-        let mut sql = Sql::new(&format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")));
+        let mut sql = Sql::new(&format!(
+            "INSERT INTO {table} ({}) VALUES ",
+            columns.join(", ")
+        ));
         sql.bind_list(values);
         sql
     }

@@ -151,11 +151,9 @@ impl Store {
             vec![partnership_id.into(), item_id.into(), now().into()],
         );
         sql.execute(self.pool()).await.map_err(|e| match e {
-            StoreError::Database(db) => StoreError::unique(
-                db,
-                "item_id",
-                "The partnership already uses this item",
-            ),
+            StoreError::Database(db) => {
+                StoreError::unique(db, "item_id", "The partnership already uses this item")
+            }
             other => other,
         })?;
         Ok(())

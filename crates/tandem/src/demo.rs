@@ -4,7 +4,10 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use tandem_domain::cycles::{CycleDraft, Decision, PlanDraft, StudyDraft};
+use tandem_domain::depth::Rating;
 use tandem_domain::input::{OrgDraft, ProgramDraft};
+use tandem_domain::meetings::{ActionDraft, ActionSource, ActionStatus, MeetingDraft, MeetingKind};
 use tandem_domain::partnerships::{
     AgreementDraft, FeedbackCategory, FeedbackDraft, FeedbackStatus, GoalDraft, GoalMetric,
     PartnershipDraft, PartnershipStatus, Sections,
@@ -523,6 +526,7 @@ async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
                 .await?;
         }
     }
+    work(store, p, residency, fractions, trained).await?;
     store
         .create_goal(
             residency,
@@ -539,7 +543,7 @@ async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
         )
         .await?;
 
-    store
+    let exploring = store
         .create_partnership(
             &PartnershipDraft {
                 name: "MSU – Lansing Elementary Partnership".into(),
@@ -553,6 +557,307 @@ async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
             &Sections::template().to_json(),
         )
         .await?;
+    // Exploring: one first self-assessment, by the provider alone.
+    let depth = framework(store, "partnership-depth").await?;
+    rate(
+        store,
+        exploring,
+        depth,
+        p.msu,
+        "2026-10-01",
+        &[1, 1, 1, 1, 1, 1, 1, 1],
+        p.msu_coordinator,
+    )
+    .await?;
+    Ok(())
+}
+
+fn day(text: &str) -> Result<time::Date> {
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .with_context(|| format!("bad demo date {text}"))
+}
+
+async fn framework(store: &Store, slug: &str) -> Result<i64> {
+    store
+        .frameworks()
+        .await?
+        .into_iter()
+        .find(|f| f.slug == slug)
+        .map(|f| f.id)
+        .with_context(|| format!("framework {slug} is not loaded"))
+}
+
+/// One party's ratings, in the framework's criteria order, with evidence where it is needed.
+#[allow(clippy::too_many_arguments)]
+async fn rate(
+    store: &Store,
+    partnership: i64,
+    framework_id: i64,
+    org: i64,
+    on: &str,
+    levels: &[u8],
+    person: i64,
+) -> Result<()> {
+    let framework = store.stored_framework(framework_id).await?.framework()?;
+    let ratings: Vec<Rating> = framework
+        .criteria
+        .iter()
+        .zip(levels)
+        .map(|(c, level)| Rating {
+            criterion: c.key.clone(),
+            level: *level,
+            evidence: if *level > 2 {
+                format!("Minutes and records for '{}' this year", c.title)
+            } else {
+                String::new()
+            },
+            comment: String::new(),
+        })
+        .collect();
+    store
+        .add_assessment(
+            partnership,
+            framework_id,
+            org,
+            day(on)?,
+            &ratings,
+            Some(person),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The residency's working life: people named in it, two meetings (one a data day), action
+/// items (one overdue), an improvement cycle born of the fractions feedback, two rounds of
+/// self-assessment by both the provider and Detroit, and the toolkit items it uses.
+async fn work(
+    store: &Store,
+    p: &Parties,
+    residency: i64,
+    fractions: i64,
+    trained: i64,
+) -> Result<()> {
+    store
+        .set_member(residency, p.wayne_lead, p.wayne, "Residency director")
+        .await?;
+    store
+        .set_member(residency, p.detroit_lead, p.detroit, "Placement lead")
+        .await?;
+    let agenda = |slug: &str| {
+        tandem_domain::toolkit::builtin()
+            .ok()
+            .and_then(|items| items.into_iter().find(|i| i.slug == slug))
+            .map(|i| i.body.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let fall = store
+        .create_meeting(
+            residency,
+            &MeetingDraft {
+                title: "Fall term meeting".into(),
+                kind: MeetingKind::Regular,
+                held_on: day("2026-09-18")?,
+                location: "Detroit Public Schools, Fisher Building, room 1204".into(),
+                agenda: agenda("agenda-term-meeting"),
+                notes: "Fractions unit results reviewed; mentors' planning time is the open problem.".into(),
+                decisions: "Keep the co-taught fractions unit.\nPrincipals protect one planning period a week.".into(),
+                attendee_ids: vec![p.wayne_lead, p.detroit_lead],
+            },
+            None,
+            Some(p.wayne_lead),
+        )
+        .await?;
+    let snapshot = r#"{"district_partners":2,"feedback_items":2,"open_feedback":2,"feedback_acted_share":50.0,"median_response_days":3.0}"#;
+    store
+        .create_meeting(
+            residency,
+            &MeetingDraft {
+                title: "Spring data day".into(),
+                kind: MeetingKind::DataDay,
+                held_on: day("2026-04-24")?,
+                location: "Wayne State, College of Education".into(),
+                agenda: agenda("agenda-data-day"),
+                notes:
+                    "Math-content observation scores up from 2.4 to 2.9 after the fractions unit."
+                        .into(),
+                decisions: "Run the fractions unit again, adapted for grade 3.".into(),
+                attendee_ids: vec![p.wayne_lead, p.detroit_lead],
+            },
+            Some(snapshot.into()),
+            Some(p.detroit_lead),
+        )
+        .await?;
+    let cycle = store
+        .create_cycle(
+            residency,
+            &CycleDraft {
+                title: "Co-taught fractions unit".into(),
+                aim: "Raise residents' math-content observation scores in grades 3–5 from 2.4 to 3.0 by June 2027.".into(),
+                goal_ids: vec![trained],
+            },
+            Some(p.wayne_lead),
+        )
+        .await?;
+    store
+        .start_round(
+            cycle,
+            1,
+            &PlanDraft {
+                change:
+                    "A four-week fractions unit in Methods II, co-taught with a Detroit math coach."
+                        .into(),
+                measures: "Math-content score on the shared rubric, two observations per resident."
+                    .into(),
+                predictions: "Mean score rises from 2.4 to at least 2.8.".into(),
+                starts_on: day("2026-01-12")?,
+            },
+        )
+        .await?;
+    let rounds = store.rounds(residency).await?;
+    let first = rounds.first().map(|r| r.id).context("no first round")?;
+    store
+        .study_round(
+            first,
+            &StudyDraft {
+                done: "Unit taught to 14 residents; the coach co-taught 6 of 8 sessions.".into(),
+                study: "Mean rose to 2.9 (28 observations); grade 3 residents gained least.".into(),
+                decision: Some(Decision::Adapt),
+                decided_on: Some(day("2026-04-24")?),
+            },
+        )
+        .await?;
+    store
+        .start_round(
+            cycle,
+            2,
+            &PlanDraft {
+                change: "Add two grade-3 lessons planned with mentors.".into(),
+                measures: "Math-content score, grade 3 residents.".into(),
+                predictions: "Grade 3 residents reach 2.9 like the others.".into(),
+                starts_on: day("2026-09-08")?,
+            },
+        )
+        .await?;
+    let action = |title: &str, owner: i64, due: &str, source: ActionSource| {
+        let title = title.to_owned();
+        let due = day(due);
+        async move {
+            Ok::<_, anyhow::Error>(
+                store
+                    .create_action(
+                        residency,
+                        &ActionDraft {
+                            title,
+                            owner_id: Some(owner),
+                            due_on: Some(due?),
+                            source,
+                        },
+                        Some(p.wayne_lead),
+                    )
+                    .await?,
+            )
+        }
+    };
+    let done = action(
+        "Schedule the math coach for the fractions unit",
+        p.wayne_lead,
+        "2026-01-05",
+        ActionSource {
+            feedback_id: Some(fractions),
+            ..ActionSource::default()
+        },
+    )
+    .await?;
+    store.set_action_status(done, ActionStatus::Done).await?;
+    action(
+        "Send principals the protected planning-period schedule",
+        p.detroit_lead,
+        "2026-10-02",
+        ActionSource {
+            meeting_id: Some(fall),
+            ..ActionSource::default()
+        },
+    )
+    .await?;
+    action(
+        "Share grade-3 observation scores by school",
+        p.wayne_lead,
+        "2026-11-06",
+        ActionSource {
+            cycle_id: Some(cycle),
+            ..ActionSource::default()
+        },
+    )
+    .await?;
+    action(
+        "Draft the spring data-day agenda",
+        p.wayne_lead,
+        "2027-03-20",
+        ActionSource {
+            meeting_id: Some(fall),
+            ..ActionSource::default()
+        },
+    )
+    .await?;
+
+    let depth = framework(store, "partnership-depth").await?;
+    rate(
+        store,
+        residency,
+        depth,
+        p.wayne,
+        "2025-11-01",
+        &[2, 2, 1, 2, 1, 1, 1, 1],
+        p.wayne_lead,
+    )
+    .await?;
+    rate(
+        store,
+        residency,
+        depth,
+        p.detroit,
+        "2025-11-03",
+        &[2, 1, 1, 1, 1, 1, 1, 1],
+        p.detroit_lead,
+    )
+    .await?;
+    rate(
+        store,
+        residency,
+        depth,
+        p.wayne,
+        "2026-10-20",
+        &[3, 3, 2, 3, 3, 2, 2, 1],
+        p.wayne_lead,
+    )
+    .await?;
+    rate(
+        store,
+        residency,
+        depth,
+        p.detroit,
+        "2026-10-22",
+        &[3, 2, 2, 3, 2, 2, 1, 1],
+        p.detroit_lead,
+    )
+    .await?;
+    for slug in [
+        "agenda-term-meeting",
+        "agenda-data-day",
+        "data-sharing",
+        "questions-partnerships",
+    ] {
+        let item = store
+            .toolkit(&tandem_domain::Scope::default())
+            .await?
+            .into_iter()
+            .find(|i| i.slug.as_deref() == Some(slug))
+            .with_context(|| format!("toolkit item {slug} is missing"))?;
+        store.attach_tool(residency, item.id).await?;
+    }
     Ok(())
 }
 

@@ -70,6 +70,9 @@ enum Command {
     /// Export or solve placement instances in the plain-file format (see match_files.rs).
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Load self-assessment frameworks (TOML, see docs/frameworks.md).
+    #[command(subcommand)]
+    Framework(FrameworkCommand),
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         /// Where to write the copy (a SQLite file, or a pg_dump archive for PostgreSQL).
@@ -93,6 +96,17 @@ enum ImportCommand {
     Schools {
         /// The CSV file, e.g. ../shared/data/nces/california_schools.csv
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworkCommand {
+    /// Load a framework file, or replace the loaded one with the same slug.
+    Load {
+        file: PathBuf,
+        /// The organization (a state agency or network) that owns it.
+        #[arg(long)]
+        org_id: Option<i64>,
     },
 }
 
@@ -205,6 +219,31 @@ async fn run(cli: Cli) -> Result<()> {
             }
             say!();
             serve(store, &args).await
+        }
+        Command::Framework(FrameworkCommand::Load { file, org_id }) => {
+            let store = open(&url).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let framework = tandem_domain::depth::Framework::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let owner = match org_id {
+                Some(id) => Some(
+                    store
+                        .org(id)
+                        .await
+                        .with_context(|| format!("no organization has id {id}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let id = store.load_framework(&framework, &text, owner).await?;
+            say!(
+                "loaded framework '{}' ({} levels, {} criteria) as {id}",
+                framework.title,
+                framework.levels.len(),
+                framework.criteria.len()
+            );
+            Ok(())
         }
         Command::Import(ImportCommand::Schools { file }) => {
             import_schools(&open(&url).await?, &file).await

@@ -40,7 +40,11 @@ impl Guard {
         Ok((stored, framework))
     }
 
-    pub async fn comparison(&self, view: &PartnershipView, framework_id: i64) -> Result<Comparison> {
+    pub async fn comparison(
+        &self,
+        view: &PartnershipView,
+        framework_id: i64,
+    ) -> Result<Comparison> {
         let (stored, framework) = self.framework(framework_id).await?;
         let assessments = self
             .store
@@ -109,7 +113,14 @@ impl Guard {
         };
         let (rated_on, ratings) = fields.parse(&framework)?;
         self.store
-            .add_assessment(id, framework_id, org, rated_on, &ratings, self.principal.person_id)
+            .add_assessment(
+                id,
+                framework_id,
+                org,
+                rated_on,
+                &ratings,
+                self.principal.person_id,
+            )
             .await?;
         Ok(())
     }

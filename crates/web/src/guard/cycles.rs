@@ -56,7 +56,9 @@ impl Guard {
         let last = rounds.iter().filter(|r| r.cycle_id == cycle_id).last();
         if let Some(last) = last {
             let message = match last.decision() {
-                None => Some("Finish the current round (study and decide) before planning the next"),
+                None => {
+                    Some("Finish the current round (study and decide) before planning the next")
+                }
                 Some(tandem_domain::cycles::Decision::Adapt) => None,
                 Some(_) => Some("This cycle has ended (adopted or abandoned); start a new cycle"),
             };

@@ -46,7 +46,10 @@ impl Guard {
         ids: &[i64],
     ) -> Result<()> {
         let known = self.party_people(view).await?;
-        if ids.iter().all(|id| known.iter().any(|p| p.person_id == *id)) {
+        if ids
+            .iter()
+            .all(|id| known.iter().any(|p| p.person_id == *id))
+        {
             Ok(())
         } else {
             Err(FieldErrors::single(field, "Select people of the partnership from the list").into())

@@ -31,12 +31,17 @@ impl Guard {
     }
 
     pub fn can_edit_tool(&self, item: &ToolItem) -> bool {
-        item.org_id.is_some_and(|org| self.tool_orgs_ids().contains(&org))
+        item.org_id
+            .is_some_and(|org| self.tool_orgs_ids().contains(&org))
     }
 
     /// The organizations the caller works in partnerships for (directly granted).
     fn tool_orgs_ids(&self) -> Vec<i64> {
-        self.principal.partnership_work_scope().orgs.into_iter().collect()
+        self.principal
+            .partnership_work_scope()
+            .orgs
+            .into_iter()
+            .collect()
     }
 
     /// Organizations the caller may add toolkit items for.
@@ -52,7 +57,9 @@ impl Guard {
 
     pub async fn create_tool(&self, org_id: i64, draft: &ToolDraft) -> Result<i64> {
         if !self.tool_orgs_ids().contains(&org_id) {
-            return Err(FieldErrors::single("org_id", "Select your organization from the list").into());
+            return Err(
+                FieldErrors::single("org_id", "Select your organization from the list").into(),
+            );
         }
         Ok(self.store.create_tool(org_id, draft).await?)
     }

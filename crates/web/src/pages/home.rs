@@ -29,6 +29,9 @@ struct HomePage {
     schools: i64,
     districts: i64,
     is_admin: bool,
+    /// The person's open action items, across partnerships.
+    actions: Vec<tandem_store::meetings::ActionItem>,
+    today: String,
 }
 
 fn task(
@@ -159,6 +162,8 @@ pub async fn home(guard: Guard) -> PageResult<Response> {
         schools,
         districts,
         is_admin: guard.is_installation_admin(),
+        actions: guard.my_actions().await?,
+        today: super::today().to_string(),
     };
     render(&page)
 }

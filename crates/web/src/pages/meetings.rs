@@ -14,15 +14,11 @@ use tandem_domain::toolkit::ToolKind;
 use tandem_store::meetings::{ActionItem, Attendee, Meeting, Member};
 use tandem_store::toolkit::ToolItem;
 
-use super::{Choice, Id, Layout, number, render, render_form, saved_or_form};
+use super::{Choice, Id, Layout, number, render, render_form, saved_or_form, today};
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{Guard, PartnershipView, PartyPerson};
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 fn people_choices(people: &[PartyPerson]) -> Vec<Choice> {
     Choice::list(
@@ -166,7 +162,14 @@ pub async fn set_liaison(
 pub async fn export_people(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
     let members = guard.members(&view).await?;
-    let header = ["person_id", "name", "email", "org_id", "organization", "role"];
+    let header = [
+        "person_id",
+        "name",
+        "email",
+        "org_id",
+        "organization",
+        "role",
+    ];
     let rows = members.into_iter().map(|m| {
         vec![
             m.person_id.to_string(),
@@ -177,7 +180,11 @@ pub async fn export_people(guard: Guard, Id(id): Id) -> PageResult<Response> {
             m.role,
         ]
     });
-    Ok(csv_export::download("partnership-people.csv", &header, rows)?)
+    Ok(csv_export::download(
+        "partnership-people.csv",
+        &header,
+        rows,
+    )?)
 }
 
 // ---- meetings ----
@@ -325,8 +332,8 @@ struct MeetingPage {
     actions: Vec<ActionItem>,
     today: String,
     owners: Vec<Choice>,
-    form: ActionFields,
-    errors: FieldErrors,
+    action_fields: ActionFields,
+    action_errors: FieldErrors,
     action_source: Vec<(&'static str, String)>,
     /// Where a status change returns to.
     back: String,
@@ -364,8 +371,8 @@ async fn meeting_page(
         attendees,
         actions,
         owners,
-        form,
-        errors: errors.clone(),
+        action_fields: form,
+        action_errors: errors.clone(),
     };
     render_form(&page, &errors)
 }
@@ -411,7 +418,14 @@ pub async fn export_meetings(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
     let meetings = guard.meetings(&view).await?;
     let header = [
-        "id", "held_on", "kind", "title", "location", "agenda", "notes", "decisions",
+        "id",
+        "held_on",
+        "kind",
+        "title",
+        "location",
+        "agenda",
+        "notes",
+        "decisions",
     ];
     let rows = meetings.into_iter().map(|m| {
         vec![
@@ -450,8 +464,8 @@ struct ActionsPage {
     actions: Vec<ActionItem>,
     today: String,
     owners: Vec<Choice>,
-    form: ActionFields,
-    errors: FieldErrors,
+    action_fields: ActionFields,
+    action_errors: FieldErrors,
     action_source: Vec<(&'static str, String)>,
     /// Where a status change returns to.
     back: String,
@@ -478,8 +492,8 @@ async fn actions_page(
         view,
         actions,
         owners,
-        form,
-        errors: errors.clone(),
+        action_fields: form,
+        action_errors: errors.clone(),
     };
     render_form(&page, &errors)
 }
@@ -496,9 +510,17 @@ pub async fn create_action(
 ) -> PageResult<Response> {
     let parsed = form.parse();
     let back = |draft: &ActionDraft| match draft.source {
-        ActionSource { meeting_id: Some(m), .. } => format!("/meetings/{m}"),
-        ActionSource { feedback_id: Some(f), .. } => format!("/feedback/{f}"),
-        ActionSource { cycle_id: Some(c), .. } => format!("/cycles/{c}"),
+        ActionSource {
+            meeting_id: Some(m),
+            ..
+        } => format!("/meetings/{m}"),
+        ActionSource {
+            feedback_id: Some(f),
+            ..
+        } => format!("/feedback/{f}"),
+        ActionSource {
+            cycle_id: Some(c), ..
+        } => format!("/cycles/{c}"),
         _ => format!("/partnerships/{id}/actions"),
     };
     let result = match parsed {

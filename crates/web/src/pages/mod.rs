@@ -1,6 +1,8 @@
 //! Server-rendered pages. Each page is a typed askama view; every page works without JavaScript.
 
 mod admin;
+pub mod assessments;
+pub mod cycles;
 mod home;
 pub mod meetings;
 mod orgs;
@@ -8,6 +10,7 @@ mod partnerships;
 mod people;
 mod programs;
 mod signin;
+pub mod toolkit;
 
 use askama::Template;
 use axum::Router;
@@ -92,7 +95,10 @@ pub fn router() -> Router<AppState> {
             "/partnerships/{id}/people",
             get(meetings::people).post(meetings::add_member),
         )
-        .route("/partnerships/{id}/people.csv", get(meetings::export_people))
+        .route(
+            "/partnerships/{id}/people.csv",
+            get(meetings::export_people),
+        )
         .route(
             "/partnerships/{id}/people/remove",
             post(meetings::remove_member),
@@ -102,8 +108,14 @@ pub fn router() -> Router<AppState> {
             "/partnerships/{id}/meetings",
             get(meetings::meetings).post(meetings::create_meeting),
         )
-        .route("/partnerships/{id}/meetings.csv", get(meetings::export_meetings))
-        .route("/partnerships/{id}/meetings/new", get(meetings::new_meeting))
+        .route(
+            "/partnerships/{id}/meetings.csv",
+            get(meetings::export_meetings),
+        )
+        .route(
+            "/partnerships/{id}/meetings/new",
+            get(meetings::new_meeting),
+        )
         .route(
             "/meetings/{id}",
             get(meetings::meeting).post(meetings::update_meeting),
@@ -113,8 +125,39 @@ pub fn router() -> Router<AppState> {
             "/partnerships/{id}/actions",
             get(meetings::actions).post(meetings::create_action),
         )
-        .route("/partnerships/{id}/actions.csv", get(meetings::export_actions))
+        .route(
+            "/partnerships/{id}/actions.csv",
+            get(meetings::export_actions),
+        )
         .route("/actions/{id}/status", post(meetings::set_action_status))
+        .route(
+            "/partnerships/{id}/cycles",
+            get(cycles::cycles).post(cycles::create_cycle),
+        )
+        .route("/partnerships/{id}/cycles.csv", get(cycles::export_cycles))
+        .route("/cycles/{id}", get(cycles::cycle))
+        .route("/cycles/{id}/rounds", post(cycles::plan_round))
+        .route("/cycles/{id}/study", post(cycles::study_round))
+        .route("/partnerships/{id}/assessments", get(assessments::list))
+        .route(
+            "/partnerships/{id}/assessments/{framework}",
+            get(assessments::comparison),
+        )
+        .route(
+            "/partnerships/{id}/assessments/{framework}/new",
+            get(assessments::new).post(assessments::create),
+        )
+        .route(
+            "/partnerships/{id}/assessments/{framework}/ratings.csv",
+            get(assessments::export),
+        )
+        .route("/toolkit", get(toolkit::list).post(toolkit::create))
+        .route("/toolkit.csv", get(toolkit::export))
+        .route("/toolkit/new", get(toolkit::new))
+        .route("/toolkit/attach", post(toolkit::attach))
+        .route("/toolkit/{id}", get(toolkit::show).post(toolkit::update))
+        .route("/toolkit/{id}/edit", get(toolkit::edit))
+        .route("/partnerships/{id}/tools/remove", post(toolkit::detach))
         .merge(admin::router())
 }
 
@@ -185,6 +228,7 @@ impl Layout {
         }
         if !p.partnership_scope().is_empty() {
             items.push(("/partnerships", "Partnerships"));
+            items.push(("/toolkit", "Toolkit"));
         }
         if guard.can_manage_any_tokens() {
             items.push(("/admin/tokens", "API tokens"));
@@ -303,6 +347,11 @@ impl Choice {
                 .map(|r| (r.code().to_owned(), r.label().to_owned())),
         )
     }
+}
+
+/// Today's date (UTC): what "overdue" is measured against.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 /// `when` for templates, which pass arguments by reference.

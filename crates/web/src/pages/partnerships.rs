@@ -121,6 +121,10 @@ struct ShowPage {
     feedback: Vec<FeedbackItem>,
     figures: Figures,
     saved: bool,
+    meetings: Vec<tandem_store::meetings::Meeting>,
+    open_actions: usize,
+    overdue_actions: usize,
+    tools: Vec<tandem_store::toolkit::ToolItem>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -138,7 +142,19 @@ pub async fn show(
     let figures = guard.figures(&view, &feedback).await?;
     let parties = view.party_ids();
     let in_force = agreement.in_force(&parties).map(|v| v.number);
+    let today = super::today();
+    let actions = guard.action_items(&view).await?;
+    let mut meetings = guard.meetings(&view).await?;
+    meetings.truncate(3);
+    let tools = guard.partnership_tools(&view).await?;
     let view = ShowPage {
+        open_actions: actions
+            .iter()
+            .filter(|a| a.status() == tandem_domain::meetings::ActionStatus::Open)
+            .count(),
+        overdue_actions: actions.iter().filter(|a| a.overdue(today)).count(),
+        meetings,
+        tools,
         layout: Layout::new(&guard, view.partnership.name.clone(), "/partnerships"),
         in_force,
         awaiting: agreement
@@ -596,6 +612,13 @@ struct FeedbackItemPage {
     next: Vec<Choice>,
     form: ResponseFields,
     errors: FieldErrors,
+    actions: Vec<tandem_store::meetings::ActionItem>,
+    today: String,
+    owners: Vec<Choice>,
+    action_fields: tandem_domain::meetings::ActionFields,
+    action_errors: FieldErrors,
+    action_source: Vec<(&'static str, String)>,
+    back: String,
 }
 
 async fn feedback_item_page(
@@ -612,9 +635,27 @@ async fn feedback_item_page(
         .into_iter()
         .filter(|s| answers || (raised && *s == FeedbackStatus::Closed))
         .map(|s| (s.code().to_owned(), s.label().to_owned()));
+    let actions = guard
+        .action_items(&view)
+        .await?
+        .into_iter()
+        .filter(|a| a.feedback_id == Some(id))
+        .collect();
+    let owners = if view.can_work {
+        guard.partnership_people(&view).await?
+    } else {
+        Vec::new()
+    };
     let page = FeedbackItemPage {
         layout: Layout::new(guard, item.summary.clone(), "/partnerships"),
         next: Choice::list(next),
+        actions,
+        today: super::today().to_string(),
+        owners: Choice::list(owners.into_iter().map(|(id, name)| (id.to_string(), name))),
+        action_fields: Default::default(),
+        action_errors: FieldErrors::default(),
+        action_source: vec![("feedback_id", id.to_string())],
+        back: format!("/feedback/{id}"),
         view,
         item,
         steps,

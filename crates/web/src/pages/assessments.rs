@@ -88,9 +88,18 @@ pub struct Chart {
     pub y_labels: Vec<(u32, String)>,
 }
 
+/// A level's label short enough for the chart's axis (the table and the list give it whole).
+fn short(label: &str) -> String {
+    if label.chars().count() <= 22 {
+        label.to_owned()
+    } else {
+        format!("{}…", label.chars().take(21).collect::<String>().trim_end())
+    }
+}
+
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 220;
-const LEFT: u32 = 190;
+const LEFT: u32 = 170;
 const TOP: u32 = 20;
 const BOTTOM: u32 = 40;
 
@@ -108,7 +117,7 @@ impl Chart {
         }
         let framework = &comparison.framework;
         let (low, high) = (f64::from(framework.bottom()), f64::from(framework.top()));
-        let plot_w = WIDTH - LEFT - 30;
+        let plot_w = WIDTH - LEFT - 50;
         let plot_h = HEIGHT - TOP - BOTTOM;
         let x = |date: &str| {
             let i = dates.iter().position(|d| *d == date).unwrap_or(0) as u32;
@@ -164,7 +173,7 @@ impl Chart {
             y_labels: framework
                 .levels
                 .iter()
-                .map(|l| (y(f64::from(l.value)), l.label.clone()))
+                .map(|l| (y(f64::from(l.value)), short(&l.label)))
                 .collect(),
         })
     }

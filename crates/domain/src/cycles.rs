@@ -28,6 +28,7 @@ pub struct CycleDraft {
 
 /// Raw fields of a new improvement cycle.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct CycleFields {
     pub title: String,
     pub aim: String,
@@ -66,6 +67,7 @@ pub struct PlanDraft {
 
 /// Raw fields of a round's plan.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct PlanFields {
     /// The change to try.
     pub change: String,
@@ -116,6 +118,7 @@ pub struct StudyDraft {
 /// Raw fields of a round's do, study and act: any may be filled in as the round goes; a
 /// decision needs what was done, what the data showed, and its date.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct StudyFields {
     #[serde(default)]
     pub done: String,

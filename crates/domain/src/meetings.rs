@@ -74,6 +74,7 @@ pub struct MeetingDraft {
 
 /// Raw meeting fields as a form or JSON body carries them.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct MeetingFields {
     pub title: String,
     pub kind: String,
@@ -144,6 +145,7 @@ pub struct ActionDraft {
 
 /// Raw fields of a new action item.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ActionFields {
     pub title: String,
     #[serde(default)]
@@ -184,6 +186,7 @@ impl ActionFields {
 
 /// A change of an action item's status.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ActionStatusFields {
     pub status: String,
 }

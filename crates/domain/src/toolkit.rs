@@ -63,6 +63,7 @@ pub struct ToolDraft {
 
 /// Raw fields of an organization's own toolkit item.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ToolFields {
     pub kind: String,
     pub focus: String,

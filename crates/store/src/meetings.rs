@@ -85,7 +85,28 @@ const ACTIONS: &str = "SELECT a.id, a.partnership_id, p.name AS partnership_name
 const ACTION_ORDER: &str = " ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, \
      a.due_on IS NULL, a.due_on, a.id";
 
+/// Someone who holds a staff role at an organization: a partner's name and organization, no more.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PartyStaff {
+    pub person_id: i64,
+    pub person_name: String,
+    pub org_id: i64,
+}
+
 impl Store {
+    /// People with one of `roles` at one of `orgs` (direct memberships), enabled accounts only.
+    pub async fn party_staff(&self, orgs: &[i64], roles: &[&str]) -> Result<Vec<PartyStaff>> {
+        let mut sql = Sql::new(
+            "SELECT DISTINCT p.id AS person_id, p.name AS person_name, m.org_id \
+             FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.org_id IN ",
+        );
+        sql.bind_list(orgs.iter().copied())
+            .push(" AND m.role IN ")
+            .bind_list(roles.iter().copied())
+            .push(" AND p.disabled = 0 ORDER BY p.name, p.id");
+        sql.fetch_all(self.pool()).await
+    }
+
     pub async fn members(&self, partnership_id: i64) -> Result<Vec<Member>> {
         let mut sql = Sql::new(MEMBERS);
         sql.push(" WHERE m.partnership_id = ")

@@ -28,6 +28,7 @@ macro_rules! page_of {
 
 mod directory;
 mod partnerships;
+mod work;
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
@@ -52,7 +53,7 @@ use crate::error::{ApiError, AppError};
     security(("bearer" = [])),
     tags(
         (name = "directory", description = "Organizations, programs, people and their roles"),
-        (name = "partnerships", description = "Partnerships, agreements and the feedback parties give each other")
+        (name = "partnerships", description = "Partnerships, agreements, goals, feedback, meetings, action items, improvement cycles, self-assessments and the toolkit")
     )
 )]
 struct ApiDoc;
@@ -102,6 +103,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partnerships::list_goals))
         .routes(routes!(partnerships::get_feedback))
         .routes(routes!(partnerships::respond_to_feedback))
+        .routes(routes!(work::list_people))
+        .routes(routes!(work::list_meetings))
+        .routes(routes!(work::list_actions, work::create_action))
+        .routes(routes!(work::list_cycles))
+        .routes(routes!(work::get_assessments))
+        .routes(routes!(work::list_frameworks))
+        .routes(routes!(work::list_toolkit))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

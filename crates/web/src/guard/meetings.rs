@@ -6,6 +6,15 @@ use tandem_domain::meetings::{ActionDraft, ActionStatus, MeetingDraft, MeetingKi
 use tandem_store::meetings::{ActionItem, Attendee, Meeting, Member};
 
 use super::{Guard, PartnershipView, Result, allow};
+
+/// The roles whose holders' names the parties of a partnership see of each other.
+const PARTNER_STAFF: &[tandem_domain::Role] = &[
+    tandem_domain::Role::Admin,
+    tandem_domain::Role::PartnershipLead,
+    tandem_domain::Role::Coordinator,
+    tandem_domain::Role::Principal,
+    tandem_domain::Role::DataLead,
+];
 use crate::error::AppError;
 
 /// Someone of a party the caller can see: who may attend, own an action or be named a member.
@@ -17,22 +26,49 @@ pub struct PartyPerson {
 }
 
 impl Guard {
-    /// People the caller sees in the partnership's parties, by name.
+    /// People of the partnership's parties the caller may name (attendees, owners, members):
+    /// every party's staff — administrators, leads, coordinators, principals, data leads: a
+    /// partner's name and organization only — and anyone of a party the caller already sees.
     pub async fn party_people(&self, view: &PartnershipView) -> Result<Vec<PartyPerson>> {
-        let mut people = Vec::new();
-        for party in &view.parties {
+        let party = |org: i64| view.parties.iter().find(|p| p.org_id == org);
+        let label = |name: &str, org: i64| {
+            format!(
+                "{name} ({})",
+                party(org).map_or("", |p| p.org_name.as_str())
+            )
+        };
+        let staff_roles: Vec<&str> = PARTNER_STAFF.iter().map(|r| r.code()).collect();
+        let mut people: Vec<PartyPerson> = self
+            .store
+            .party_staff(&view.party_ids(), &staff_roles)
+            .await?
+            .into_iter()
+            .map(|s| PartyPerson {
+                label: label(&s.person_name, s.org_id),
+                person_id: s.person_id,
+                org_id: s.org_id,
+            })
+            .collect();
+        for p in &view.parties {
             let filter = tandem_store::people::PeopleFilter {
-                org_id: Some(party.org_id),
+                org_id: Some(p.org_id),
                 ..Default::default()
             };
             let (found, _) = self
                 .people(&filter, tandem_store::Page::new(None, Some(200)))
                 .await?;
-            people.extend(found.into_iter().map(|p| PartyPerson {
-                person_id: p.id,
-                org_id: party.org_id,
-                label: format!("{} ({})", p.name, party.org_name),
-            }));
+            for person in found {
+                if !people
+                    .iter()
+                    .any(|known| known.person_id == person.id && known.org_id == p.org_id)
+                {
+                    people.push(PartyPerson {
+                        label: label(&person.name, p.org_id),
+                        person_id: person.id,
+                        org_id: p.org_id,
+                    });
+                }
+            }
         }
         people.sort_by(|a, b| a.label.cmp(&b.label));
         Ok(people)

@@ -10,4 +10,5 @@ mod api;
 mod auth;
 mod directory;
 mod import;
+mod partnership_work;
 mod partnerships;

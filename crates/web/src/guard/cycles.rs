@@ -53,7 +53,7 @@ impl Guard {
         self.working_partnership(id).await?;
         let plan = fields.parse()?;
         let rounds = self.store.rounds(id).await?;
-        let last = rounds.iter().filter(|r| r.cycle_id == cycle_id).last();
+        let last = rounds.iter().rfind(|r| r.cycle_id == cycle_id);
         if let Some(last) = last {
             let message = match last.decision() {
                 None => {
@@ -77,7 +77,7 @@ impl Guard {
         let id = view.partnership.id;
         self.working_partnership(id).await?;
         let rounds = self.store.rounds(id).await?;
-        let Some(round) = rounds.iter().filter(|r| r.cycle_id == cycle_id).last() else {
+        let Some(round) = rounds.iter().rfind(|r| r.cycle_id == cycle_id) else {
             return Err(FieldErrors::single("done", "Plan a round first").into());
         };
         let study = fields.parse(&round.starts_on)?;

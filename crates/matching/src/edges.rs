@@ -6,7 +6,7 @@
 //! fit their area and band — one option per school, not one per mentor — and each group leads
 //! to its mentors at their quality cost. The optimum is the same; the network is far smaller.
 
-use crate::geo::{Grid, distance_km};
+use crate::geo::{Grid, Place};
 use crate::model::{Instance, Rules};
 
 /// The cost of one placement, term by term.
@@ -72,8 +72,12 @@ pub fn cost(instance: &Instance, rules: &Rules, candidate: usize, mentor: usize,
 
 /// Mentors who can still take a candidate, grouped by (school, area, band).
 pub struct Groups {
-    /// Per school: (area, band, group).
-    by_school: Vec<Vec<(u8, u8, u32)>>,
+    /// Per (area, band) present: its row in `table`, or `NONE`.
+    row: Vec<u32>,
+    /// Row by row, each school's group of that area and band, or `NONE`: an option's group in
+    /// one look-up.
+    table: Vec<u32>,
+    schools: usize,
     pub school: Vec<u32>,
     /// Every mentor of the group, cheapest first (ties by index).
     pub members: Vec<Vec<u32>>,
@@ -95,8 +99,11 @@ impl Groups {
         mentor_left: &[i64],
         school_left: &[i64],
     ) -> Groups {
+        let mut by_school: Vec<Vec<(u8, u8, u32)>> = vec![Vec::new(); instance.schools.len()];
         let mut groups = Groups {
-            by_school: vec![Vec::new(); instance.schools.len()],
+            row: vec![NONE; 32 * 8],
+            table: vec![],
+            schools: instance.schools.len(),
             school: vec![],
             members: vec![],
             kept: vec![],
@@ -109,7 +116,7 @@ impl Groups {
             }
             for area in (0..32u8).filter(|a| mentor.areas.contains(*a)) {
                 for band in (0..8u8).filter(|b| mentor.bands.contains(*b)) {
-                    let list = &mut groups.by_school[mentor.school as usize];
+                    let list = &mut by_school[mentor.school as usize];
                     let group = match list.iter().find(|(a, b, _)| *a == area && *b == band) {
                         Some(&(_, _, g)) => g,
                         None => {
@@ -142,14 +149,31 @@ impl Groups {
             groups.kept.push(kept);
         }
         groups.dearest_cheapest = groups.cheapest.iter().copied().max().unwrap_or(0);
+        for (s, list) in by_school.iter().enumerate() {
+            for &(area, band, g) in list {
+                let key = usize::from(area) * 8 + usize::from(band);
+                if groups.row[key] == NONE {
+                    groups.row[key] = (groups.table.len() / groups.schools) as u32;
+                    groups
+                        .table
+                        .extend(std::iter::repeat_n(NONE, groups.schools));
+                }
+                groups.table[groups.row[key] as usize * groups.schools + s] = g;
+            }
+        }
         groups
     }
 
     fn at(&self, school: u32, area: u8, band: u8) -> Option<u32> {
-        self.by_school[school as usize]
-            .iter()
-            .find(|(a, b, _)| *a == area && *b == band)
-            .map(|&(_, _, g)| g)
+        if area >= 32 || band >= 8 {
+            return None;
+        }
+        let row = self.row[usize::from(area) * 8 + usize::from(band)];
+        if row == NONE {
+            return None;
+        }
+        let g = self.table[row as usize * self.schools + school as usize];
+        (g != NONE).then_some(g)
     }
 
     #[allow(clippy::len_without_is_empty)]
@@ -158,11 +182,15 @@ impl Groups {
     }
 }
 
+const NONE: u32 = u32::MAX;
+
 /// A candidate's options: groups of nearby schools, found through a grid index of schools.
 pub struct Options<'a> {
     instance: &'a Instance,
     rules: &'a Rules,
     grid: Grid,
+    schools: Vec<Place>,
+    candidates: Vec<Place>,
 }
 
 /// One option of a candidate: a group and the candidate-and-school cost of reaching it.
@@ -186,6 +214,16 @@ impl<'a> Options<'a> {
             instance,
             rules,
             grid,
+            schools: instance
+                .schools
+                .iter()
+                .map(|s| Place::new(s.lat, s.lon))
+                .collect(),
+            candidates: instance
+                .candidates
+                .iter()
+                .map(|c| Place::new(c.lat, c.lon))
+                .collect(),
         }
     }
 
@@ -217,7 +255,13 @@ impl<'a> Options<'a> {
             {
                 continue;
             }
-            let km = distance_km(c.lat, c.lon, s.lat, s.lon);
+            let (here, there) = (&self.candidates[candidate], &self.schools[school as usize]);
+            // Most schools of the cells searched are out of reach: a chord test rules them out
+            // before the exact distance is worked out.
+            if !here.may_be_within(there, limit) {
+                continue;
+            }
+            let km = here.km(there);
             if km <= limit {
                 each(Choice {
                     group,
@@ -237,13 +281,17 @@ impl<'a> Options<'a> {
             }
         });
         let key = |o: &Choice| (o.cost + groups.cheapest[o.group as usize], o.group);
-        all.sort_by_key(key);
-        let complete_below = match all.get(k) {
+        // Keys are unique (one option per group), so selecting the k first and sorting only
+        // those gives what sorting everything would.
+        let complete_below = if all.len() > k {
+            all.select_nth_unstable_by_key(k, key);
             // An option left out costs, with its best mentor, at least the k-th's total.
-            Some(next) => key(next).0 - groups.dearest_cheapest,
-            None => i64::MAX,
+            key(&all[k]).0 - groups.dearest_cheapest
+        } else {
+            i64::MAX
         };
         all.truncate(k);
+        all.sort_unstable_by_key(key);
         (all, complete_below)
     }
 }

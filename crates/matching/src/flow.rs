@@ -85,6 +85,24 @@ impl Network {
         index
     }
 
+    /// Adds a unit arc to a solved network and keeps the flow optimal: when the arc is
+    /// negative in reduced cost, a unit goes over it and then takes the cheapest way back to
+    /// `from` (at worst back over the arc itself), so the work is local to what the arc changes.
+    pub fn add_to_solved(&mut self, from: usize, to: usize, cost: i64) -> usize {
+        let a = self.add(from, to, 1, cost);
+        if self.reduced(&self.arcs[a]) < 0 {
+            self.arcs[a].flow = 1;
+            self.carrying[to].push(a as u32);
+            // The arc's own reverse always leads back; were there no way, the unit is taken
+            // back and the arc left empty.
+            if self.send(to, from).is_none() {
+                self.arcs[a].flow = 0;
+                self.carrying[to].retain(|&x| x as usize != a);
+            }
+        }
+        a
+    }
+
     /// Flow on an arc.
     pub fn flow(&self, arc: usize) -> i32 {
         self.arcs[arc].flow

@@ -329,11 +329,15 @@ impl Prepared<'_> {
     }
 
     /// Solves the network of the chosen options; prices the options left out; adds those that
-    /// could improve the solution; repeats until none could.
+    /// could improve the solution; repeats until none could. Many additions (the first round,
+    /// typically) are solved again from scratch; a few are fitted into the solved network,
+    /// which keeps its flow optimal — far cheaper than solving everything again for them.
     fn optimize(&mut self, unplaced_cost: i64, quota: bool) -> Solved {
         let n = self.nodes();
+        let mut solved = self.run(unplaced_cost, quota);
+        // (At least a few, so small instances, the tests among them, take both paths.)
+        let few = (self.chosen.len() / 64).max(4);
         loop {
-            let solved = self.run(unplaced_cost, quota);
             let network = &solved.0;
             // An option left out has reduced cost at least its cost + π(candidate) − the
             // highest group potential: only options cheaper than that bound need a look, and
@@ -343,7 +347,7 @@ impl Prepared<'_> {
                 .max()
                 .unwrap_or(0);
             let per_km = self.rules.weights.travel_per_km;
-            let mut added = 0;
+            let mut added = Vec::new();
             for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
                 let below = highest.saturating_sub(network.potential(c));
                 if below <= self.complete_below[c] {
@@ -355,7 +359,6 @@ impl Prepared<'_> {
                 } else {
                     f64::INFINITY
                 };
-                let mut better = Vec::new();
                 let chosen = &self.chosen[c];
                 self.options.each_within(&self.groups, c, km, |o| {
                     let reduced = o.cost + network.potential(c)
@@ -364,17 +367,29 @@ impl Prepared<'_> {
                         && !self.groups.kept[o.group as usize].is_empty()
                         && !chosen.iter().any(|x| x.group == o.group)
                     {
-                        better.push(o);
+                        added.push((c, o));
                     }
                 });
-                added += better.len();
-                self.chosen[c].extend(better);
                 if km >= self.rules.max_travel_km {
                     self.complete_below[c] = self.complete_below[c].max(below);
                 }
             }
-            if added == 0 {
+            if added.is_empty() {
                 return solved;
+            }
+            for &(c, o) in &added {
+                self.chosen[c].push(o);
+            }
+            if added.len() > few {
+                // Freed first: two networks at once would set the peak memory.
+                drop(solved);
+                solved = self.run(unplaced_cost, quota);
+            } else {
+                let (network, option_arcs, _) = &mut solved;
+                for (c, o) in added {
+                    let group = n.groups + o.group as usize;
+                    option_arcs[c].push(network.add_to_solved(c, group, o.cost));
+                }
             }
         }
     }

@@ -85,6 +85,10 @@ pub fn router() -> Router<AppState> {
             "/partnerships/{id}/goals",
             get(partnerships::goals).post(partnerships::create_goal),
         )
+        .route(
+            "/partnerships/{id}/goals.csv",
+            get(partnerships::export_goals),
+        )
         .route("/goals/{id}/progress", post(partnerships::add_progress))
         .route("/feedback.csv", get(partnerships::export_feedback))
         .route(

@@ -806,6 +806,57 @@ pub async fn goals(guard: Guard, Id(id): Id) -> PageResult<Response> {
     .await
 }
 
+/// Every goal with where it stands, and every measurement, one row per measurement (a goal with
+/// none has one row).
+pub async fn export_goals(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let (_, goals, progress, figures) = guard.goals(id).await?;
+    let header = [
+        "goal_id",
+        "title",
+        "metric",
+        "measure",
+        "unit",
+        "baseline",
+        "target",
+        "due_on",
+        "owner",
+        "current",
+        "measured_on",
+        "value",
+        "note",
+    ];
+    let mut rows = Vec::new();
+    for goal in goals {
+        let row = GoalRow::new(goal, &progress, &figures);
+        let g = &row.goal;
+        let base = vec![
+            g.id.to_string(),
+            g.title.clone(),
+            g.metric.clone(),
+            g.measure.clone(),
+            g.unit.clone(),
+            g.baseline.map(|b| figure(&b)).unwrap_or_default(),
+            figure(&g.target),
+            g.due_on.clone().unwrap_or_default(),
+            g.owner_name.clone().unwrap_or_default(),
+            row.current.map(|c| figure(&c)).unwrap_or_default(),
+        ];
+        if row.history.is_empty() {
+            rows.push([base.clone(), vec![String::new(); 3]].concat());
+        }
+        for h in &row.history {
+            rows.push(
+                [
+                    base.clone(),
+                    vec![h.measured_on.clone(), figure(&h.value), h.note.clone()],
+                ]
+                .concat(),
+            );
+        }
+    }
+    Ok(csv_export::download("goals.csv", &header, rows)?)
+}
+
 pub async fn create_goal(
     Id(id): Id,
     Submitted { guard, form }: Submitted<GoalFields>,

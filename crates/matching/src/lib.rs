@@ -370,9 +370,8 @@ impl Prepared<'_> {
                         added.push((c, o));
                     }
                 });
-                if km >= self.rules.max_travel_km {
-                    self.complete_below[c] = self.complete_below[c].max(below);
-                }
+                // `complete_below` is not raised here: options skipped for a non-negative
+                // reduced cost are not chosen, and may turn negative once potentials move.
             }
             if added.is_empty() {
                 return solved;

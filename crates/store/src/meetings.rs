@@ -63,8 +63,9 @@ impl ActionItem {
         ActionStatus::parse(&self.status).unwrap_or(ActionStatus::Open)
     }
 
-    pub fn overdue(&self, today: time::Date) -> bool {
-        tandem_domain::meetings::overdue(&self.status, self.due_on.as_deref(), today)
+    /// Takes the date by reference so pages can ask it too.
+    pub fn overdue(&self, today: &time::Date) -> bool {
+        tandem_domain::meetings::overdue(&self.status, self.due_on.as_deref(), *today)
     }
 }
 
@@ -123,16 +124,7 @@ impl Store {
         org_id: i64,
         role: &str,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
-        let mut remove = Sql::new("DELETE FROM partnership_members WHERE partnership_id = ");
-        remove
-            .bind(partnership_id)
-            .push(" AND person_id = ")
-            .bind(person_id)
-            .push(" AND org_id = ")
-            .bind(org_id);
-        remove.query().execute(&mut *tx).await?;
-        let add = Sql::insert(
+        let mut sql = Sql::insert(
             "partnership_members",
             &["partnership_id", "person_id", "org_id", "role", "added_at"],
             vec![
@@ -143,8 +135,10 @@ impl Store {
                 now().into(),
             ],
         );
-        add.query().execute(&mut *tx).await?;
-        tx.commit().await?;
+        sql.push(
+            " ON CONFLICT (partnership_id, person_id, org_id) DO UPDATE SET role = excluded.role",
+        );
+        sql.execute(self.pool()).await?;
         Ok(())
     }
 

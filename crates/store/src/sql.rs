@@ -94,7 +94,7 @@ impl Sql {
         self
     }
 
-    /// `INSERT INTO table (columns) VALUES (…)` with one placeholder per value.
+    /// An INSERT of one row into `table`, with one placeholder per value.
     pub fn insert(table: &str, columns: &[&str], values: Vec<Value>) -> Sql {
         let mut sql = Sql::new(&format!(
             "INSERT INTO {table} ({}) VALUES ",

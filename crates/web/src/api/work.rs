@@ -111,7 +111,7 @@ pub struct ActionOut {
 impl ActionOut {
     fn new(a: ActionItem, today: time::Date) -> ActionOut {
         ActionOut {
-            overdue: a.overdue(today),
+            overdue: a.overdue(&today),
             id: a.id,
             title: a.title,
             owner_id: a.owner_id,
@@ -155,13 +155,7 @@ pub async fn create_action(
     guard.check_api_write()?;
     let draft = fields.parse()?;
     let item = guard.create_action(id, &draft).await?;
-    let view = guard.partnership(id).await?;
-    let created = guard
-        .action_items(&view)
-        .await?
-        .into_iter()
-        .find(|a| a.id == item)
-        .ok_or(crate::error::AppError::NotFound)?;
+    let (_, created) = guard.action_item(item).await?;
     Ok((
         StatusCode::CREATED,
         Json(ActionOut::new(created, crate::pages::today())),

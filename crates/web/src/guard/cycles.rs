@@ -3,8 +3,9 @@
 use tandem_domain::FieldErrors;
 use tandem_domain::cycles::{CycleDraft, PlanFields, StudyFields};
 use tandem_store::cycles::{Cycle, Round};
+use tandem_store::partnerships::Goal;
 
-use super::{Guard, PartnershipView, Result};
+use super::{Guard, PartnershipView, Result, allow};
 
 /// A partnership's cycles with their rounds and linked goals.
 pub struct Cycles {
@@ -46,11 +47,16 @@ impl Guard {
             .await?)
     }
 
+    /// The goals of a partnership (for linking and naming them).
+    pub async fn goal_list(&self, view: &PartnershipView) -> Result<Vec<Goal>> {
+        Ok(self.store.goals(view.partnership.id).await?)
+    }
+
     /// Plans the next round: only when the last one ended in "adapt" (or there is none yet).
     pub async fn start_round(&self, cycle_id: i64, fields: &PlanFields) -> Result<i64> {
         let view = self.cycle_partnership(cycle_id).await?;
+        allow(view.can_work)?;
         let id = view.partnership.id;
-        self.working_partnership(id).await?;
         let plan = fields.parse()?;
         let rounds = self.store.rounds(id).await?;
         let last = rounds.iter().rfind(|r| r.cycle_id == cycle_id);
@@ -74,8 +80,8 @@ impl Guard {
     /// Records a round's do, study and decision.
     pub async fn study_round(&self, cycle_id: i64, fields: &StudyFields) -> Result<i64> {
         let view = self.cycle_partnership(cycle_id).await?;
+        allow(view.can_work)?;
         let id = view.partnership.id;
-        self.working_partnership(id).await?;
         let rounds = self.store.rounds(id).await?;
         let Some(round) = rounds.iter().rfind(|r| r.cycle_id == cycle_id) else {
             return Err(FieldErrors::single("done", "Plan a round first").into());

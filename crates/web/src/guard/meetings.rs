@@ -161,15 +161,23 @@ impl Guard {
         let Some(me) = self.principal.person_id else {
             return Ok(Vec::new());
         };
-        let mut mine = Vec::new();
-        for item in self.store.open_actions_of(me).await? {
-            match self.partnership(item.partnership_id).await {
-                Ok(_) => mine.push(item),
-                Err(AppError::NotFound) => {}
-                Err(other) => return Err(other),
+        let items = self.store.open_actions_of(me).await?;
+        let mut readable = std::collections::BTreeMap::new();
+        for item in &items {
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                readable.entry(item.partnership_id)
+            {
+                slot.insert(match self.partnership(item.partnership_id).await {
+                    Ok(_) => true,
+                    Err(AppError::NotFound) => false,
+                    Err(other) => return Err(other),
+                });
             }
         }
-        Ok(mine)
+        Ok(items
+            .into_iter()
+            .filter(|i| readable.get(&i.partnership_id) == Some(&true))
+            .collect())
     }
 
     /// Adds an action item; its owner and what it comes from belong to the same partnership.
@@ -194,11 +202,17 @@ impl Guard {
             .await?)
     }
 
+    /// An action item of a partnership the caller reads, with that partnership.
+    pub async fn action_item(&self, item_id: i64) -> Result<(PartnershipView, ActionItem)> {
+        let item = self.store.action_item(item_id).await?;
+        let view = self.partnership(item.partnership_id).await?;
+        Ok((view, item))
+    }
+
     /// Marks an action item done, dropped or open again: those who work in the partnership, or
     /// the item's owner.
     pub async fn set_action_status(&self, item_id: i64, status: ActionStatus) -> Result<i64> {
-        let item = self.store.action_item(item_id).await?;
-        let view = self.partnership(item.partnership_id).await?;
+        let (view, item) = self.action_item(item_id).await?;
         let owner = item.owner_id.is_some() && item.owner_id == self.principal.person_id;
         allow(view.can_work || owner)?;
         self.store.set_action_status(item_id, status).await?;

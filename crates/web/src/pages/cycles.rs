@@ -7,9 +7,9 @@ use tandem_domain::FieldErrors;
 use tandem_domain::cycles::{CycleFields, Decision, PlanFields, StudyFields};
 use tandem_domain::meetings::ActionFields;
 use tandem_store::cycles::{Cycle, Round};
-use tandem_store::meetings::ActionItem;
 use tandem_store::partnerships::Goal;
 
+use super::meetings::ActionPanel;
 use super::{Choice, Id, Layout, render_form, saved_or_form};
 use crate::csv_export;
 use crate::error::{AppError, PageResult};
@@ -96,7 +96,8 @@ async fn cycles_page(
     form: CycleFields,
     errors: FieldErrors,
 ) -> PageResult<Response> {
-    let (view, goals, _, _) = guard.goals(id).await?;
+    let view = guard.partnership(id).await?;
+    let goals = guard.goal_list(&view).await?;
     let page = CyclesPage {
         layout: Layout::new(guard, "Improvement cycles", "/partnerships"),
         cycles: rows(guard, &view, &goals).await?,
@@ -136,13 +137,7 @@ struct CyclePage {
     plan: PlanFields,
     study: StudyFields,
     errors: FieldErrors,
-    actions: Vec<ActionItem>,
-    today: String,
-    owners: Vec<Choice>,
-    action_fields: ActionFields,
-    action_errors: FieldErrors,
-    action_source: Vec<(&'static str, String)>,
-    back: String,
+    panel: ActionPanel,
 }
 
 /// Which form came back with problems.
@@ -159,29 +154,21 @@ async fn cycle_page(
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let view = guard.cycle_partnership(cycle_id).await?;
-    let (_, goals, _, _) = guard.goals(view.partnership.id).await?;
+    let goals = guard.goal_list(&view).await?;
     let row = rows(guard, &view, &goals)
         .await?
         .into_iter()
         .find(|r| r.cycle.id == cycle_id)
         .ok_or(AppError::NotFound)?;
-    let actions = guard
-        .action_items(&view)
-        .await?
-        .into_iter()
-        .filter(|a| a.cycle_id == Some(cycle_id))
-        .collect();
-    let owners = if view.can_work {
-        Choice::list(
-            guard
-                .party_people(&view)
-                .await?
-                .into_iter()
-                .map(|p| (p.person_id.to_string(), p.label)),
-        )
-    } else {
-        Vec::new()
-    };
+    let panel = ActionPanel::new(
+        guard,
+        &view,
+        Some(("cycle_id", cycle_id)),
+        format!("/cycles/{cycle_id}"),
+        ActionFields::default(),
+        FieldErrors::default(),
+    )
+    .await?;
     let (plan, study) = match returned {
         Returned::Plan(plan) => (plan, StudyFields::default()),
         Returned::Study(study) => (PlanFields::default(), study),
@@ -203,18 +190,12 @@ async fn cycle_page(
                 .iter()
                 .map(|d| (d.code().to_owned(), d.label().to_owned())),
         ),
-        today: super::today().to_string(),
-        action_source: vec![("cycle_id", cycle_id.to_string())],
-        back: format!("/cycles/{cycle_id}"),
-        action_fields: ActionFields::default(),
-        action_errors: FieldErrors::default(),
         view,
         row,
         plan,
         study,
         errors: errors.clone(),
-        actions,
-        owners,
+        panel,
     };
     render_form(&page, &errors)
 }
@@ -250,7 +231,8 @@ pub async fn study_round(
 }
 
 pub async fn export_cycles(guard: Guard, Id(id): Id) -> PageResult<Response> {
-    let (view, goals, _, _) = guard.goals(id).await?;
+    let view = guard.partnership(id).await?;
+    let goals = guard.goal_list(&view).await?;
     let header = [
         "cycle_id",
         "cycle",

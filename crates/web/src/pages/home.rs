@@ -31,7 +31,7 @@ struct HomePage {
     is_admin: bool,
     /// The person's open action items, across partnerships.
     actions: Vec<tandem_store::meetings::ActionItem>,
-    today: String,
+    today: time::Date,
 }
 
 fn task(
@@ -163,7 +163,7 @@ pub async fn home(guard: Guard) -> PageResult<Response> {
         districts,
         is_admin: guard.is_installation_admin(),
         actions: guard.my_actions().await?,
-        today: super::today().to_string(),
+        today: super::today(),
     };
     render(&page)
 }

@@ -20,7 +20,7 @@ use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{Guard, PartnershipView, PartyPerson};
 
-fn people_choices(people: &[PartyPerson]) -> Vec<Choice> {
+pub fn people_choices(people: &[PartyPerson]) -> Vec<Choice> {
     Choice::list(
         people
             .iter()
@@ -329,14 +329,7 @@ struct MeetingPage {
     meeting: Meeting,
     attendees: Vec<Attendee>,
     snapshot: Option<Figures>,
-    actions: Vec<ActionItem>,
-    today: String,
-    owners: Vec<Choice>,
-    action_fields: ActionFields,
-    action_errors: FieldErrors,
-    action_source: Vec<(&'static str, String)>,
-    /// Where a status change returns to.
-    back: String,
+    panel: ActionPanel,
 }
 
 async fn meeting_page(
@@ -346,33 +339,25 @@ async fn meeting_page(
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let (view, meeting, attendees) = guard.meeting(id).await?;
-    let actions = guard
-        .action_items(&view)
-        .await?
-        .into_iter()
-        .filter(|a| a.meeting_id == Some(id))
-        .collect();
-    let owners = if view.can_work {
-        people_choices(&guard.party_people(&view).await?)
-    } else {
-        Vec::new()
-    };
+    let panel = ActionPanel::new(
+        guard,
+        &view,
+        Some(("meeting_id", id)),
+        format!("/meetings/{id}"),
+        form,
+        errors.clone(),
+    )
+    .await?;
     let page = MeetingPage {
         layout: Layout::new(guard, meeting.title.clone(), "/partnerships"),
         snapshot: meeting
             .snapshot
             .as_deref()
             .and_then(|s| serde_json::from_str(s).ok()),
-        today: today().to_string(),
-        action_source: vec![("meeting_id", id.to_string())],
-        back: format!("/meetings/{id}"),
         view,
         meeting,
         attendees,
-        actions,
-        owners,
-        action_fields: form,
-        action_errors: errors.clone(),
+        panel,
     };
     render_form(&page, &errors)
 }
@@ -456,19 +441,67 @@ pub fn action_label(code: &str) -> &'static str {
     ActionStatus::parse(code).map_or("", ActionStatus::label)
 }
 
+/// What a page of action items shows (`partnerships/action_rows.html` and `action_form.html`):
+/// the items of one source (or all), the owners to choose from and the add form.
+pub struct ActionPanel {
+    pub actions: Vec<ActionItem>,
+    pub today: time::Date,
+    pub owners: Vec<Choice>,
+    pub fields: ActionFields,
+    pub errors: FieldErrors,
+    /// Hidden fields that tie a new item to its source.
+    pub source: Vec<(&'static str, String)>,
+    /// Where a status change returns to.
+    pub back: String,
+}
+
+impl ActionPanel {
+    /// The panel of the items whose `source` field (meeting_id, feedback_id, cycle_id) is `id`,
+    /// or of every item when `source` is `None`.
+    pub async fn new(
+        guard: &Guard,
+        view: &PartnershipView,
+        source: Option<(&'static str, i64)>,
+        back: String,
+        fields: ActionFields,
+        errors: FieldErrors,
+    ) -> PageResult<ActionPanel> {
+        let actions = guard
+            .action_items(view)
+            .await?
+            .into_iter()
+            .filter(|a| match source {
+                Some(("meeting_id", id)) => a.meeting_id == Some(id),
+                Some(("feedback_id", id)) => a.feedback_id == Some(id),
+                Some((_, id)) => a.cycle_id == Some(id),
+                None => true,
+            })
+            .collect();
+        let owners = if view.can_work {
+            people_choices(&guard.party_people(view).await?)
+        } else {
+            Vec::new()
+        };
+        Ok(ActionPanel {
+            actions,
+            today: today(),
+            owners,
+            fields,
+            errors,
+            source: source
+                .map(|(field, id)| vec![(field, id.to_string())])
+                .unwrap_or_default(),
+            back,
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "partnerships/actions.html")]
 struct ActionsPage {
     layout: Layout,
     view: PartnershipView,
-    actions: Vec<ActionItem>,
-    today: String,
-    owners: Vec<Choice>,
-    action_fields: ActionFields,
-    action_errors: FieldErrors,
-    action_source: Vec<(&'static str, String)>,
-    /// Where a status change returns to.
-    back: String,
+    panel: ActionPanel,
 }
 
 async fn actions_page(
@@ -478,22 +511,19 @@ async fn actions_page(
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
-    let actions = guard.action_items(&view).await?;
-    let owners = if view.can_work {
-        people_choices(&guard.party_people(&view).await?)
-    } else {
-        Vec::new()
-    };
+    let panel = ActionPanel::new(
+        guard,
+        &view,
+        None,
+        format!("/partnerships/{id}/actions"),
+        form,
+        errors.clone(),
+    )
+    .await?;
     let page = ActionsPage {
         layout: Layout::new(guard, "Action items", "/partnerships"),
-        today: today().to_string(),
-        action_source: Vec::new(),
-        back: format!("/partnerships/{id}/actions"),
         view,
-        actions,
-        owners,
-        action_fields: form,
-        action_errors: errors.clone(),
+        panel,
     };
     render_form(&page, &errors)
 }
@@ -588,7 +618,7 @@ pub async fn export_actions(guard: Guard, Id(id): Id) -> PageResult<Response> {
             a.owner_name.clone().unwrap_or_default(),
             a.due_on.clone().unwrap_or_default(),
             a.status.clone(),
-            a.overdue(today).to_string(),
+            a.overdue(&today).to_string(),
             text(a.meeting_id),
             text(a.feedback_id),
             text(a.cycle_id),

@@ -152,7 +152,7 @@ pub async fn show(
             .iter()
             .filter(|a| a.status() == tandem_domain::meetings::ActionStatus::Open)
             .count(),
-        overdue_actions: actions.iter().filter(|a| a.overdue(today)).count(),
+        overdue_actions: actions.iter().filter(|a| a.overdue(&today)).count(),
         meetings,
         tools,
         layout: Layout::new(&guard, view.partnership.name.clone(), "/partnerships"),
@@ -612,13 +612,7 @@ struct FeedbackItemPage {
     next: Vec<Choice>,
     form: ResponseFields,
     errors: FieldErrors,
-    actions: Vec<tandem_store::meetings::ActionItem>,
-    today: String,
-    owners: Vec<Choice>,
-    action_fields: tandem_domain::meetings::ActionFields,
-    action_errors: FieldErrors,
-    action_source: Vec<(&'static str, String)>,
-    back: String,
+    panel: super::meetings::ActionPanel,
 }
 
 async fn feedback_item_page(
@@ -635,27 +629,19 @@ async fn feedback_item_page(
         .into_iter()
         .filter(|s| answers || (raised && *s == FeedbackStatus::Closed))
         .map(|s| (s.code().to_owned(), s.label().to_owned()));
-    let actions = guard
-        .action_items(&view)
-        .await?
-        .into_iter()
-        .filter(|a| a.feedback_id == Some(id))
-        .collect();
-    let owners = if view.can_work {
-        guard.partnership_people(&view).await?
-    } else {
-        Vec::new()
-    };
+    let panel = super::meetings::ActionPanel::new(
+        guard,
+        &view,
+        Some(("feedback_id", id)),
+        format!("/feedback/{id}"),
+        Default::default(),
+        FieldErrors::default(),
+    )
+    .await?;
     let page = FeedbackItemPage {
         layout: Layout::new(guard, item.summary.clone(), "/partnerships"),
         next: Choice::list(next),
-        actions,
-        today: super::today().to_string(),
-        owners: Choice::list(owners.into_iter().map(|(id, name)| (id.to_string(), name))),
-        action_fields: Default::default(),
-        action_errors: FieldErrors::default(),
-        action_source: vec![("feedback_id", id.to_string())],
-        back: format!("/feedback/{id}"),
+        panel,
         view,
         item,
         steps,

@@ -10,6 +10,7 @@ pub mod input;
 pub mod meetings;
 pub mod nces;
 pub mod partnerships;
+pub mod placements;
 pub mod toolkit;
 
 pub use access::{Grant, OrgRef, Principal, Scope};

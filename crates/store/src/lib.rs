@@ -18,6 +18,7 @@ pub mod nces;
 pub mod orgs;
 pub mod partnerships;
 pub mod people;
+pub mod placements;
 pub mod programs;
 pub mod toolkit;
 

@@ -1,0 +1,1199 @@
+//! Placement terms, hosting answers, mentor profiles and their availability, training, the
+//! candidates of a term, match runs (inputs, summary, results) and the live placements.
+
+use tandem_domain::placements::{
+    EligibilityRules, HostingDraft, MentorDraft, ModuleDraft, PlacementStatus, RunResult, RunRules,
+    RunSummary, TermDraft, TermKind, bands_to_codes,
+};
+use tandem_domain::values::areas_to_codes;
+use tandem_domain::{LicensureArea, Role};
+
+use crate::sql::{Sql, Value, page_of};
+use crate::{Page, Result, Store, StoreError, now};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Term {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub rules: String,
+}
+
+impl Term {
+    pub fn kind_label(&self) -> &'static str {
+        TermKind::parse(&self.kind).map_or("", TermKind::label)
+    }
+
+    pub fn rules(&self) -> RunRules {
+        RunRules::from_json(&self.rules)
+    }
+}
+
+/// A school of the partnership's districts with its answer for a term (if any).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct HostingRow {
+    pub school_id: i64,
+    pub school_name: String,
+    pub district_id: Option<i64>,
+    pub district_name: Option<String>,
+    pub high_needs: Option<i64>,
+    pub slots: Option<i64>,
+    pub areas: Option<String>,
+    pub bands: Option<String>,
+    pub reason: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
+}
+
+impl HostingRow {
+    pub fn answered(&self) -> bool {
+        self.answered_at.is_some()
+    }
+
+    pub fn is_high_needs(&self) -> bool {
+        self.high_needs == Some(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Mentor {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub school_id: i64,
+    pub school_name: String,
+    pub district_id: Option<i64>,
+    pub high_needs: Option<i64>,
+    pub areas: String,
+    pub bands: String,
+    pub years_experience: i64,
+    pub evidence_source: String,
+    pub evidence_on: Option<String>,
+    pub willing: i64,
+    /// Capacity for the term asked about; `None` when not available.
+    pub capacity: Option<i64>,
+}
+
+impl Mentor {
+    pub fn areas(&self) -> Vec<LicensureArea> {
+        tandem_domain::values::areas_from_codes(&self.areas)
+    }
+
+    pub fn is_high_needs(&self) -> bool {
+        self.high_needs == Some(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Module {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub title: String,
+    pub audience: String,
+    pub hours: f64,
+    pub valid_months: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Completion {
+    pub id: i64,
+    pub module_id: i64,
+    pub title: String,
+    pub audience: String,
+    pub valid_months: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub completed_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub term_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub program_id: i64,
+    pub program_name: String,
+    pub provider_id: i64,
+    pub area: String,
+    pub band: String,
+    pub zip: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub preferences: String,
+    pub conflicts: String,
+    pub accommodations: String,
+}
+
+impl Candidate {
+    pub fn preference_ids(&self) -> Vec<i64> {
+        id_list(&self.preferences)
+    }
+
+    pub fn conflict_ids(&self) -> Vec<i64> {
+        id_list(&self.conflicts)
+    }
+}
+
+pub fn id_list(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect()
+}
+
+pub fn id_text(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// A candidate resolved against the store: program, home and schools by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCandidate {
+    pub name: String,
+    pub email: String,
+    pub program_id: i64,
+    pub provider_id: i64,
+    pub area: String,
+    pub band: String,
+    pub zip: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub preferences: Vec<i64>,
+    pub conflicts: Vec<i64>,
+    pub accommodations: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Run {
+    pub id: i64,
+    pub term_id: i64,
+    pub number: i64,
+    pub summary: String,
+    pub started_by_name: Option<String>,
+    pub created_at: i64,
+}
+
+impl Run {
+    pub fn summary(&self) -> RunSummary {
+        RunSummary::from_json(&self.summary)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Placement {
+    pub id: i64,
+    pub term_id: i64,
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    pub candidate_person_id: i64,
+    pub area: String,
+    pub band: String,
+    pub program_name: String,
+    pub mentor_id: i64,
+    pub mentor_name: String,
+    pub mentor_person_id: i64,
+    pub mentor_email: Option<String>,
+    pub school_id: i64,
+    pub school_name: String,
+    pub school_nces_id: Option<String>,
+    pub district_id: Option<i64>,
+    pub district_name: Option<String>,
+    pub high_needs: Option<i64>,
+    pub km: f64,
+    pub locked: i64,
+    pub status: String,
+    pub supervisor_id: Option<i64>,
+    pub supervisor_name: Option<String>,
+    pub run_id: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl Placement {
+    pub fn status(&self) -> PlacementStatus {
+        PlacementStatus::parse(&self.status).unwrap_or(PlacementStatus::Proposed)
+    }
+
+    pub fn is_high_needs(&self) -> bool {
+        self.high_needs == Some(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Decline {
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    pub mentor_name: String,
+    pub school_id: i64,
+    pub school_name: String,
+    pub by_party: String,
+    pub reason: String,
+    pub declined_by: String,
+    pub declined_at: i64,
+}
+
+/// A one-time link's record.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AnswerLink {
+    pub purpose: String,
+    pub term_id: i64,
+    pub subject_id: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+const TERMS: &str = "SELECT id, partnership_id, name, kind, starts_on, ends_on, rules FROM terms";
+
+const MENTORS: &str = "SELECT m.id, m.person_id, p.name, p.email, m.school_id, \
+     s.name AS school_name, s.parent_id AS district_id, s.high_needs, m.areas, m.bands, \
+     m.years_experience, m.evidence_source, m.evidence_on, m.willing, t.capacity \
+     FROM mentors m JOIN people p ON p.id = m.person_id \
+     JOIN organizations s ON s.id = m.school_id";
+
+const CANDIDATES: &str = "SELECT c.id, c.term_id, c.person_id, p.name, p.email, c.program_id, \
+     g.name AS program_name, g.provider_id, c.area, c.band, c.zip, c.lat, c.lon, c.preferences, \
+     c.conflicts, c.accommodations FROM candidates c JOIN people p ON p.id = c.person_id \
+     JOIN programs g ON g.id = c.program_id";
+
+const PLACEMENTS: &str = "SELECT pl.id, pl.term_id, pl.candidate_id, cp.name AS candidate_name, \
+     c.person_id AS candidate_person_id, c.area, c.band, g.name AS program_name, pl.mentor_id, \
+     mp.name AS mentor_name, m.person_id AS mentor_person_id, mp.email AS mentor_email, \
+     pl.school_id, s.name AS school_name, s.nces_id AS school_nces_id, s.parent_id AS district_id, \
+     d.name AS district_name, s.high_needs, pl.km, pl.locked, pl.status, pl.supervisor_id, \
+     sp.name AS supervisor_name, pl.run_id, pl.updated_at \
+     FROM placements pl JOIN candidates c ON c.id = pl.candidate_id \
+     JOIN people cp ON cp.id = c.person_id JOIN programs g ON g.id = c.program_id \
+     JOIN mentors m ON m.id = pl.mentor_id JOIN people mp ON mp.id = m.person_id \
+     JOIN organizations s ON s.id = pl.school_id \
+     LEFT JOIN organizations d ON d.id = s.parent_id \
+     LEFT JOIN people sp ON sp.id = pl.supervisor_id";
+
+/// Binds `ids` as `(…)`, or a list that matches nothing when empty.
+fn in_list(sql: &mut Sql, ids: &[i64]) {
+    if ids.is_empty() {
+        sql.push("(NULL)");
+    } else {
+        sql.bind_list(ids.iter().copied());
+    }
+}
+
+impl Store {
+    // ---- terms ----
+
+    pub async fn terms(&self, partnership_id: i64) -> Result<Vec<Term>> {
+        let mut sql = Sql::new(TERMS);
+        sql.push(" WHERE partnership_id = ")
+            .bind(partnership_id)
+            .push(" ORDER BY starts_on DESC, id DESC");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn term(&self, id: i64) -> Result<Term> {
+        let mut sql = Sql::new(TERMS);
+        sql.push(" WHERE id = ").bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn create_term(&self, partnership_id: i64, draft: &TermDraft) -> Result<i64> {
+        let now = now();
+        let mut sql = Sql::insert(
+            "terms",
+            &[
+                "partnership_id",
+                "name",
+                "kind",
+                "starts_on",
+                "ends_on",
+                "rules",
+                "created_at",
+                "updated_at",
+            ],
+            vec![
+                partnership_id.into(),
+                draft.name.as_str().into(),
+                draft.kind.code().into(),
+                draft.starts_on.to_string().into(),
+                draft.ends_on.to_string().into(),
+                draft.rules.to_json().into(),
+                now.into(),
+                now.into(),
+            ],
+        );
+        sql.push(" RETURNING id");
+        let row = sql.query().fetch_one(self.pool()).await.map_err(|e| {
+            StoreError::unique(
+                e,
+                "name",
+                "This partnership already has a term of that name",
+            )
+        })?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+
+    pub async fn update_term(&self, id: i64, draft: &TermDraft) -> Result<()> {
+        let mut sql = Sql::new("UPDATE terms SET name = ");
+        sql.bind(draft.name.as_str())
+            .push(", kind = ")
+            .bind(draft.kind.code())
+            .push(", starts_on = ")
+            .bind(draft.starts_on.to_string())
+            .push(", ends_on = ")
+            .bind(draft.ends_on.to_string())
+            .push(", rules = ")
+            .bind(draft.rules.to_json())
+            .push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
+        sql.query().execute(self.pool()).await.map_err(|e| {
+            StoreError::unique(
+                e,
+                "name",
+                "This partnership already has a term of that name",
+            )
+        })?;
+        Ok(())
+    }
+
+    // ---- eligibility rules ----
+
+    pub async fn eligibility(&self, partnership_id: i64) -> Result<EligibilityRules> {
+        let mut sql = Sql::new(
+            "SELECT min_years, training_within_years, evidence_within_years \
+             FROM eligibility_rules WHERE partnership_id = ",
+        );
+        sql.bind(partnership_id);
+        let row: Option<(Option<i64>, Option<i64>, Option<i64>)> =
+            sql.fetch_optional(self.pool()).await?;
+        let year = |v: Option<i64>| v.map(|v| v as u32);
+        Ok(
+            row.map_or(EligibilityRules::default(), |(a, b, c)| EligibilityRules {
+                min_years: year(a),
+                training_within_years: year(b),
+                evidence_within_years: year(c),
+            }),
+        )
+    }
+
+    pub async fn set_eligibility(
+        &self,
+        partnership_id: i64,
+        rules: &EligibilityRules,
+    ) -> Result<()> {
+        let year = |v: Option<u32>| Value::from(v.map(i64::from));
+        let mut sql = Sql::insert(
+            "eligibility_rules",
+            &[
+                "partnership_id",
+                "min_years",
+                "training_within_years",
+                "evidence_within_years",
+                "updated_at",
+            ],
+            vec![
+                partnership_id.into(),
+                year(rules.min_years),
+                year(rules.training_within_years),
+                year(rules.evidence_within_years),
+                now().into(),
+            ],
+        );
+        sql.push(
+            " ON CONFLICT (partnership_id) DO UPDATE SET min_years = excluded.min_years, \
+             training_within_years = excluded.training_within_years, \
+             evidence_within_years = excluded.evidence_within_years, updated_at = excluded.updated_at",
+        );
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    // ---- hosting ----
+
+    /// The schools of `districts` (a page of them, or only `school` when given) with their
+    /// answers for `term`.
+    pub async fn hosting(
+        &self,
+        term_id: i64,
+        districts: &[i64],
+        only_answered: bool,
+        page: Page,
+    ) -> Result<(Vec<HostingRow>, i64)> {
+        let filter = |sql: &mut Sql| {
+            sql.push(" LEFT JOIN hosting h ON h.school_id = s.id AND h.term_id = ")
+                .bind(term_id)
+                .push(" LEFT JOIN organizations d ON d.id = s.parent_id WHERE s.kind = 'school' AND s.parent_id IN ");
+            in_list(sql, districts);
+            if only_answered {
+                sql.push(" AND h.answered_at IS NOT NULL");
+            }
+        };
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM organizations s",
+            "SELECT s.id AS school_id, s.name AS school_name, s.parent_id AS district_id, \
+             d.name AS district_name, s.high_needs, h.slots, h.areas, h.bands, h.reason, \
+             h.answered_by, h.answered_at FROM organizations s",
+            filter,
+            "h.answered_at IS NULL, s.name, s.id",
+            page,
+        )
+        .await
+    }
+
+    pub async fn answer_hosting(
+        &self,
+        term_id: i64,
+        school_id: i64,
+        draft: &HostingDraft,
+    ) -> Result<()> {
+        let mut sql = Sql::insert(
+            "hosting",
+            &[
+                "term_id",
+                "school_id",
+                "slots",
+                "areas",
+                "bands",
+                "reason",
+                "answered_by",
+                "answered_at",
+            ],
+            vec![
+                term_id.into(),
+                school_id.into(),
+                i64::from(draft.slots).into(),
+                areas_to_codes(&draft.areas).into(),
+                bands_to_codes(&draft.bands).into(),
+                draft.reason.as_str().into(),
+                draft.answered_by.as_str().into(),
+                now().into(),
+            ],
+        );
+        sql.push(
+            " ON CONFLICT (term_id, school_id) DO UPDATE SET slots = excluded.slots, \
+             areas = excluded.areas, bands = excluded.bands, reason = excluded.reason, \
+             answered_by = excluded.answered_by, answered_at = excluded.answered_at",
+        );
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    // ---- one-time links ----
+
+    pub async fn create_link(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        term_id: i64,
+        subject_id: i64,
+        days: i64,
+    ) -> Result<()> {
+        let now = now();
+        Sql::insert(
+            "answer_links",
+            &[
+                "token_hash",
+                "purpose",
+                "term_id",
+                "subject_id",
+                "created_at",
+                "expires_at",
+            ],
+            vec![
+                token_hash.into(),
+                purpose.into(),
+                term_id.into(),
+                subject_id.into(),
+                now.into(),
+                (now + days * 86_400).into(),
+            ],
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn link(&self, token_hash: &str) -> Result<AnswerLink> {
+        let mut sql = Sql::new(
+            "SELECT purpose, term_id, subject_id, expires_at, used_at FROM answer_links WHERE token_hash = ",
+        );
+        sql.bind(token_hash);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Marks a link used; false when it already was (two answers racing).
+    pub async fn use_link(&self, token_hash: &str) -> Result<bool> {
+        let mut sql = Sql::new("UPDATE answer_links SET used_at = ");
+        sql.bind(now())
+            .push(" WHERE used_at IS NULL AND token_hash = ")
+            .bind(token_hash);
+        Ok(sql.execute(self.pool()).await? == 1)
+    }
+
+    // ---- mentors ----
+
+    /// Mentors in the schools of `districts`, with their capacity for `term` (if any); only
+    /// those available for the term when `available`.
+    pub async fn term_mentors(
+        &self,
+        term_id: i64,
+        districts: &[i64],
+        available: bool,
+        page: Page,
+    ) -> Result<(Vec<Mentor>, i64)> {
+        let filter = |sql: &mut Sql| {
+            sql.push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ")
+                .bind(term_id)
+                .push(" WHERE s.parent_id IN ");
+            in_list(sql, districts);
+            if available {
+                sql.push(" AND t.capacity > 0");
+            }
+        };
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM mentors m JOIN people p ON p.id = m.person_id \
+             JOIN organizations s ON s.id = m.school_id",
+            MENTORS,
+            filter,
+            "s.name, p.name, m.id",
+            page,
+        )
+        .await
+    }
+
+    pub async fn mentor(&self, id: i64, term_id: Option<i64>) -> Result<Mentor> {
+        let mut sql = Sql::new(MENTORS);
+        sql.push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ")
+            .bind(term_id)
+            .push(" WHERE m.id = ")
+            .bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn mentor_of_person(&self, person_id: i64) -> Result<Option<Mentor>> {
+        let mut sql = Sql::new(MENTORS);
+        sql.push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id IS NULL WHERE m.person_id = ")
+            .bind(person_id);
+        sql.fetch_optional(self.pool()).await
+    }
+
+    /// Creates or replaces a teacher's mentor profile; gives its id.
+    pub async fn save_mentor(&self, draft: &MentorDraft) -> Result<i64> {
+        let now = now();
+        let mut sql = Sql::insert(
+            "mentors",
+            &[
+                "person_id",
+                "school_id",
+                "areas",
+                "bands",
+                "years_experience",
+                "evidence_source",
+                "evidence_on",
+                "willing",
+                "created_at",
+                "updated_at",
+            ],
+            vec![
+                draft.person_id.into(),
+                draft.school_id.into(),
+                areas_to_codes(&draft.areas).into(),
+                bands_to_codes(&draft.bands).into(),
+                i64::from(draft.years_experience).into(),
+                draft.evidence_source.as_str().into(),
+                draft.evidence_on.map(|d| d.to_string()).into(),
+                draft.willing.into(),
+                now.into(),
+                now.into(),
+            ],
+        );
+        sql.push(
+            " ON CONFLICT (person_id) DO UPDATE SET school_id = excluded.school_id, \
+             areas = excluded.areas, bands = excluded.bands, \
+             years_experience = excluded.years_experience, \
+             evidence_source = excluded.evidence_source, evidence_on = excluded.evidence_on, \
+             willing = excluded.willing, updated_at = excluded.updated_at RETURNING id",
+        );
+        sql.fetch_id(self.pool()).await
+    }
+
+    pub async fn set_availability(
+        &self,
+        term_id: i64,
+        mentor_id: i64,
+        capacity: u32,
+    ) -> Result<()> {
+        let mut sql = Sql::insert(
+            "mentor_terms",
+            &["term_id", "mentor_id", "capacity"],
+            vec![term_id.into(), mentor_id.into(), i64::from(capacity).into()],
+        );
+        sql.push(" ON CONFLICT (term_id, mentor_id) DO UPDATE SET capacity = excluded.capacity");
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    // ---- training ----
+
+    pub async fn modules(&self, org_ids: &[i64]) -> Result<Vec<Module>> {
+        let mut sql = Sql::new(
+            "SELECT t.id, t.org_id, o.name AS org_name, t.title, t.audience, t.hours, t.valid_months \
+             FROM training_modules t JOIN organizations o ON o.id = t.org_id WHERE t.org_id IN ",
+        );
+        in_list(&mut sql, org_ids);
+        sql.push(" ORDER BY t.title, t.id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn module(&self, id: i64) -> Result<Module> {
+        let mut sql = Sql::new(
+            "SELECT t.id, t.org_id, o.name AS org_name, t.title, t.audience, t.hours, t.valid_months \
+             FROM training_modules t JOIN organizations o ON o.id = t.org_id WHERE t.id = ",
+        );
+        sql.bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn create_module(&self, draft: &ModuleDraft) -> Result<i64> {
+        let mut sql = Sql::insert(
+            "training_modules",
+            &[
+                "org_id",
+                "title",
+                "audience",
+                "hours",
+                "valid_months",
+                "created_at",
+            ],
+            vec![
+                draft.org_id.into(),
+                draft.title.as_str().into(),
+                draft.audience.code().into(),
+                Some(draft.hours).into(),
+                i64::from(draft.valid_months).into(),
+                now().into(),
+            ],
+        );
+        sql.push(" RETURNING id");
+        let row = sql.query().fetch_one(self.pool()).await.map_err(|e| {
+            StoreError::unique(
+                e,
+                "title",
+                "This organization already has a module of that title",
+            )
+        })?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+
+    /// Records completions, all or none; a completion recorded before is kept once.
+    pub async fn record_completions(&self, module_id: i64, people: &[i64], on: &str) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for person in people {
+            let mut sql = Sql::insert(
+                "training_records",
+                &["module_id", "person_id", "completed_on", "created_at"],
+                vec![module_id.into(), (*person).into(), on.into(), now().into()],
+            );
+            sql.push(" ON CONFLICT (module_id, person_id, completed_on) DO NOTHING");
+            sql.query().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Completions by these people, newest first.
+    pub async fn completions(&self, people: &[i64]) -> Result<Vec<Completion>> {
+        let mut sql = Sql::new(
+            "SELECT r.id, r.module_id, t.title, t.audience, t.valid_months, r.person_id, \
+             p.name AS person_name, r.completed_on FROM training_records r \
+             JOIN training_modules t ON t.id = r.module_id JOIN people p ON p.id = r.person_id \
+             WHERE r.person_id IN ",
+        );
+        in_list(&mut sql, people);
+        sql.push(" ORDER BY r.completed_on DESC, r.id DESC");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn module_completions(&self, module_id: i64) -> Result<Vec<Completion>> {
+        let mut sql = Sql::new(
+            "SELECT r.id, r.module_id, t.title, t.audience, t.valid_months, r.person_id, \
+             p.name AS person_name, r.completed_on FROM training_records r \
+             JOIN training_modules t ON t.id = r.module_id JOIN people p ON p.id = r.person_id \
+             WHERE r.module_id = ",
+        );
+        sql.bind(module_id)
+            .push(" ORDER BY r.completed_on DESC, p.name");
+        sql.fetch_all(self.pool()).await
+    }
+
+    // ---- candidates ----
+
+    pub async fn candidates(&self, term_id: i64, page: Page) -> Result<(Vec<Candidate>, i64)> {
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM candidates c JOIN people p ON p.id = c.person_id \
+             JOIN programs g ON g.id = c.program_id",
+            CANDIDATES,
+            |sql| {
+                sql.push(" WHERE c.term_id = ").bind(term_id);
+            },
+            "p.name, c.id",
+            page,
+        )
+        .await
+    }
+
+    pub async fn candidate(&self, id: i64) -> Result<Candidate> {
+        let mut sql = Sql::new(CANDIDATES);
+        sql.push(" WHERE c.id = ").bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn candidacies_of(&self, person_id: i64) -> Result<Vec<Candidate>> {
+        let mut sql = Sql::new(CANDIDATES);
+        sql.push(" WHERE c.person_id = ")
+            .bind(person_id)
+            .push(" ORDER BY c.id DESC");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// The middle of the schools with this ZIP code: a home location without an outside service.
+    pub async fn zip_point(&self, zip: &str) -> Result<Option<(f64, f64)>> {
+        let mut sql = Sql::new(
+            "SELECT AVG(latitude), AVG(longitude) FROM organizations \
+             WHERE latitude IS NOT NULL AND substr(zip, 1, 5) = ",
+        );
+        sql.bind(zip.get(..5).unwrap_or(zip));
+        let row: Option<(Option<f64>, Option<f64>)> = sql.fetch_optional(self.pool()).await?;
+        Ok(row.and_then(|(lat, lon)| Some((lat?, lon?))))
+    }
+
+    /// Schools named by NCES id or Tandem id, among the schools of `districts`: key → id.
+    pub async fn school_keys(&self, districts: &[i64]) -> Result<Vec<(i64, Option<String>)>> {
+        let mut sql = Sql::new(
+            "SELECT id, nces_id FROM organizations WHERE kind = 'school' AND parent_id IN ",
+        );
+        in_list(&mut sql, districts);
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// Adds candidates to a term in one transaction: each becomes a person (found by e-mail or
+    /// created) with the candidate role at their provider. A candidate already in the term is
+    /// refused, and then nothing is added.
+    pub async fn add_candidates(&self, term_id: i64, rows: &[NewCandidate]) -> Result<Vec<i64>> {
+        let now = now();
+        let mut tx = self.pool().begin().await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for c in rows {
+            let mut find = Sql::new("SELECT id FROM people WHERE email = ");
+            find.bind(c.email.as_str());
+            let found = find.query().fetch_optional(&mut *tx).await?;
+            let person: i64 = match found {
+                Some(row) => sqlx::Row::try_get(&row, 0)?,
+                None => {
+                    let mut insert = Sql::insert(
+                        "people",
+                        &[
+                            "name",
+                            "email",
+                            "is_admin",
+                            "disabled",
+                            "created_at",
+                            "updated_at",
+                        ],
+                        vec![
+                            c.name.as_str().into(),
+                            c.email.as_str().into(),
+                            false.into(),
+                            false.into(),
+                            now.into(),
+                            now.into(),
+                        ],
+                    );
+                    insert.push(" RETURNING id");
+                    let row = insert.query().fetch_one(&mut *tx).await?;
+                    sqlx::Row::try_get(&row, 0)?
+                }
+            };
+            let mut grant = Sql::insert(
+                "memberships",
+                &["person_id", "org_id", "role", "created_at"],
+                vec![
+                    person.into(),
+                    c.provider_id.into(),
+                    Role::Candidate.code().into(),
+                    now.into(),
+                ],
+            );
+            grant.push(" ON CONFLICT (person_id, org_id, role) DO NOTHING");
+            grant.query().execute(&mut *tx).await?;
+            let mut insert = Sql::insert(
+                "candidates",
+                &[
+                    "term_id",
+                    "person_id",
+                    "program_id",
+                    "area",
+                    "band",
+                    "zip",
+                    "lat",
+                    "lon",
+                    "preferences",
+                    "conflicts",
+                    "accommodations",
+                    "created_at",
+                    "updated_at",
+                ],
+                vec![
+                    term_id.into(),
+                    person.into(),
+                    c.program_id.into(),
+                    c.area.as_str().into(),
+                    c.band.as_str().into(),
+                    c.zip.as_str().into(),
+                    Some(c.lat).into(),
+                    Some(c.lon).into(),
+                    id_text(&c.preferences).into(),
+                    id_text(&c.conflicts).into(),
+                    c.accommodations.as_str().into(),
+                    now.into(),
+                    now.into(),
+                ],
+            );
+            insert.push(" RETURNING id");
+            let row = insert.query().fetch_one(&mut *tx).await.map_err(|e| {
+                StoreError::unique(e, "email", "is already a candidate in this term")
+            })?;
+            ids.push(sqlx::Row::try_get(&row, 0)?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// What a candidate states themselves: home, preferences, conflicts, accommodations.
+    pub async fn update_candidate(&self, id: i64, c: &NewCandidate) -> Result<()> {
+        let mut sql = Sql::new("UPDATE candidates SET zip = ");
+        sql.bind(c.zip.as_str())
+            .push(", lat = ")
+            .bind(Some(c.lat))
+            .push(", lon = ")
+            .bind(Some(c.lon))
+            .push(", preferences = ")
+            .bind(id_text(&c.preferences))
+            .push(", conflicts = ")
+            .bind(id_text(&c.conflicts))
+            .push(", accommodations = ")
+            .bind(c.accommodations.as_str())
+            .push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    // ---- runs ----
+
+    pub async fn runs(&self, term_id: i64) -> Result<Vec<Run>> {
+        let mut sql = Sql::new(
+            "SELECT r.id, r.term_id, r.number, r.summary, p.name AS started_by_name, r.created_at \
+             FROM match_runs r LEFT JOIN people p ON p.id = r.started_by WHERE r.term_id = ",
+        );
+        sql.bind(term_id).push(" ORDER BY r.number DESC");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn run_inputs(&self, run_id: i64) -> Result<String> {
+        let mut sql = Sql::new("SELECT inputs FROM match_runs WHERE id = ");
+        sql.bind(run_id);
+        let row: Option<(String,)> = sql.fetch_optional(self.pool()).await?;
+        row.map(|r| r.0).ok_or(StoreError::NotFound)
+    }
+
+    pub async fn run_results(&self, run_id: i64) -> Result<Vec<RunResult>> {
+        let mut sql = Sql::new(
+            "SELECT candidate_id, mentor_id, school_id, km, locked, detail FROM run_results WHERE run_id = ",
+        );
+        sql.bind(run_id).push(" ORDER BY candidate_id");
+        let rows: Vec<(i64, Option<i64>, Option<i64>, Option<f64>, i64, String)> =
+            sql.fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(candidate_id, mentor_id, school_id, km, locked, detail)| RunResult {
+                    candidate_id,
+                    mentor_id,
+                    school_id,
+                    km,
+                    locked: locked == 1,
+                    detail,
+                },
+            )
+            .collect())
+    }
+
+    /// Keeps a run and makes its result the term's proposal: placements people decided (locked,
+    /// approved, confirmed) stay; the other proposals are replaced by the run's.
+    pub async fn save_run(
+        &self,
+        term_id: i64,
+        inputs: &str,
+        summary: &RunSummary,
+        results: &[RunResult],
+        person: Option<i64>,
+    ) -> Result<i64> {
+        let now = now();
+        let mut tx = self.pool().begin().await?;
+        let mut next =
+            Sql::new("SELECT COALESCE(MAX(number), 0) + 1 FROM match_runs WHERE term_id = ");
+        next.bind(term_id);
+        let number: i64 = sqlx::Row::try_get(&next.query().fetch_one(&mut *tx).await?, 0)?;
+        let mut insert = Sql::insert(
+            "match_runs",
+            &[
+                "term_id",
+                "number",
+                "inputs",
+                "summary",
+                "started_by",
+                "created_at",
+            ],
+            vec![
+                term_id.into(),
+                number.into(),
+                inputs.into(),
+                summary.to_json().into(),
+                person.into(),
+                now.into(),
+            ],
+        );
+        insert.push(" RETURNING id");
+        let run: i64 = sqlx::Row::try_get(&insert.query().fetch_one(&mut *tx).await?, 0)?;
+        let mut clear = Sql::new(
+            "DELETE FROM placements WHERE locked = 0 AND status = 'proposed' AND term_id = ",
+        );
+        clear.bind(term_id);
+        clear.query().execute(&mut *tx).await?;
+        for r in results {
+            Sql::insert(
+                "run_results",
+                &[
+                    "run_id",
+                    "candidate_id",
+                    "mentor_id",
+                    "school_id",
+                    "km",
+                    "detail",
+                    "locked",
+                ],
+                vec![
+                    run.into(),
+                    r.candidate_id.into(),
+                    r.mentor_id.into(),
+                    r.school_id.into(),
+                    r.km.into(),
+                    r.detail.as_str().into(),
+                    r.locked.into(),
+                ],
+            )
+            .query()
+            .execute(&mut *tx)
+            .await?;
+            let (Some(mentor), Some(school), Some(km)) = (r.mentor_id, r.school_id, r.km) else {
+                continue;
+            };
+            let mut place = Sql::insert(
+                "placements",
+                &[
+                    "term_id",
+                    "candidate_id",
+                    "mentor_id",
+                    "school_id",
+                    "run_id",
+                    "km",
+                    "locked",
+                    "status",
+                    "updated_at",
+                ],
+                vec![
+                    term_id.into(),
+                    r.candidate_id.into(),
+                    mentor.into(),
+                    school.into(),
+                    run.into(),
+                    Some(km).into(),
+                    false.into(),
+                    PlacementStatus::Proposed.code().into(),
+                    now.into(),
+                ],
+            );
+            place.push(" ON CONFLICT (candidate_id) DO NOTHING");
+            place.query().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(run)
+    }
+
+    // ---- placements ----
+
+    pub async fn placements(&self, term_id: i64, page: Page) -> Result<(Vec<Placement>, i64)> {
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM placements pl",
+            PLACEMENTS,
+            |sql| {
+                sql.push(" WHERE pl.term_id = ").bind(term_id);
+            },
+            "s.name, pl.id",
+            page,
+        )
+        .await
+    }
+
+    pub async fn placement(&self, id: i64) -> Result<Placement> {
+        let mut sql = Sql::new(PLACEMENTS);
+        sql.push(" WHERE pl.id = ").bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Placements waiting on someone: in these districts' schools with this status, or with
+    /// this mentor, or of this candidate.
+    pub async fn placements_where(
+        &self,
+        districts: &[i64],
+        status: Option<PlacementStatus>,
+        mentor_person: Option<i64>,
+        candidate_person: Option<i64>,
+    ) -> Result<Vec<Placement>> {
+        let mut sql = Sql::new(PLACEMENTS);
+        sql.push(" WHERE (s.parent_id IN ");
+        in_list(&mut sql, districts);
+        sql.push(" OR m.person_id = ")
+            .bind(mentor_person)
+            .push(" OR c.person_id = ")
+            .bind(candidate_person)
+            .push(")");
+        if let Some(status) = status {
+            sql.push(" AND pl.status = ").bind(status.code());
+        }
+        sql.push(" ORDER BY pl.updated_at DESC, pl.id LIMIT 200");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// Moves a placement from `from` to `to`; false when it was not in `from` (answered twice).
+    pub async fn advance_placement(
+        &self,
+        id: i64,
+        from: PlacementStatus,
+        to: PlacementStatus,
+    ) -> Result<bool> {
+        let mut sql = Sql::new("UPDATE placements SET status = ");
+        sql.bind(to.code())
+            .push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id)
+            .push(" AND status = ")
+            .bind(from.code());
+        Ok(sql.execute(self.pool()).await? == 1)
+    }
+
+    pub async fn set_locked(&self, id: i64, locked: bool) -> Result<()> {
+        let mut sql = Sql::new("UPDATE placements SET locked = ");
+        sql.bind(locked)
+            .push(", updated_at = ")
+            .bind(now())
+            .push(" WHERE id = ")
+            .bind(id);
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn set_supervisor(&self, id: i64, supervisor: Option<i64>) -> Result<()> {
+        let mut sql = Sql::new("UPDATE placements SET supervisor_id = ");
+        sql.bind(supervisor).push(" WHERE id = ").bind(id);
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Declines a placement: it is removed (freeing the mentor) and the decline is kept, so the
+    /// next run does not propose that school for that candidate again. False when the
+    /// placement had already moved past `from`.
+    pub async fn decline_placement(
+        &self,
+        placement: &Placement,
+        from: PlacementStatus,
+        by_party: &str,
+        reason: &str,
+        by: &str,
+    ) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let mut delete = Sql::new("DELETE FROM placements WHERE id = ");
+        delete
+            .bind(placement.id)
+            .push(" AND status = ")
+            .bind(from.code());
+        if delete.query().execute(&mut *tx).await?.rows_affected() != 1 {
+            return Ok(false);
+        }
+        Sql::insert(
+            "placement_declines",
+            &[
+                "term_id",
+                "candidate_id",
+                "mentor_id",
+                "school_id",
+                "by_party",
+                "reason",
+                "declined_by",
+                "declined_at",
+            ],
+            vec![
+                placement.term_id.into(),
+                placement.candidate_id.into(),
+                placement.mentor_id.into(),
+                placement.school_id.into(),
+                by_party.into(),
+                reason.into(),
+                by.into(),
+                now().into(),
+            ],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn declines(&self, term_id: i64) -> Result<Vec<Decline>> {
+        let mut sql = Sql::new(
+            "SELECT d.candidate_id, cp.name AS candidate_name, mp.name AS mentor_name, d.school_id, \
+             s.name AS school_name, d.by_party, d.reason, d.declined_by, d.declined_at \
+             FROM placement_declines d JOIN candidates c ON c.id = d.candidate_id \
+             JOIN people cp ON cp.id = c.person_id JOIN mentors m ON m.id = d.mentor_id \
+             JOIN people mp ON mp.id = m.person_id JOIN organizations s ON s.id = d.school_id \
+             WHERE d.term_id = ",
+        );
+        sql.bind(term_id)
+            .push(" ORDER BY d.declined_at DESC, d.id DESC");
+        sql.fetch_all(self.pool()).await
+    }
+}

@@ -104,6 +104,8 @@ const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
 const PARTNERSHIP_WORK: &[Role] = &[Role::Admin, Role::PartnershipLead, Role::Coordinator];
 /// Roles whose holders speak for their organization in a partnership.
 const PARTY_AUTHORITY: &[Role] = &[Role::Admin, Role::PartnershipLead];
+/// Roles whose holders answer a school's hosting capacity.
+const HOSTING: &[Role] = &[Role::Admin, Role::Coordinator, Role::PartnershipLead, Role::Principal];
 /// Roles a coordinator may grant; admins grant any.
 const COORDINATOR_GRANTS: &[Role] = &[Role::Mentor, Role::Supervisor, Role::Candidate];
 
@@ -247,6 +249,17 @@ impl Principal {
     /// Only the party's own leads and administrators (or the district's, for a school).
     pub fn can_act_for(&self, party: &OrgRef) -> bool {
         self.is_admin || self.scope_of(PARTY_AUTHORITY).covers(party)
+    }
+
+    /// Answers a school's hosting for a term: its principal, or the administrators,
+    /// coordinators and partnership leads whose scope reaches it (its district's).
+    pub fn can_answer_hosting(&self, school: &OrgRef) -> bool {
+        self.is_admin || self.scope_of(HOSTING).covers(school)
+    }
+
+    /// Approves or declines placements in a district's schools, for the district.
+    pub fn can_approve_for(&self, district: &OrgRef) -> bool {
+        self.is_admin || self.scope_of(PARTNERSHIP_WORK).covers(district)
     }
 
     /// Imports directories and reads the whole access log.
@@ -440,5 +453,56 @@ mod tests {
             grants: vec![grant(30, OrgKind::Provider, None, Role::Admin)],
         };
         assert!(!token.can_manage_tokens(&org(30, None, "MI")));
+    }
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+
+    fn who(org_id: i64, org_kind: OrgKind, role: Role) -> Principal {
+        Principal {
+            person_id: Some(1),
+            is_admin: false,
+            grants: vec![Grant {
+                org_id,
+                org_kind,
+                org_state: Some("MI".into()),
+                role,
+            }],
+        }
+    }
+
+    fn school(id: i64, district: i64) -> OrgRef {
+        OrgRef {
+            id,
+            parent_id: Some(district),
+            state_code: Some("MI".into()),
+        }
+    }
+
+    #[test]
+    fn a_principal_answers_for_their_school_only() {
+        let principal = who(10, OrgKind::School, Role::Principal);
+        assert!(principal.can_answer_hosting(&school(10, 1)));
+        assert!(!principal.can_answer_hosting(&school(11, 1)));
+        let mentor = who(10, OrgKind::School, Role::Mentor);
+        assert!(!mentor.can_answer_hosting(&school(10, 1)));
+        let district = who(1, OrgKind::District, Role::Coordinator);
+        assert!(district.can_answer_hosting(&school(11, 1)));
+        assert!(!district.can_answer_hosting(&school(21, 2)));
+    }
+
+    #[test]
+    fn only_the_district_approves_its_placements() {
+        let district = OrgRef {
+            id: 1,
+            parent_id: None,
+            state_code: Some("MI".into()),
+        };
+        assert!(who(1, OrgKind::District, Role::PartnershipLead).can_approve_for(&district));
+        assert!(!who(1, OrgKind::District, Role::DataLead).can_approve_for(&district));
+        assert!(!who(2, OrgKind::District, Role::Admin).can_approve_for(&district));
+        assert!(!who(7, OrgKind::Provider, Role::Coordinator).can_approve_for(&district));
     }
 }

@@ -739,6 +739,55 @@ impl Store {
         sql.fetch_all(self.pool()).await
     }
 
+    // ---- people and places the forms choose from ----
+
+    /// People holding `role` at schools of `districts`: (person, name, school, school name).
+    pub async fn people_with_role_in(
+        &self,
+        districts: &[i64],
+        role: Role,
+    ) -> Result<Vec<(i64, String, i64, String)>> {
+        let mut sql = Sql::new(
+            "SELECT p.id, p.name, s.id, s.name FROM memberships ms \
+             JOIN people p ON p.id = ms.person_id JOIN organizations s ON s.id = ms.org_id \
+             WHERE p.disabled = 0 AND ms.role = ",
+        );
+        sql.bind(role.code()).push(" AND s.parent_id IN ");
+        in_list(&mut sql, districts);
+        sql.push(" ORDER BY p.name, p.id LIMIT 2000");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// People holding `role` at one organization: (person, name).
+    pub async fn people_with_role_at(&self, org_id: i64, role: Role) -> Result<Vec<(i64, String)>> {
+        let mut sql = Sql::new(
+            "SELECT p.id, p.name FROM memberships ms JOIN people p ON p.id = ms.person_id \
+             WHERE p.disabled = 0 AND ms.role = ",
+        );
+        sql.bind(role.code())
+            .push(" AND ms.org_id = ")
+            .bind(org_id)
+            .push(" ORDER BY p.name, p.id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// A provider's programs: (id, name).
+    pub async fn provider_programs(&self, provider_id: i64) -> Result<Vec<(i64, String)>> {
+        let mut sql = Sql::new("SELECT id, name FROM programs WHERE provider_id = ");
+        sql.bind(provider_id).push(" ORDER BY name");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// Where the schools of `districts` are: (id, latitude, longitude).
+    pub async fn school_points(&self, districts: &[i64]) -> Result<Vec<(i64, f64, f64)>> {
+        let mut sql = Sql::new(
+            "SELECT id, latitude, longitude FROM organizations WHERE kind = 'school' \
+             AND latitude IS NOT NULL AND longitude IS NOT NULL AND parent_id IN ",
+        );
+        in_list(&mut sql, districts);
+        sql.fetch_all(self.pool()).await
+    }
+
     // ---- candidates ----
 
     pub async fn candidates(&self, term_id: i64, page: Page) -> Result<(Vec<Candidate>, i64)> {

@@ -23,12 +23,17 @@ mod assessments;
 mod cycles;
 mod meetings;
 mod partnerships;
+mod placements;
 mod toolkit;
 
 pub use assessments::{Comparison, PartyHistory};
 pub use cycles::Cycles;
 pub use meetings::PartyPerson;
 pub use partnerships::{Agreement, PartnershipView};
+pub use placements::{
+    LinkSubject, MentorStatus, PlacementView, TermView, Waiting, answer_hosting_by_link,
+    answer_placement_by_link, link_subject, summary_line,
+};
 
 type Result<T> = std::result::Result<T, AppError>;
 

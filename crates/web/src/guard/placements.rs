@@ -1,0 +1,1197 @@
+//! Placements. A term is read by the partnership's readers and run by those who work in it;
+//! a school's hosting is answered by its principal or its district (or through a one-time
+//! link); placements in a district's schools are approved by that district; a mentor answers
+//! their own placements (or through a one-time link); a candidate sees and states their own.
+
+use tandem_domain::placements::{
+    self, CandidateDraft, EligibilityRules, HostingFields, MentorDraft, MentorFacts, ModuleDraft,
+    PlacementStatus, RunCandidate, RunInputs, RunMentor, RunResult, RunSchool, RunSummary,
+    TermDraft,
+};
+use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
+use tandem_store::placements::{
+    Candidate, Completion, Decline, HostingRow, Mentor, Module, NewCandidate, Placement, Run, Term,
+};
+use tandem_store::{Page, Store};
+
+use super::{Guard, PartnershipView, Result, allow};
+use crate::auth::{random_token, sha256_hex};
+use crate::error::AppError;
+
+/// A term the caller may read, with its partnership and the districts whose schools host.
+pub struct TermView {
+    pub view: PartnershipView,
+    pub term: Term,
+    pub districts: Vec<i64>,
+}
+
+/// A mentor with what Tandem judged of their eligibility.
+pub struct MentorStatus {
+    pub mentor: Mentor,
+    /// Why not eligible; empty when eligible.
+    pub not_eligible: Vec<String>,
+    pub trained_on: Option<String>,
+}
+
+/// What the caller may do with a placement.
+pub struct PlacementView {
+    pub placement: Placement,
+    pub can_work: bool,
+    pub can_approve: bool,
+    pub is_mentor: bool,
+}
+
+/// Placements waiting on the caller, for their home page.
+#[derive(Default)]
+pub struct Waiting {
+    pub district: Vec<Placement>,
+    pub mentor: Vec<Placement>,
+    pub mine: Vec<Placement>,
+}
+
+/// Days a one-time link stays valid.
+const LINK_DAYS: i64 = 21;
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+fn day(text: &str) -> Option<time::Date> {
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// The latest mentor training of a person that has not expired.
+fn trained_on(completions: &[Completion], person: i64, today: time::Date) -> Option<time::Date> {
+    completions
+        .iter()
+        .filter(|c| c.person_id == person && c.audience == placements::Audience::Mentors.code())
+        .filter_map(|c| Some((day(&c.completed_on)?, c.valid_months)))
+        .filter(|(on, months)| placements::expires_on(*on, *months as u32) >= today)
+        .map(|(on, _)| on)
+        .max()
+}
+
+/// Judges each mentor against the partnership's rules.
+fn judge(
+    mentors: Vec<Mentor>,
+    rules: &EligibilityRules,
+    completions: &[Completion],
+) -> Vec<MentorStatus> {
+    let today = today();
+    mentors
+        .into_iter()
+        .map(|mentor| {
+            let trained = trained_on(completions, mentor.person_id, today);
+            let facts = MentorFacts {
+                years_experience: mentor.years_experience as u32,
+                evidence_on: mentor.evidence_on.as_deref().and_then(day),
+                trained_on: trained,
+                willing: mentor.willing == 1,
+            };
+            MentorStatus {
+                not_eligible: rules.why_not(&facts, today),
+                trained_on: trained.map(|d| d.to_string()),
+                mentor,
+            }
+        })
+        .collect()
+}
+
+impl Guard {
+    // ---- terms ----
+
+    pub async fn terms(&self, view: &PartnershipView) -> Result<Vec<Term>> {
+        Ok(self.store.terms(view.partnership.id).await?)
+    }
+
+    pub async fn term(&self, id: i64) -> Result<TermView> {
+        let term = self.store.term(id).await?;
+        let view = self.partnership(term.partnership_id).await?;
+        Ok(term_view(view, term))
+    }
+
+    async fn working_term(&self, id: i64) -> Result<TermView> {
+        let tv = self.term(id).await?;
+        allow(tv.view.can_work)?;
+        Ok(tv)
+    }
+
+    pub async fn create_term(&self, partnership_id: i64, draft: &TermDraft) -> Result<i64> {
+        self.working_partnership(partnership_id).await?;
+        Ok(self.store.create_term(partnership_id, draft).await?)
+    }
+
+    pub async fn update_term(&self, id: i64, draft: &TermDraft) -> Result<()> {
+        self.working_term(id).await?;
+        Ok(self.store.update_term(id, draft).await?)
+    }
+
+    pub async fn eligibility(&self, view: &PartnershipView) -> Result<EligibilityRules> {
+        Ok(self.store.eligibility(view.partnership.id).await?)
+    }
+
+    pub async fn set_eligibility(
+        &self,
+        partnership_id: i64,
+        rules: &EligibilityRules,
+    ) -> Result<()> {
+        self.working_partnership(partnership_id).await?;
+        Ok(self.store.set_eligibility(partnership_id, rules).await?)
+    }
+
+    // ---- hosting ----
+
+    pub async fn hosting(
+        &self,
+        tv: &TermView,
+        only_answered: bool,
+        page: Page,
+    ) -> Result<(Vec<HostingRow>, i64)> {
+        Ok(self
+            .store
+            .hosting(tv.term.id, &tv.districts, only_answered, page)
+            .await?)
+    }
+
+    /// A school of the term's districts, checked.
+    async fn term_school(&self, tv: &TermView, school_id: i64) -> Result<OrgRef> {
+        let school = self.store.org(school_id).await?;
+        if school.kind() != Some(OrgKind::School)
+            || !school.parent_id.is_some_and(|d| tv.districts.contains(&d))
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(school.reference())
+    }
+
+    /// Whether the caller may answer for schools of this term (to show the forms).
+    pub fn can_answer_hosting(&self, tv: &TermView, school: &HostingRow) -> bool {
+        tv.view.can_work
+            || self.principal.can_answer_hosting(&OrgRef {
+                id: school.school_id,
+                parent_id: school.district_id,
+                state_code: None,
+            })
+    }
+
+    pub async fn answer_hosting(
+        &self,
+        term_id: i64,
+        school_id: i64,
+        fields: &HostingFields,
+    ) -> Result<()> {
+        let tv = self.term(term_id).await?;
+        let school = self.term_school(&tv, school_id).await?;
+        allow(tv.view.can_work || self.principal.can_answer_hosting(&school))?;
+        let name = self
+            .me()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "API".to_owned());
+        let draft = fields.parse(Some(&name))?;
+        Ok(self
+            .store
+            .answer_hosting(term_id, school_id, &draft)
+            .await?)
+    }
+
+    /// A one-time link for a school to answer without an account: the secret, shown once.
+    pub async fn hosting_link(&self, term_id: i64, school_id: i64) -> Result<String> {
+        let tv = self.working_term(term_id).await?;
+        self.term_school(&tv, school_id).await?;
+        let secret = random_token();
+        self.store
+            .create_link(
+                &sha256_hex(&secret),
+                "hosting",
+                term_id,
+                school_id,
+                LINK_DAYS,
+            )
+            .await?;
+        Ok(secret)
+    }
+
+    // ---- mentors ----
+
+    /// The term's mentors (a page), each judged against the partnership's eligibility rules.
+    pub async fn term_mentors(
+        &self,
+        tv: &TermView,
+        available: bool,
+        page: Page,
+    ) -> Result<(Vec<MentorStatus>, i64)> {
+        let (mentors, total) = self
+            .store
+            .term_mentors(tv.term.id, &tv.districts, available, page)
+            .await?;
+        let rules = self.store.eligibility(tv.view.partnership.id).await?;
+        let people: Vec<i64> = mentors.iter().map(|m| m.person_id).collect();
+        let completions = self.store.completions(&people).await?;
+        Ok((judge(mentors, &rules, &completions), total))
+    }
+
+    /// One mentor of the term, judged; the mentor themself may read it too.
+    pub async fn term_mentor(
+        &self,
+        term_id: i64,
+        mentor_id: i64,
+    ) -> Result<(TermView, MentorStatus, Vec<Completion>)> {
+        let term = self.store.term(term_id).await?;
+        let mentor = self.store.mentor(mentor_id, Some(term_id)).await?;
+        let view = self.partnership(term.partnership_id).await;
+        let tv = match view {
+            Ok(view) => term_view(view, term),
+            Err(_) => return Err(AppError::NotFound),
+        };
+        if !mentor
+            .district_id
+            .is_some_and(|d| tv.districts.contains(&d))
+        {
+            return Err(AppError::NotFound);
+        }
+        let rules = self.store.eligibility(tv.view.partnership.id).await?;
+        let completions = self.store.completions(&[mentor.person_id]).await?;
+        let status = judge(vec![mentor], &rules, &completions).remove(0);
+        Ok((tv, status, completions))
+    }
+
+    /// Whether the caller keeps mentor profiles at this school.
+    fn manages_mentors_at(&self, tv: &TermView, school: &OrgRef) -> bool {
+        tv.view.can_work || self.principal.can_answer_hosting(school)
+    }
+
+    /// Saves a teacher's mentor profile: the teacher must hold the mentor role at the school.
+    pub async fn save_mentor(&self, term_id: i64, draft: &MentorDraft) -> Result<i64> {
+        let tv = self.term(term_id).await?;
+        let school = self.term_school(&tv, draft.school_id).await.map_err(|_| {
+            FieldErrors::single(
+                "school_id",
+                "Select a school of the partnership's districts",
+            )
+        })?;
+        allow(self.manages_mentors_at(&tv, &school))?;
+        let roles = self.store.memberships_of(draft.person_id).await?;
+        if !roles
+            .iter()
+            .any(|m| m.org_id == draft.school_id && m.role == Role::Mentor.code())
+        {
+            return Err(FieldErrors::single(
+                "person_id",
+                "Select a teacher with the mentor role at this school",
+            )
+            .into());
+        }
+        Ok(self.store.save_mentor(draft).await?)
+    }
+
+    /// Teachers with the mentor role in the term's schools, for the profile form.
+    pub async fn mentor_teachers(&self, tv: &TermView) -> Result<Vec<(i64, String, i64, String)>> {
+        Ok(self
+            .store
+            .people_with_role_in(&tv.districts, Role::Mentor)
+            .await?)
+    }
+
+    pub async fn set_availability(
+        &self,
+        term_id: i64,
+        mentor_id: i64,
+        capacity: u32,
+    ) -> Result<()> {
+        let tv = self.term(term_id).await?;
+        let mentor = self.store.mentor(mentor_id, None).await?;
+        if !mentor
+            .district_id
+            .is_some_and(|d| tv.districts.contains(&d))
+        {
+            return Err(AppError::NotFound);
+        }
+        let school = OrgRef {
+            id: mentor.school_id,
+            parent_id: mentor.district_id,
+            state_code: None,
+        };
+        let is_self = self.principal.person_id == Some(mentor.person_id);
+        allow(is_self || self.manages_mentors_at(&tv, &school))?;
+        Ok(self
+            .store
+            .set_availability(term_id, mentor_id, capacity)
+            .await?)
+    }
+
+    /// The caller's own mentor profile, if they have one.
+    pub async fn my_mentor_profile(&self) -> Result<Option<Mentor>> {
+        match self.principal.person_id {
+            Some(person) => Ok(self.store.mentor_of_person(person).await?),
+            None => Ok(None),
+        }
+    }
+
+    // ---- training ----
+
+    /// The parties' training modules.
+    pub async fn modules(&self, view: &PartnershipView) -> Result<Vec<Module>> {
+        Ok(self.store.modules(&view.party_ids()).await?)
+    }
+
+    pub async fn create_module(&self, partnership_id: i64, draft: &ModuleDraft) -> Result<i64> {
+        let view = self.working_partnership(partnership_id).await?;
+        if !view.party_ids().contains(&draft.org_id) {
+            return Err(
+                FieldErrors::single("org_id", "Select one of the partnership's parties").into(),
+            );
+        }
+        Ok(self.store.create_module(draft).await?)
+    }
+
+    pub async fn module(
+        &self,
+        partnership_id: i64,
+        module_id: i64,
+    ) -> Result<(PartnershipView, Module, Vec<Completion>)> {
+        let view = self.partnership(partnership_id).await?;
+        let module = self.store.module(module_id).await?;
+        if !view.party_ids().contains(&module.org_id) {
+            return Err(AppError::NotFound);
+        }
+        let completions = self.store.module_completions(module_id).await?;
+        Ok((view, module, completions))
+    }
+
+    /// People who can be recorded as trained: mentors of the districts' schools and the
+    /// provider's supervisors.
+    pub async fn trainees(&self, view: &PartnershipView) -> Result<Vec<(i64, String)>> {
+        let districts = districts_of(view);
+        let mut people: Vec<(i64, String)> = self
+            .store
+            .people_with_role_in(&districts, Role::Mentor)
+            .await?
+            .into_iter()
+            .map(|(id, name, _, school)| (id, format!("{name} (mentor, {school})")))
+            .collect();
+        for (id, name) in self
+            .store
+            .people_with_role_at(view.partnership.provider_id, Role::Supervisor)
+            .await?
+        {
+            people.push((id, format!("{name} (supervisor)")));
+        }
+        Ok(people)
+    }
+
+    pub async fn record_completions(
+        &self,
+        partnership_id: i64,
+        module_id: i64,
+        people: &[i64],
+        on: time::Date,
+    ) -> Result<()> {
+        let (view, _, _) = self.module(partnership_id, module_id).await?;
+        allow(view.can_work)?;
+        let allowed = self.trainees(&view).await?;
+        if !people.iter().all(|p| allowed.iter().any(|(id, _)| id == p)) {
+            return Err(FieldErrors::single(
+                "person_ids",
+                "Select mentors and supervisors of this partnership",
+            )
+            .into());
+        }
+        Ok(self
+            .store
+            .record_completions(module_id, people, &on.to_string())
+            .await?)
+    }
+
+    // ---- candidates ----
+
+    /// Candidates of the term; their accommodations only to the provider's staff.
+    pub async fn candidates(&self, tv: &TermView, page: Page) -> Result<(Vec<Candidate>, i64)> {
+        let (mut list, total) = self.store.candidates(tv.term.id, page).await?;
+        if !self.sees_accommodations(tv) {
+            for c in &mut list {
+                c.accommodations.clear();
+            }
+        }
+        Ok((list, total))
+    }
+
+    fn sees_accommodations(&self, tv: &TermView) -> bool {
+        self.principal.is_admin
+            || self.principal.people_scope().covers(&OrgRef {
+                id: tv.view.partnership.provider_id,
+                parent_id: None,
+                state_code: None,
+            })
+    }
+
+    /// Adds candidates (a form's one or a CSV's many), all or none: programs of the provider,
+    /// schools of the districts, a home the school data can place.
+    pub async fn add_candidates(
+        &self,
+        term_id: i64,
+        drafts: &[(u64, CandidateDraft)],
+        file: Option<&str>,
+    ) -> Result<usize> {
+        let tv = self.working_term(term_id).await?;
+        let provider = self.store.org(tv.view.partnership.provider_id).await?;
+        allow(
+            self.principal
+                .can_grant(&provider.reference(), Role::Candidate),
+        )?;
+        let programs = self.store.provider_programs(provider.id).await?;
+        let schools = self.store.school_keys(&tv.districts).await?;
+        let (existing, _) = self.store.candidates(term_id, Page::all()).await?;
+        let mut rows = Vec::with_capacity(drafts.len());
+        let mut problems = FieldErrors::default();
+        let at = |line: u64, field: &str| match file {
+            Some(name) => (format!("{name} line {line}, {field}: "), "file".to_owned()),
+            None => (String::new(), field.to_owned()),
+        };
+        for (line, d) in drafts {
+            let mut problem = |field: &str, message: String| {
+                let (prefix, key) = at(*line, field);
+                problems.add(&key, format!("{prefix}{message}"));
+            };
+            let program = programs.iter().find(|(id, name)| {
+                id.to_string() == d.program || name.eq_ignore_ascii_case(&d.program)
+            });
+            if program.is_none() {
+                problem(
+                    "program",
+                    format!("'{}' is not a program of {}", d.program, provider.name),
+                );
+            }
+            if existing
+                .iter()
+                .any(|c| c.email.as_deref() == Some(d.email.as_str()))
+            {
+                problem(
+                    "email",
+                    format!("{} is already a candidate in this term", d.email),
+                );
+            }
+            let school = |key: &String| {
+                schools
+                    .iter()
+                    .find(|(id, nces)| {
+                        id.to_string() == *key || nces.as_deref() == Some(key.as_str())
+                    })
+                    .map(|(id, _)| *id)
+            };
+            let mut resolve = |field: &str, keys: &[String]| -> Vec<i64> {
+                keys.iter()
+                    .filter_map(|k| {
+                        let found = school(k);
+                        if found.is_none() {
+                            problem(
+                                field,
+                                format!("'{k}' is not a school of the partnership's districts"),
+                            );
+                        }
+                        found
+                    })
+                    .collect()
+            };
+            let preferences = resolve("preferences", &d.preferences);
+            let conflicts = resolve("conflicts", &d.conflicts);
+            let (zip, lat, lon) = match &d.home {
+                placements::Home::At { zip, lat, lon } => (zip.clone(), *lat, *lon),
+                placements::Home::Zip(zip) => match self.store.zip_point(zip).await? {
+                    Some((lat, lon)) => (zip.clone(), lat, lon),
+                    None => {
+                        problem(
+                            "zip",
+                            format!(
+                                "no school has ZIP code {zip}; give the home's latitude and longitude instead"
+                            ),
+                        );
+                        (zip.clone(), 0.0, 0.0)
+                    }
+                },
+            };
+            rows.push(NewCandidate {
+                name: d.name.clone(),
+                email: d.email.clone(),
+                program_id: program.map_or(0, |p| p.0),
+                provider_id: provider.id,
+                area: d.area.code().to_owned(),
+                band: d.band.code().to_owned(),
+                zip,
+                lat,
+                lon,
+                preferences,
+                conflicts,
+                accommodations: d.accommodations.clone(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+        let added = self.store.add_candidates(term_id, &rows).await?;
+        Ok(added.len())
+    }
+
+    /// The caller's own candidacies.
+    pub async fn my_candidacies(&self) -> Result<Vec<Candidate>> {
+        match self.principal.person_id {
+            Some(person) => Ok(self.store.candidacies_of(person).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A candidate's own record: the candidate, or the term's readers.
+    pub async fn candidate(&self, id: i64) -> Result<(Candidate, bool)> {
+        let candidate = self.store.candidate(id).await?;
+        let is_self = self.principal.person_id == Some(candidate.person_id);
+        if !is_self {
+            let tv = self.term(candidate.term_id).await?;
+            let mut candidate = candidate;
+            if !self.sees_accommodations(&tv) {
+                candidate.accommodations.clear();
+            }
+            return Ok((candidate, false));
+        }
+        Ok((candidate, true))
+    }
+
+    /// The candidate states their home, preferences, conflicts and accommodations.
+    pub async fn update_my_candidacy(&self, id: i64, draft: &CandidateDraft) -> Result<()> {
+        let (candidate, is_self) = self.candidate(id).await?;
+        allow(is_self)?;
+        let term = self.store.term(candidate.term_id).await?;
+        let parties = self.store.parties(term.partnership_id).await?;
+        let districts: Vec<i64> = parties
+            .iter()
+            .filter(|p| p.org_kind == OrgKind::District.code())
+            .map(|p| p.org_id)
+            .collect();
+        let schools = self.store.school_keys(&districts).await?;
+        let mut errors = FieldErrors::default();
+        let mut resolve = |field: &str, keys: &[String]| -> Vec<i64> {
+            keys.iter()
+                .filter_map(|k| {
+                    let found = schools
+                        .iter()
+                        .find(|(id, nces)| {
+                            id.to_string() == *k || nces.as_deref() == Some(k.as_str())
+                        })
+                        .map(|(id, _)| *id);
+                    if found.is_none() {
+                        errors.add(field, "Select schools of the partnership's districts");
+                    }
+                    found
+                })
+                .collect()
+        };
+        let preferences = resolve("preferences", &draft.preferences);
+        let conflicts = resolve("conflicts", &draft.conflicts);
+        let (zip, lat, lon) = match &draft.home {
+            placements::Home::At { zip, lat, lon } => (zip.clone(), *lat, *lon),
+            placements::Home::Zip(zip) => match self.store.zip_point(zip).await? {
+                Some((lat, lon)) => (zip.clone(), lat, lon),
+                None => {
+                    errors.add("zip", format!("No school has ZIP code {zip}; give your home's latitude and longitude instead"));
+                    (zip.clone(), 0.0, 0.0)
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let row = NewCandidate {
+            name: candidate.name.clone(),
+            email: candidate.email.clone().unwrap_or_default(),
+            program_id: candidate.program_id,
+            provider_id: candidate.provider_id,
+            area: candidate.area.clone(),
+            band: candidate.band.clone(),
+            zip,
+            lat,
+            lon,
+            preferences,
+            conflicts,
+            accommodations: draft.accommodations.clone(),
+        };
+        Ok(self.store.update_candidate(id, &row).await?)
+    }
+
+    /// Schools of the candidate's term to choose preferences from.
+    pub async fn candidate_schools(&self, candidate: &Candidate) -> Result<Vec<(i64, String)>> {
+        let term = self.store.term(candidate.term_id).await?;
+        let parties = self.store.parties(term.partnership_id).await?;
+        let districts: Vec<i64> = parties
+            .iter()
+            .filter(|p| p.org_kind == OrgKind::District.code())
+            .map(|p| p.org_id)
+            .collect();
+        let (rows, _) = self
+            .store
+            .hosting(term.id, &districts, true, Page::all())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.slots.unwrap_or(0) > 0)
+            .map(|r| (r.school_id, r.school_name))
+            .collect())
+    }
+
+    // ---- match runs ----
+
+    /// Everything the engine needs for the term, as it stands now.
+    async fn run_inputs(&self, tv: &TermView) -> Result<RunInputs> {
+        let term_id = tv.term.id;
+        let (candidates, _) = self.store.candidates(term_id, Page::all()).await?;
+        let (hosting, _) = self
+            .store
+            .hosting(term_id, &tv.districts, true, Page::all())
+            .await?;
+        let (mentors, _) = self.term_mentors(tv, true, Page::all()).await?;
+        let (kept, _) = self.store.placements(term_id, Page::all()).await?;
+        let kept: Vec<&Placement> = kept
+            .iter()
+            .filter(|p| p.locked == 1 || p.status() != PlacementStatus::Proposed)
+            .collect();
+        let declines = self.store.declines(term_id).await?;
+        let schools = self.store.school_points(&tv.districts).await?;
+        let run_schools = hosting
+            .iter()
+            .filter_map(|h| {
+                let (lat, lon) = schools
+                    .iter()
+                    .find(|s| s.0 == h.school_id)
+                    .map(|s| (s.1, s.2))?;
+                let kept_here = kept.iter().filter(|p| p.school_id == h.school_id).count() as u32;
+                Some(RunSchool {
+                    id: h.school_id,
+                    name: h.school_name.clone(),
+                    district_id: h.district_id.unwrap_or(0),
+                    lat,
+                    lon,
+                    cap: (h.slots.unwrap_or(0) as u32).max(kept_here),
+                    high_needs: h.is_high_needs(),
+                })
+            })
+            .collect::<Vec<_>>();
+        let run_mentors = mentors
+            .iter()
+            .filter_map(|s| {
+                let m = &s.mentor;
+                let host = hosting.iter().find(|h| h.school_id == m.school_id)?;
+                let mut areas = m.areas();
+                let host_areas =
+                    tandem_domain::values::areas_from_codes(host.areas.as_deref().unwrap_or(""));
+                if !host_areas.is_empty() {
+                    areas.retain(|a| host_areas.contains(a));
+                }
+                let mut bands = placements::bands_from_codes(&m.bands);
+                let host_bands = placements::bands_from_codes(host.bands.as_deref().unwrap_or(""));
+                if !host_bands.is_empty() {
+                    bands.retain(|b| host_bands.contains(b));
+                }
+                let recent = m
+                    .evidence_on
+                    .as_deref()
+                    .and_then(day)
+                    .is_some_and(|d| d >= today() - time::Duration::days(2 * 365));
+                Some(RunMentor {
+                    id: m.id,
+                    name: m.name.clone(),
+                    school_id: m.school_id,
+                    areas,
+                    bands,
+                    capacity: m.capacity.unwrap_or(0) as u32,
+                    eligible: s.not_eligible.is_empty(),
+                    quality: placements::quality(m.years_experience as u32, recent),
+                })
+            })
+            .collect();
+        let run_candidates = candidates
+            .iter()
+            .map(|c| {
+                let mut conflicts = c.conflict_ids();
+                conflicts.extend(
+                    declines
+                        .iter()
+                        .filter(|d| d.candidate_id == c.id)
+                        .map(|d| d.school_id),
+                );
+                RunCandidate {
+                    id: c.id,
+                    name: c.name.clone(),
+                    area: tandem_domain::LicensureArea::parse(&c.area)
+                        .unwrap_or(tandem_domain::LicensureArea::Elementary),
+                    band: tandem_domain::GradeBand::parse(&c.band)
+                        .unwrap_or(tandem_domain::GradeBand::Elementary),
+                    lat: c.lat,
+                    lon: c.lon,
+                    preferences: c.preference_ids(),
+                    conflicts,
+                }
+            })
+            .collect();
+        Ok(RunInputs {
+            rules: tv.term.rules(),
+            candidates: run_candidates,
+            mentors: run_mentors,
+            schools: run_schools,
+            locks: kept.iter().map(|p| (p.candidate_id, p.mentor_id)).collect(),
+        })
+    }
+
+    /// Runs the engine for the term and keeps the run; contradictory rules come back as a
+    /// problem with the rules, and nothing is kept.
+    pub async fn run_match(&self, term_id: i64) -> Result<i64> {
+        let tv = self.working_term(term_id).await?;
+        let inputs = self.run_inputs(&tv).await?;
+        if inputs.candidates.is_empty() {
+            return Err(FieldErrors::single(
+                "run",
+                "The term has no candidates yet: add or import them first",
+            )
+            .into());
+        }
+        let solved = tokio::task::spawn_blocking(move || {
+            let outcome = placements::run(&inputs);
+            (inputs, outcome)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let (inputs, outcome) = solved;
+        let (results, summary) =
+            outcome.map_err(|message| FieldErrors::single("high_needs_min", message))?;
+        let json = serde_json::to_string(&inputs).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(self
+            .store
+            .save_run(term_id, &json, &summary, &results, self.principal.person_id)
+            .await?)
+    }
+
+    pub async fn runs(&self, tv: &TermView) -> Result<Vec<Run>> {
+        Ok(self.store.runs(tv.term.id).await?)
+    }
+
+    /// A run's results, and those of the run before it (for the difference).
+    pub async fn run_results(
+        &self,
+        tv: &TermView,
+        run_id: i64,
+    ) -> Result<(Run, Vec<RunResult>, Option<Vec<RunResult>>)> {
+        let runs = self.store.runs(tv.term.id).await?;
+        let position = runs
+            .iter()
+            .position(|r| r.id == run_id)
+            .ok_or(AppError::NotFound)?;
+        let results = self.store.run_results(run_id).await?;
+        let before = match runs.get(position + 1) {
+            Some(previous) => Some(self.store.run_results(previous.id).await?),
+            None => None,
+        };
+        Ok((runs[position].clone(), results, before))
+    }
+
+    /// The inputs a run was given (JSON), for explaining it later.
+    pub async fn run_inputs_json(&self, tv: &TermView, run_id: i64) -> Result<String> {
+        let runs = self.store.runs(tv.term.id).await?;
+        allow(runs.iter().any(|r| r.id == run_id)).map_err(|_| AppError::NotFound)?;
+        Ok(self.store.run_inputs(run_id).await?)
+    }
+
+    // ---- placements ----
+
+    pub async fn placements(&self, tv: &TermView, page: Page) -> Result<(Vec<Placement>, i64)> {
+        Ok(self.store.placements(tv.term.id, page).await?)
+    }
+
+    pub async fn declines(&self, tv: &TermView) -> Result<Vec<Decline>> {
+        Ok(self.store.declines(tv.term.id).await?)
+    }
+
+    /// A placement: the partnership's readers, its mentor and its candidate see it.
+    pub async fn placement(&self, id: i64) -> Result<PlacementView> {
+        let placement = self.store.placement(id).await?;
+        let me = self.principal.person_id;
+        let is_mentor = me.is_some() && me == Some(placement.mentor_person_id);
+        let is_candidate = me.is_some() && me == Some(placement.candidate_person_id);
+        let term = self.store.term(placement.term_id).await?;
+        let (can_work, readable) = match self.partnership(term.partnership_id).await {
+            Ok(view) => (view.can_work, true),
+            Err(AppError::NotFound) => (false, false),
+            Err(other) => return Err(other),
+        };
+        if !(readable || is_mentor || is_candidate) {
+            return Err(AppError::NotFound);
+        }
+        let can_approve = placement.district_id.is_some_and(|d| {
+            self.principal.can_approve_for(&OrgRef {
+                id: d,
+                parent_id: None,
+                state_code: None,
+            })
+        });
+        Ok(PlacementView {
+            placement,
+            can_work,
+            can_approve,
+            is_mentor,
+        })
+    }
+
+    pub async fn set_locked(&self, id: i64, locked: bool) -> Result<i64> {
+        let pv = self.placement(id).await?;
+        allow(pv.can_work)?;
+        self.store.set_locked(id, locked).await?;
+        Ok(pv.placement.term_id)
+    }
+
+    fn actor_name(&self) -> String {
+        self.me()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "API".to_owned())
+    }
+
+    /// The district approves a proposed placement, or declines it with a reason.
+    pub async fn district_answer(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> Result<i64> {
+        let pv = self.placement(id).await?;
+        allow(pv.can_approve)?;
+        let term = pv.placement.term_id;
+        let done = match reason {
+            _ if approve => {
+                self.store
+                    .advance_placement(id, PlacementStatus::Proposed, PlacementStatus::Approved)
+                    .await?
+            }
+            Some(reason) => {
+                self.store
+                    .decline_placement(
+                        &pv.placement,
+                        PlacementStatus::Proposed,
+                        "district",
+                        reason,
+                        &self.actor_name(),
+                    )
+                    .await?
+            }
+            None => {
+                return Err(FieldErrors::single(
+                    "reason",
+                    "Say why, so the coordinator knows what to change",
+                )
+                .into());
+            }
+        };
+        if !done {
+            return Err(FieldErrors::single(
+                "reason",
+                "This placement is no longer waiting for the district: it was answered already",
+            )
+            .into());
+        }
+        Ok(term)
+    }
+
+    /// The mentor accepts an approved placement (it is then confirmed), or declines it.
+    pub async fn mentor_answer(&self, id: i64, accept: bool, reason: Option<&str>) -> Result<i64> {
+        let pv = self.placement(id).await?;
+        allow(pv.is_mentor)?;
+        answer_as_mentor(
+            &self.store,
+            &pv.placement,
+            accept,
+            reason,
+            &self.actor_name(),
+        )
+        .await?;
+        Ok(pv.placement.term_id)
+    }
+
+    /// A one-time link for the mentor to answer without signing in: the secret, shown once.
+    pub async fn placement_link(&self, id: i64) -> Result<String> {
+        let pv = self.placement(id).await?;
+        allow(pv.can_work || pv.can_approve)?;
+        let secret = random_token();
+        self.store
+            .create_link(
+                &sha256_hex(&secret),
+                "placement",
+                pv.placement.term_id,
+                id,
+                LINK_DAYS,
+            )
+            .await?;
+        Ok(secret)
+    }
+
+    /// Placements waiting on the caller: as a district, as a mentor, and their own.
+    pub async fn waiting(&self) -> Result<Waiting> {
+        let Some(me) = self.principal.person_id else {
+            return Ok(Waiting::default());
+        };
+        let districts: Vec<i64> = self
+            .principal
+            .grants
+            .iter()
+            .filter(|g| g.org_kind == OrgKind::District)
+            .filter(|g| {
+                self.principal.can_approve_for(&OrgRef {
+                    id: g.org_id,
+                    parent_id: None,
+                    state_code: None,
+                })
+            })
+            .map(|g| g.org_id)
+            .collect();
+        let district = self
+            .store
+            .placements_where(&districts, Some(PlacementStatus::Proposed), None, None)
+            .await?;
+        let mentor = self
+            .store
+            .placements_where(&[], Some(PlacementStatus::Approved), Some(me), None)
+            .await?;
+        let mine = self
+            .store
+            .placements_where(&[], None, None, Some(me))
+            .await?;
+        Ok(Waiting {
+            district,
+            mentor,
+            mine,
+        })
+    }
+
+    /// Assigns the provider's supervisors to the term's confirmed placements: each placement
+    /// to the supervisor with the fewest so far, nearest school first, so caseloads stay
+    /// within one of each other and schools of a supervisor cluster.
+    pub async fn assign_supervisors(&self, term_id: i64) -> Result<usize> {
+        let tv = self.working_term(term_id).await?;
+        let supervisors = self
+            .store
+            .people_with_role_at(tv.view.partnership.provider_id, Role::Supervisor)
+            .await?;
+        if supervisors.is_empty() {
+            return Err(FieldErrors::single("supervisors", "The provider has no program supervisors: add people with the supervisor role first").into());
+        }
+        let (placements, _) = self.store.placements(term_id, Page::all()).await?;
+        let assignment = balanced(
+            &supervisors.iter().map(|s| s.0).collect::<Vec<_>>(),
+            &placements,
+        );
+        for (placement, supervisor) in &assignment {
+            self.store
+                .set_supervisor(*placement, Some(*supervisor))
+                .await?;
+        }
+        Ok(assignment.len())
+    }
+
+    pub async fn supervisors(&self, tv: &TermView) -> Result<Vec<(i64, String)>> {
+        Ok(self
+            .store
+            .people_with_role_at(tv.view.partnership.provider_id, Role::Supervisor)
+            .await?)
+    }
+
+    pub async fn set_supervisor(&self, placement_id: i64, supervisor: Option<i64>) -> Result<i64> {
+        let pv = self.placement(placement_id).await?;
+        allow(pv.can_work)?;
+        let tv = self.term(pv.placement.term_id).await?;
+        if let Some(s) = supervisor
+            && !self.supervisors(&tv).await?.iter().any(|(id, _)| *id == s)
+        {
+            return Err(FieldErrors::single(
+                "supervisor_id",
+                "Select a supervisor of the provider",
+            )
+            .into());
+        }
+        self.store.set_supervisor(placement_id, supervisor).await?;
+        Ok(tv.term.id)
+    }
+}
+
+/// Caseloads: confirmed placements without a supervisor go, school by school, to whoever has
+/// the fewest; a school's placements stay with one supervisor where the counts allow.
+fn balanced(supervisors: &[i64], placements: &[Placement]) -> Vec<(i64, i64)> {
+    let mut load: Vec<(i64, usize)> = supervisors
+        .iter()
+        .map(|s| {
+            (
+                *s,
+                placements
+                    .iter()
+                    .filter(|p| p.supervisor_id == Some(*s))
+                    .count(),
+            )
+        })
+        .collect();
+    let mut open: Vec<&Placement> = placements
+        .iter()
+        .filter(|p| p.status() == PlacementStatus::Confirmed && p.supervisor_id.is_none())
+        .collect();
+    open.sort_by_key(|p| (p.school_id, p.id));
+    let mut out = Vec::new();
+    let mut last: Option<(i64, i64)> = None;
+    for p in open {
+        let least = load.iter().map(|l| l.1).min().unwrap_or(0);
+        let same_school = last
+            .filter(|(school, s)| {
+                *school == p.school_id && load.iter().any(|l| l.0 == *s && l.1 <= least)
+            })
+            .map(|(_, s)| s);
+        let chosen =
+            same_school.unwrap_or_else(|| load.iter().min_by_key(|l| l.1).map_or(0, |l| l.0));
+        if let Some(entry) = load.iter_mut().find(|l| l.0 == chosen) {
+            entry.1 += 1;
+        }
+        last = Some((p.school_id, chosen));
+        out.push((p.id, chosen));
+    }
+    out
+}
+
+fn districts_of(view: &PartnershipView) -> Vec<i64> {
+    view.parties
+        .iter()
+        .filter(|p| p.org_kind == OrgKind::District.code())
+        .map(|p| p.org_id)
+        .collect()
+}
+
+fn term_view(view: PartnershipView, term: Term) -> TermView {
+    TermView {
+        districts: districts_of(&view),
+        view,
+        term,
+    }
+}
+
+async fn answer_as_mentor(
+    store: &Store,
+    placement: &Placement,
+    accept: bool,
+    reason: Option<&str>,
+    by: &str,
+) -> Result<()> {
+    let waiting = "This placement is not waiting for the mentor: it was answered already, or the district has not approved it yet";
+    let done = if accept {
+        store
+            .advance_placement(
+                placement.id,
+                PlacementStatus::Approved,
+                PlacementStatus::Confirmed,
+            )
+            .await?
+    } else {
+        let Some(reason) = reason else {
+            return Err(FieldErrors::single(
+                "reason",
+                "Say why, so the coordinator knows what to change",
+            )
+            .into());
+        };
+        store
+            .decline_placement(placement, PlacementStatus::Approved, "mentor", reason, by)
+            .await?
+    };
+    if done {
+        Ok(())
+    } else {
+        Err(FieldErrors::single("reason", waiting).into())
+    }
+}
+
+// ---- one-time links: the secret is the authority, for one answer ----
+
+/// What a live link opens.
+pub enum LinkSubject {
+    Hosting { term: Term, school: HostingRow },
+    Placement(Placement),
+}
+
+async fn open_link(store: &Store, secret: &str) -> Result<(String, LinkSubject)> {
+    let hash = sha256_hex(secret);
+    let link = store.link(&hash).await?;
+    if link.used_at.is_some() || link.expires_at < tandem_store::now() {
+        return Err(AppError::BadRequest(
+            "This link has been used or has expired. Ask the placement coordinator for a new one."
+                .into(),
+        ));
+    }
+    let subject = match link.purpose.as_str() {
+        "hosting" => {
+            let term = store.term(link.term_id).await?;
+            let school = store.org(link.subject_id).await?;
+            let district = school.parent_id.unwrap_or(0);
+            let (rows, _) = store
+                .hosting(term.id, &[district], false, Page::all())
+                .await?;
+            let school = rows
+                .into_iter()
+                .find(|r| r.school_id == link.subject_id)
+                .ok_or(AppError::NotFound)?;
+            LinkSubject::Hosting { term, school }
+        }
+        _ => LinkSubject::Placement(store.placement(link.subject_id).await?),
+    };
+    Ok((hash, subject))
+}
+
+pub async fn link_subject(store: &Store, secret: &str) -> Result<LinkSubject> {
+    Ok(open_link(store, secret).await?.1)
+}
+
+/// Answers hosting through a link; the link is then spent.
+pub async fn answer_hosting_by_link(
+    store: &Store,
+    secret: &str,
+    fields: &HostingFields,
+) -> Result<()> {
+    let (hash, subject) = open_link(store, secret).await?;
+    let LinkSubject::Hosting { term, school } = subject else {
+        return Err(AppError::NotFound);
+    };
+    let draft = fields.parse(None)?;
+    if !store.use_link(&hash).await? {
+        return Err(AppError::BadRequest("This link has just been used.".into()));
+    }
+    Ok(store
+        .answer_hosting(term.id, school.school_id, &draft)
+        .await?)
+}
+
+/// A mentor answers through a link; the link is spent only when the answer is taken.
+pub async fn answer_placement_by_link(
+    store: &Store,
+    secret: &str,
+    accept: bool,
+    reason: Option<&str>,
+) -> Result<()> {
+    let (hash, subject) = open_link(store, secret).await?;
+    let LinkSubject::Placement(placement) = subject else {
+        return Err(AppError::NotFound);
+    };
+    let by = format!("{} (one-time link)", placement.mentor_name);
+    answer_as_mentor(store, &placement, accept, reason, &by).await?;
+    store.use_link(&hash).await?;
+    Ok(())
+}
+
+/// The summary line of a run, for lists.
+pub fn summary_line(summary: &RunSummary) -> String {
+    format!(
+        "{} of {} placed, {:.0}% in high-needs schools, {:.1} km average travel",
+        summary.placed,
+        summary.candidates,
+        summary.high_needs_share(),
+        summary.average_km
+    )
+}

@@ -105,7 +105,12 @@ const PARTNERSHIP_WORK: &[Role] = &[Role::Admin, Role::PartnershipLead, Role::Co
 /// Roles whose holders speak for their organization in a partnership.
 const PARTY_AUTHORITY: &[Role] = &[Role::Admin, Role::PartnershipLead];
 /// Roles whose holders answer a school's hosting capacity.
-const HOSTING: &[Role] = &[Role::Admin, Role::Coordinator, Role::PartnershipLead, Role::Principal];
+const HOSTING: &[Role] = &[
+    Role::Admin,
+    Role::Coordinator,
+    Role::PartnershipLead,
+    Role::Principal,
+];
 /// Roles a coordinator may grant; admins grant any.
 const COORDINATOR_GRANTS: &[Role] = &[Role::Mentor, Role::Supervisor, Role::Candidate];
 

@@ -406,6 +406,29 @@ impl Guard {
             .await?)
     }
 
+    /// Completions by these people (the partnership's trainees).
+    pub async fn completions_of(
+        &self,
+        view: &PartnershipView,
+        people: &[i64],
+    ) -> Result<Vec<Completion>> {
+        let allowed = self.trainees(view).await?;
+        let people: Vec<i64> = people
+            .iter()
+            .copied()
+            .filter(|p| allowed.iter().any(|(id, _)| id == p))
+            .collect();
+        Ok(self.store.completions(&people).await?)
+    }
+
+    /// The term's provider's programs, for the candidate form.
+    pub async fn provider_programs(&self, tv: &TermView) -> Result<Vec<(i64, String)>> {
+        Ok(self
+            .store
+            .provider_programs(tv.view.partnership.provider_id)
+            .await?)
+    }
+
     // ---- candidates ----
 
     /// Candidates of the term; their accommodations only to the provider's staff.

@@ -8,6 +8,7 @@ pub mod meetings;
 mod orgs;
 mod partnerships;
 mod people;
+pub mod placements;
 mod programs;
 mod signin;
 pub mod toolkit;
@@ -162,6 +163,97 @@ pub fn router() -> Router<AppState> {
         .route("/toolkit/{id}", get(toolkit::show).post(toolkit::update))
         .route("/toolkit/{id}/edit", get(toolkit::edit))
         .route("/partnerships/{id}/tools/remove", post(toolkit::detach))
+        .route(
+            "/partnerships/{id}/terms",
+            get(placements::terms).post(placements::create_term),
+        )
+        .route(
+            "/partnerships/{id}/eligibility",
+            post(placements::set_eligibility),
+        )
+        .route(
+            "/partnerships/{id}/training",
+            get(placements::training).post(placements::create_module),
+        )
+        .route(
+            "/partnerships/{id}/training/completions",
+            post(placements::record_completions),
+        )
+        .route(
+            "/partnerships/{id}/training.csv",
+            get(placements::export_training),
+        )
+        .route(
+            "/terms/{id}",
+            get(placements::term).post(placements::update_term),
+        )
+        .route("/terms/{id}/run", post(placements::run))
+        .route(
+            "/terms/{id}/supervisors",
+            post(placements::assign_supervisors),
+        )
+        .route("/terms/{id}/runs/{run}", get(placements::run_page))
+        .route(
+            "/terms/{id}/runs/{run}/inputs.json",
+            get(placements::run_inputs),
+        )
+        .route("/terms/{id}/hosting", get(placements::hosting))
+        .route("/terms/{id}/hosting.csv", get(placements::export_hosting))
+        .route(
+            "/terms/{id}/hosting/{school}",
+            get(placements::hosting_form).post(placements::answer_hosting),
+        )
+        .route(
+            "/terms/{id}/hosting/{school}/link",
+            post(placements::hosting_link),
+        )
+        .route(
+            "/terms/{id}/mentors",
+            get(placements::mentors).post(placements::save_mentor),
+        )
+        .route("/terms/{id}/mentors.csv", get(placements::export_mentors))
+        .route("/terms/{id}/mentors/{mentor}", get(placements::mentor))
+        .route(
+            "/terms/{id}/mentors/{mentor}/availability",
+            post(placements::set_availability),
+        )
+        .route(
+            "/terms/{id}/candidates",
+            get(placements::candidates).post(placements::add_candidate),
+        )
+        .route(
+            "/terms/{id}/candidates.csv",
+            get(placements::export_candidates),
+        )
+        .route(
+            "/terms/{id}/candidates/import",
+            post(placements::import_candidates),
+        )
+        .route(
+            "/terms/{id}/placements.csv",
+            get(placements::export_placements),
+        )
+        .route("/terms/{id}/fieldwork.json", get(placements::export_edfi))
+        .route(
+            "/candidates/{id}",
+            get(placements::candidate).post(placements::update_candidate),
+        )
+        .route("/placements/{id}", get(placements::placement))
+        .route(
+            "/placements/{id}/district",
+            post(placements::district_answer),
+        )
+        .route("/placements/{id}/mentor", post(placements::mentor_answer))
+        .route("/placements/{id}/lock", post(placements::lock))
+        .route(
+            "/placements/{id}/supervisor",
+            post(placements::set_supervisor),
+        )
+        .route("/placements/{id}/link", post(placements::placement_link))
+        .route(
+            "/links/{secret}",
+            get(placements::link).post(placements::answer_link),
+        )
         .merge(admin::router())
 }
 

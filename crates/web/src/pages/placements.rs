@@ -1,0 +1,1666 @@
+//! Placement pages: a partnership's terms and eligibility rules; a term's overview (rules, the
+//! run, the placements), its schools' hosting, mentors and candidates; a run's results; a
+//! placement with the district's and the mentor's answers; training; one-time links.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tandem_domain::placements::{
+    CandidateFields, Change, CompletionFields, DeclineFields, EligibilityFields, EligibilityRules,
+    HostingFields, MentorFields, ModuleFields, PlacementStatus, RunResult, RunSummary, TermFields,
+    TermKind, bands_from_codes, read_candidates,
+};
+use tandem_domain::values::areas_from_codes;
+use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
+use tandem_store::Page;
+use tandem_store::placements::{
+    Candidate, Completion, Decline, HostingRow, Module, Placement, Run, Term,
+};
+
+use super::{Choice, Id, Layout, Pager, number, render, render_form, saved_or_form};
+use crate::AppState;
+use crate::csv_export;
+use crate::error::{AppError, PageResult};
+use crate::form::Submitted;
+use crate::guard::{
+    Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView, TermView, summary_line,
+};
+
+/// Two ids from the path; anything else is "page not found".
+pub struct Ids(pub i64, pub i64);
+
+impl axum::extract::FromRequestParts<AppState> for Ids {
+    type Rejection = crate::error::PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<(i64, i64)>::from_request_parts(parts, state).await {
+            Ok(Path((a, b))) => Ok(Ids(a, b)),
+            Err(_) => Err(crate::error::PageError(AppError::NotFound)),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    page: Option<String>,
+    saved: Option<String>,
+}
+
+impl ListQuery {
+    fn page(&self) -> Page {
+        Page::new(number(&self.page), None)
+    }
+}
+
+pub fn area_label(code: &str) -> &'static str {
+    LicensureArea::parse(code).map_or("", LicensureArea::label)
+}
+
+pub fn band_label(code: &str) -> &'static str {
+    GradeBand::parse(code).map_or("", GradeBand::label)
+}
+
+/// Stored lists of area and band codes, in words ("any" when none are named).
+pub fn areas_text(codes: &str) -> String {
+    let areas = areas_from_codes(codes);
+    if areas.is_empty() {
+        "any area".to_owned()
+    } else {
+        areas
+            .iter()
+            .map(|a| a.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub fn bands_text(codes: &str) -> String {
+    let bands = bands_from_codes(codes);
+    if bands.is_empty() {
+        "any grade band".to_owned()
+    } else {
+        bands
+            .iter()
+            .map(|b| b.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn area_choices() -> Vec<Choice> {
+    Choice::list(
+        LicensureArea::ALL
+            .iter()
+            .map(|a| (a.code().to_owned(), a.label().to_owned())),
+    )
+}
+
+fn band_choices() -> Vec<Choice> {
+    Choice::list(
+        GradeBand::ALL
+            .iter()
+            .map(|b| (b.code().to_owned(), b.label().to_owned())),
+    )
+}
+
+pub fn status_label(code: &str) -> &'static str {
+    PlacementStatus::parse(code).map_or("", PlacementStatus::label)
+}
+
+// ---- terms and eligibility ----
+
+#[derive(Template)]
+#[template(path = "placements/terms.html")]
+struct TermsPage {
+    layout: Layout,
+    view: PartnershipView,
+    terms: Vec<Term>,
+    rules: EligibilityRules,
+    kinds: Vec<Choice>,
+    form: TermFields,
+    eligibility: EligibilityFields,
+    errors: FieldErrors,
+}
+
+async fn terms_page(
+    guard: &Guard,
+    id: i64,
+    form: Option<TermFields>,
+    eligibility: Option<EligibilityFields>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let rules = guard.eligibility(&view).await?;
+    let page = TermsPage {
+        layout: Layout::new(guard, "Placement terms", "/partnerships"),
+        terms: guard.terms(&view).await?,
+        kinds: Choice::list(
+            TermKind::ALL
+                .iter()
+                .map(|k| (k.code().to_owned(), k.label().to_owned())),
+        ),
+        form: form.unwrap_or_else(|| TermFields::from_rules(&Default::default())),
+        eligibility: eligibility.unwrap_or_else(|| EligibilityFields::from_rules(&rules)),
+        rules,
+        view,
+        errors: errors.clone(),
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn terms(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    terms_page(&guard, id, None, None, FieldErrors::default()).await
+}
+
+pub async fn create_term(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<TermFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .create_term(id, &draft)
+            .await
+            .map(|t| format!("/terms/{t}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        terms_page(&guard, id, Some(form), None, errors)
+    })
+    .await
+}
+
+pub async fn set_eligibility(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<EligibilityFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(rules) => guard
+            .set_eligibility(id, &rules)
+            .await
+            .map(|_| format!("/partnerships/{id}/terms")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        terms_page(&guard, id, None, Some(form), errors)
+    })
+    .await
+}
+
+// ---- a term: rules, run, placements ----
+
+#[derive(Template)]
+#[template(path = "placements/term.html")]
+struct TermPage {
+    layout: Layout,
+    tv: TermView,
+    kinds: Vec<Choice>,
+    form: TermFields,
+    errors: FieldErrors,
+    runs: Vec<Run>,
+    latest: Option<RunSummary>,
+    unplaced: Vec<(String, String)>,
+    placements: Vec<Placement>,
+    pager: Pager,
+    declines: Vec<Decline>,
+    supervisors: Vec<Choice>,
+    saved: bool,
+}
+
+async fn term_page(
+    guard: &Guard,
+    id: i64,
+    query: ListQuery,
+    form: Option<TermFields>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let runs = guard.runs(&tv).await?;
+    let mut unplaced = Vec::new();
+    if let Some(run) = runs.first() {
+        let (_, results, _) = guard.run_results(&tv, run.id).await?;
+        let (candidates, _) = guard.candidates(&tv, Page::all()).await?;
+        for r in results.iter().filter(|r| r.mentor_id.is_none()) {
+            let name = candidates
+                .iter()
+                .find(|c| c.id == r.candidate_id)
+                .map_or_else(String::new, |c| c.name.clone());
+            unplaced.push((name, r.detail.clone()));
+        }
+    }
+    let page = query.page();
+    let (placements, total) = guard.placements(&tv, page).await?;
+    let view = TermPage {
+        layout: Layout::new(guard, tv.term.name.clone(), "/partnerships"),
+        kinds: Choice::list(
+            TermKind::ALL
+                .iter()
+                .map(|k| (k.code().to_owned(), k.label().to_owned())),
+        ),
+        form: form.unwrap_or_else(|| TermFields {
+            name: tv.term.name.clone(),
+            kind: tv.term.kind.clone(),
+            starts_on: tv.term.starts_on.clone(),
+            ends_on: tv.term.ends_on.clone(),
+            ..TermFields::from_rules(&tv.term.rules())
+        }),
+        errors: errors.clone(),
+        latest: runs.first().map(Run::summary),
+        runs,
+        unplaced,
+        placements,
+        pager: Pager::new(&format!("/terms/{id}"), &[], page, total),
+        declines: guard.declines(&tv).await?,
+        supervisors: Choice::list(
+            guard
+                .supervisors(&tv)
+                .await?
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), n)),
+        ),
+        saved: query.saved.is_some(),
+        tv,
+    };
+    render_form(&view, &errors)
+}
+
+pub async fn term(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    term_page(&guard, id, query, None, FieldErrors::default()).await
+}
+
+pub async fn update_term(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<TermFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .update_term(id, &draft)
+            .await
+            .map(|_| format!("/terms/{id}?saved=1")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        term_page(&guard, id, ListQuery::default(), Some(form), errors)
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct Empty {}
+
+pub async fn run(Id(id): Id, Submitted { guard, .. }: Submitted<Empty>) -> PageResult<Response> {
+    let result = guard
+        .run_match(id)
+        .await
+        .map(|run| format!("/terms/{id}/runs/{run}"));
+    saved_or_form(result, |errors| {
+        term_page(&guard, id, ListQuery::default(), None, errors)
+    })
+    .await
+}
+
+pub async fn assign_supervisors(
+    Id(id): Id,
+    Submitted { guard, .. }: Submitted<Empty>,
+) -> PageResult<Response> {
+    let result = guard
+        .assign_supervisors(id)
+        .await
+        .map(|_| format!("/terms/{id}?saved=1"));
+    saved_or_form(result, |errors| {
+        term_page(&guard, id, ListQuery::default(), None, errors)
+    })
+    .await
+}
+
+// ---- a run ----
+
+/// A run's row for one candidate, named.
+pub struct ResultRow {
+    pub result: RunResult,
+    pub candidate: String,
+    pub mentor: String,
+    pub school: String,
+}
+
+#[derive(Template)]
+#[template(path = "placements/run.html")]
+struct RunPage {
+    layout: Layout,
+    tv: TermView,
+    run: Run,
+    summary: RunSummary,
+    rows: Vec<ResultRow>,
+    changes: Vec<(String, String, String)>,
+    first: bool,
+}
+
+pub async fn run_page(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let (run, results, before) = guard.run_results(&tv, run).await?;
+    let inputs: tandem_domain::placements::RunInputs =
+        serde_json::from_str(&guard.run_inputs_json(&tv, run.id).await?)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let candidate = |id: i64| {
+        inputs
+            .candidates
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(String::new, |c| c.name.clone())
+    };
+    let mentor = |id: Option<i64>| {
+        id.and_then(|id| inputs.mentors.iter().find(|m| m.id == id))
+            .map_or_else(
+                || "unplaced".to_owned(),
+                |m| {
+                    let school = inputs
+                        .schools
+                        .iter()
+                        .find(|s| s.id == m.school_id)
+                        .map_or("", |s| s.name.as_str());
+                    format!("{} ({school})", m.name)
+                },
+            )
+    };
+    let changes = before
+        .as_ref()
+        .map(|b| tandem_domain::placements::diff(b, &results))
+        .unwrap_or_default()
+        .into_iter()
+        .map(
+            |Change {
+                 candidate_id,
+                 before,
+                 after,
+             }| (candidate(candidate_id), mentor(before), mentor(after)),
+        )
+        .collect();
+    let rows = results
+        .into_iter()
+        .map(|r| ResultRow {
+            candidate: candidate(r.candidate_id),
+            mentor: r
+                .mentor_id
+                .and_then(|id| inputs.mentors.iter().find(|m| m.id == id))
+                .map_or_else(String::new, |m| m.name.clone()),
+            school: r
+                .school_id
+                .and_then(|id| inputs.schools.iter().find(|s| s.id == id))
+                .map_or_else(String::new, |s| {
+                    if s.high_needs {
+                        format!("{} (high-needs)", s.name)
+                    } else {
+                        s.name.clone()
+                    }
+                }),
+            result: r,
+        })
+        .collect();
+    let page = RunPage {
+        layout: Layout::new(&guard, format!("Run {}", run.number), "/partnerships"),
+        summary: run.summary(),
+        first: before.is_none(),
+        run,
+        rows,
+        changes,
+        tv,
+    };
+    render(&page)
+}
+
+pub async fn run_inputs(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let json = guard.run_inputs_json(&tv, run).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response())
+}
+
+// ---- hosting ----
+
+#[derive(Template)]
+#[template(path = "placements/hosting.html")]
+struct HostingPage {
+    layout: Layout,
+    tv: TermView,
+    rows: Vec<(HostingRow, bool)>,
+    pager: Pager,
+}
+
+pub async fn hosting(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let page = query.page();
+    let (rows, total) = guard.hosting(&tv, false, page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let can = guard.can_answer_hosting(&tv, &r);
+            (r, can)
+        })
+        .collect();
+    let view = HostingPage {
+        layout: Layout::new(&guard, "Hosting", "/partnerships"),
+        pager: Pager::new(&format!("/terms/{id}/hosting"), &[], page, total),
+        rows,
+        tv,
+    };
+    render(&view)
+}
+
+/// The hosting form: signed in (`tv`) or through a one-time link (`link`).
+#[derive(Template)]
+#[template(path = "placements/hosting_form.html")]
+struct HostingFormPage {
+    layout: Option<Layout>,
+    term: Term,
+    school: HostingRow,
+    action: String,
+    form: HostingFields,
+    areas: Vec<Choice>,
+    bands: Vec<Choice>,
+    errors: FieldErrors,
+    link: Option<String>,
+    done: bool,
+}
+
+fn hosting_fields(row: &HostingRow) -> HostingFields {
+    HostingFields {
+        hosts: match row.slots {
+            Some(0) => "no".into(),
+            Some(_) => "yes".into(),
+            None => String::new(),
+        },
+        slots: row
+            .slots
+            .filter(|s| *s > 0)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        areas: areas_from_codes(row.areas.as_deref().unwrap_or(""))
+            .iter()
+            .map(|a| a.code().to_owned())
+            .collect(),
+        bands: bands_from_codes(row.bands.as_deref().unwrap_or(""))
+            .iter()
+            .map(|b| b.code().to_owned())
+            .collect(),
+        reason: row.reason.clone().unwrap_or_default(),
+        answered_by: String::new(),
+    }
+}
+
+async fn school_row(guard: &Guard, tv: &TermView, school: i64) -> PageResult<HostingRow> {
+    let (rows, _) = guard.hosting(tv, false, Page::all()).await?;
+    Ok(rows
+        .into_iter()
+        .find(|r| r.school_id == school)
+        .ok_or(AppError::NotFound)?)
+}
+
+async fn hosting_form_page(
+    guard: &Guard,
+    term: i64,
+    school: i64,
+    form: Option<HostingFields>,
+    errors: FieldErrors,
+    link: Option<String>,
+) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let row = school_row(guard, &tv, school).await?;
+    let page = HostingFormPage {
+        layout: Some(Layout::new(
+            guard,
+            format!("Hosting: {}", row.school_name),
+            "/partnerships",
+        )),
+        action: format!("/terms/{term}/hosting/{school}"),
+        form: form.unwrap_or_else(|| hosting_fields(&row)),
+        areas: area_choices(),
+        bands: band_choices(),
+        errors: errors.clone(),
+        term: tv.term,
+        school: row,
+        link,
+        done: false,
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn hosting_form(guard: Guard, Ids(term, school): Ids) -> PageResult<Response> {
+    hosting_form_page(&guard, term, school, None, FieldErrors::default(), None).await
+}
+
+pub async fn answer_hosting(
+    Ids(term, school): Ids,
+    Submitted { guard, form }: Submitted<HostingFields>,
+) -> PageResult<Response> {
+    let result = guard
+        .answer_hosting(term, school, &form)
+        .await
+        .map(|_| format!("/terms/{term}/hosting"));
+    saved_or_form(result, |errors| {
+        hosting_form_page(&guard, term, school, Some(form), errors, None)
+    })
+    .await
+}
+
+pub async fn hosting_link(
+    Ids(term, school): Ids,
+    Submitted { guard, .. }: Submitted<Empty>,
+) -> PageResult<Response> {
+    let secret = guard.hosting_link(term, school).await?;
+    hosting_form_page(
+        &guard,
+        term,
+        school,
+        None,
+        FieldErrors::default(),
+        Some(format!("/links/{secret}")),
+    )
+    .await
+}
+
+pub async fn export_hosting(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let (rows, _) = guard.hosting(&tv, true, Page::all()).await?;
+    let header = [
+        "school_id",
+        "school",
+        "district",
+        "high_needs",
+        "slots",
+        "areas",
+        "grade_bands",
+        "reason",
+        "answered_by",
+        "answered_at",
+    ];
+    Ok(csv_export::download(
+        "hosting.csv",
+        &header,
+        rows.into_iter().map(|r| {
+            vec![
+                r.school_id.to_string(),
+                r.school_name.clone(),
+                r.district_name.clone().unwrap_or_default(),
+                r.is_high_needs().to_string(),
+                csv_export::opt(r.slots),
+                r.areas.clone().unwrap_or_default(),
+                r.bands.clone().unwrap_or_default(),
+                r.reason.clone().unwrap_or_default(),
+                r.answered_by.clone().unwrap_or_default(),
+                r.answered_at.map(super::when).unwrap_or_default(),
+            ]
+        }),
+    )?)
+}
+
+// ---- mentors ----
+
+#[derive(Template)]
+#[template(path = "placements/mentors.html")]
+struct MentorsPage {
+    layout: Layout,
+    tv: TermView,
+    mentors: Vec<MentorStatus>,
+    pager: Pager,
+    rules: EligibilityRules,
+    teachers: Vec<Choice>,
+    schools: Vec<Choice>,
+    areas: Vec<Choice>,
+    bands: Vec<Choice>,
+    form: MentorFields,
+    errors: FieldErrors,
+}
+
+async fn mentors_page(
+    guard: &Guard,
+    id: i64,
+    query: ListQuery,
+    form: Option<MentorFields>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let page = query.page();
+    let (mentors, total) = guard.term_mentors(&tv, false, page).await?;
+    let teachers = guard.mentor_teachers(&tv).await?;
+    let mut schools: Vec<(String, String)> = teachers
+        .iter()
+        .map(|t| (t.2.to_string(), t.3.clone()))
+        .collect();
+    schools.sort_by(|a, b| a.1.cmp(&b.1));
+    schools.dedup();
+    let view = MentorsPage {
+        layout: Layout::new(guard, "Mentors", "/partnerships"),
+        pager: Pager::new(&format!("/terms/{id}/mentors"), &[], page, total),
+        rules: guard.eligibility(&tv.view).await?,
+        teachers: Choice::list(
+            teachers
+                .iter()
+                .map(|t| (t.0.to_string(), format!("{} — {}", t.1, t.3))),
+        ),
+        schools: Choice::list(schools),
+        areas: area_choices(),
+        bands: band_choices(),
+        form: form.unwrap_or_default(),
+        errors: errors.clone(),
+        mentors,
+        tv,
+    };
+    render_form(&view, &errors)
+}
+
+pub async fn mentors(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    mentors_page(&guard, id, query, None, FieldErrors::default()).await
+}
+
+pub async fn save_mentor(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<MentorFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .save_mentor(id, &draft)
+            .await
+            .map(|m| format!("/terms/{id}/mentors/{m}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        mentors_page(&guard, id, ListQuery::default(), Some(form), errors)
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct CapacityForm {
+    #[serde(default)]
+    capacity: String,
+}
+
+pub async fn set_availability(
+    Ids(term, mentor): Ids,
+    Submitted { guard, form }: Submitted<CapacityForm>,
+) -> PageResult<Response> {
+    let result = match tandem_domain::placements::capacity(&form.capacity) {
+        Ok(capacity) => guard
+            .set_availability(term, mentor, capacity)
+            .await
+            .map(|_| format!("/terms/{term}/mentors/{mentor}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| mentor_page(&guard, term, mentor, errors)).await
+}
+
+#[derive(Template)]
+#[template(path = "placements/mentor.html")]
+struct MentorPage {
+    layout: Layout,
+    tv: TermView,
+    status: MentorStatus,
+    completions: Vec<Completion>,
+    rules: EligibilityRules,
+    errors: FieldErrors,
+    can_edit: bool,
+    capacity: String,
+}
+
+async fn mentor_page(
+    guard: &Guard,
+    term: i64,
+    mentor: i64,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let (tv, status, completions) = guard.term_mentor(term, mentor).await?;
+    let is_self = guard.principal.person_id == Some(status.mentor.person_id);
+    let page = MentorPage {
+        layout: Layout::new(guard, status.mentor.name.clone(), "/partnerships"),
+        rules: guard.eligibility(&tv.view).await?,
+        can_edit: is_self || tv.view.can_work,
+        capacity: status
+            .mentor
+            .capacity
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        tv,
+        status,
+        completions,
+        errors: errors.clone(),
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn mentor(guard: Guard, Ids(term, mentor): Ids) -> PageResult<Response> {
+    mentor_page(&guard, term, mentor, FieldErrors::default()).await
+}
+
+pub async fn export_mentors(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let (mentors, _) = guard.term_mentors(&tv, false, Page::all()).await?;
+    let header = [
+        "mentor_id",
+        "name",
+        "school",
+        "high_needs",
+        "areas",
+        "grade_bands",
+        "years_experience",
+        "evidence_source",
+        "evidence_on",
+        "trained_on",
+        "willing",
+        "capacity",
+        "eligible",
+        "why_not",
+    ];
+    Ok(csv_export::download(
+        "mentors.csv",
+        &header,
+        mentors.into_iter().map(|s| {
+            let m = &s.mentor;
+            vec![
+                m.id.to_string(),
+                m.name.clone(),
+                m.school_name.clone(),
+                m.is_high_needs().to_string(),
+                m.areas.clone(),
+                m.bands.clone(),
+                m.years_experience.to_string(),
+                m.evidence_source.clone(),
+                m.evidence_on.clone().unwrap_or_default(),
+                s.trained_on.clone().unwrap_or_default(),
+                (m.willing == 1).to_string(),
+                csv_export::opt(m.capacity),
+                s.not_eligible.is_empty().to_string(),
+                s.not_eligible.join("; "),
+            ]
+        }),
+    )?)
+}
+
+// ---- candidates ----
+
+#[derive(Template)]
+#[template(path = "placements/candidates.html")]
+struct CandidatesPage {
+    layout: Layout,
+    tv: TermView,
+    candidates: Vec<Candidate>,
+    pager: Pager,
+    programs: Vec<Choice>,
+    areas: Vec<Choice>,
+    bands: Vec<Choice>,
+    form: CandidateFields,
+    errors: FieldErrors,
+    saved: Option<String>,
+}
+
+async fn candidates_page(
+    guard: &Guard,
+    id: i64,
+    query: ListQuery,
+    form: Option<CandidateFields>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let page = query.page();
+    let (candidates, total) = guard.candidates(&tv, page).await?;
+    let programs = guard.provider_programs(&tv).await?;
+    let view = CandidatesPage {
+        layout: Layout::new(guard, "Candidates", "/partnerships"),
+        pager: Pager::new(&format!("/terms/{id}/candidates"), &[], page, total),
+        programs: Choice::list(programs.into_iter().map(|(id, n)| (id.to_string(), n))),
+        areas: area_choices(),
+        bands: band_choices(),
+        form: form.unwrap_or_default(),
+        errors: errors.clone(),
+        saved: query.saved,
+        candidates,
+        tv,
+    };
+    render_form(&view, &errors)
+}
+
+pub async fn candidates(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    candidates_page(&guard, id, query, None, FieldErrors::default()).await
+}
+
+pub async fn add_candidate(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<CandidateFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .add_candidates(id, &[(0, draft)], None)
+            .await
+            .map(|n| format!("/terms/{id}/candidates?saved={n}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        candidates_page(&guard, id, ListQuery::default(), Some(form), errors)
+    })
+    .await
+}
+
+/// The CSRF token and the file of an upload form.
+pub async fn read_upload(
+    multipart: &mut Multipart,
+) -> Result<(String, Option<(String, Vec<u8>)>), AppError> {
+    let mut csrf = String::new();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        match field.name() {
+            Some("_csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file.filter(|(_, bytes)| !bytes.is_empty())))
+}
+
+pub async fn import_candidates(
+    guard: Guard,
+    Id(id): Id,
+    mut multipart: Multipart,
+) -> PageResult<Response> {
+    let (csrf, file) = read_upload(&mut multipart).await?;
+    guard.check_csrf(&csrf)?;
+    let result = match file {
+        None => Err(AppError::Invalid(FieldErrors::single(
+            "file",
+            "Select a CSV file of candidates",
+        ))),
+        Some((name, bytes)) => match read_candidates(bytes.as_slice()) {
+            Ok(rows) => guard.add_candidates(id, &rows, Some(&name)).await,
+            Err(problems) => {
+                let mut errors = FieldErrors::default();
+                for p in problems {
+                    errors.add(
+                        "file",
+                        format!("{name} line {}, {}: {}", p.line, p.field, p.problem),
+                    );
+                }
+                Err(AppError::Invalid(errors))
+            }
+        }
+        .map(|n| format!("/terms/{id}/candidates?saved={n}")),
+    };
+    saved_or_form(result, |errors| {
+        candidates_page(&guard, id, ListQuery::default(), None, errors)
+    })
+    .await
+}
+
+pub async fn export_candidates(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let (candidates, _) = guard.candidates(&tv, Page::all()).await?;
+    let header = [
+        "candidate_id",
+        "name",
+        "email",
+        "program",
+        "area",
+        "band",
+        "zip",
+        "lat",
+        "lon",
+        "preferences",
+        "conflicts",
+        "accommodations",
+    ];
+    Ok(csv_export::download(
+        "candidates.csv",
+        &header,
+        candidates.into_iter().map(|c| {
+            vec![
+                c.id.to_string(),
+                c.name,
+                c.email.unwrap_or_default(),
+                c.program_name,
+                c.area,
+                c.band,
+                c.zip,
+                format!("{:.5}", c.lat),
+                format!("{:.5}", c.lon),
+                c.preferences.replace(',', ";"),
+                c.conflicts.replace(',', ";"),
+                c.accommodations,
+            ]
+        }),
+    )?)
+}
+
+#[derive(Template)]
+#[template(path = "placements/candidate.html")]
+struct CandidatePage {
+    layout: Layout,
+    candidate: Candidate,
+    is_self: bool,
+    schools: Vec<Choice>,
+    /// The first three preferences and the conflicts, as the form's values.
+    pref1: String,
+    pref2: String,
+    pref3: String,
+    conflicts: Vec<String>,
+    form: CandidateFields,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+async fn candidate_page(
+    guard: &Guard,
+    id: i64,
+    form: Option<CandidateFields>,
+    errors: FieldErrors,
+    saved: bool,
+) -> PageResult<Response> {
+    let (candidate, is_self) = guard.candidate(id).await?;
+    let schools = guard.candidate_schools(&candidate).await?;
+    let form = form.unwrap_or_else(|| CandidateFields {
+        zip: candidate.zip.clone(),
+        preferences: candidate.preferences.replace(',', ";"),
+        conflicts: candidate.conflicts.replace(',', ";"),
+        accommodations: candidate.accommodations.clone(),
+        ..CandidateFields::default()
+    });
+    let split = |text: &str| -> Vec<String> { text.split(';').map(str::to_owned).collect() };
+    let mut prefs = split(&form.preferences);
+    prefs.resize(3, String::new());
+    let page = CandidatePage {
+        pref1: prefs[0].clone(),
+        pref2: prefs[1].clone(),
+        pref3: prefs[2].clone(),
+        conflicts: split(&form.conflicts),
+        layout: Layout::new(guard, candidate.name.clone(), "/"),
+        schools: Choice::list(schools.into_iter().map(|(id, n)| (id.to_string(), n))),
+        form,
+        is_self,
+        candidate,
+        errors: errors.clone(),
+        saved,
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn candidate(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    candidate_page(
+        &guard,
+        id,
+        None,
+        FieldErrors::default(),
+        query.saved.is_some(),
+    )
+    .await
+}
+
+/// What a candidate states themselves; the rest of their record comes from the program.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OwnFields {
+    zip: String,
+    lat: String,
+    lon: String,
+    preference_1: String,
+    preference_2: String,
+    preference_3: String,
+    conflicts: Vec<String>,
+    accommodations: String,
+}
+
+pub async fn update_candidate(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<OwnFields>,
+) -> PageResult<Response> {
+    let (candidate, _) = guard.candidate(id).await?;
+    let preferences: Vec<&str> = [&form.preference_1, &form.preference_2, &form.preference_3]
+        .into_iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let fields = CandidateFields {
+        name: candidate.name.clone(),
+        email: candidate.email.clone().unwrap_or_default(),
+        program: candidate.program_id.to_string(),
+        area: candidate.area.clone(),
+        band: candidate.band.clone(),
+        zip: form.zip.clone(),
+        lat: form.lat.clone(),
+        lon: form.lon.clone(),
+        preferences: preferences.join(";"),
+        conflicts: form.conflicts.join(";"),
+        accommodations: form.accommodations.clone(),
+    };
+    let result = match fields.parse() {
+        Ok(draft) => guard
+            .update_my_candidacy(id, &draft)
+            .await
+            .map(|_| format!("/candidates/{id}?saved=1")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        candidate_page(&guard, id, Some(fields), errors, false)
+    })
+    .await
+}
+
+// ---- placements ----
+
+#[derive(Template)]
+#[template(path = "placements/placement.html")]
+struct PlacementPage {
+    layout: Layout,
+    pv: PlacementView,
+    errors: FieldErrors,
+    supervisors: Vec<Choice>,
+    supervisor: String,
+    link: Option<String>,
+}
+
+async fn placement_page(
+    guard: &Guard,
+    id: i64,
+    errors: FieldErrors,
+    link: Option<String>,
+) -> PageResult<Response> {
+    let pv = guard.placement(id).await?;
+    let supervisors = if pv.can_work {
+        let tv = guard.term(pv.placement.term_id).await?;
+        Choice::list(
+            guard
+                .supervisors(&tv)
+                .await?
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), n)),
+        )
+    } else {
+        Vec::new()
+    };
+    let page = PlacementPage {
+        supervisor: pv
+            .placement
+            .supervisor_id
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        layout: Layout::new(
+            guard,
+            format!("Placement of {}", pv.placement.candidate_name),
+            "/",
+        ),
+        pv,
+        errors: errors.clone(),
+        supervisors,
+        link,
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn placement(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    placement_page(&guard, id, FieldErrors::default(), None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AnswerForm {
+    /// "approve"/"accept" or "decline".
+    answer: String,
+    reason: String,
+}
+
+impl AnswerForm {
+    /// (yes, reason): a decline's reason is checked here.
+    fn parse(&self) -> Result<(bool, Option<String>), FieldErrors> {
+        match self.answer.as_str() {
+            "approve" | "accept" => Ok((true, None)),
+            "decline" => DeclineFields {
+                reason: self.reason.clone(),
+            }
+            .parse()
+            .map(|r| (false, Some(r))),
+            _ => Err(FieldErrors::single(
+                "answer",
+                "Choose to approve or decline",
+            )),
+        }
+    }
+}
+
+pub async fn district_answer(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<AnswerForm>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok((yes, reason)) => guard
+            .district_answer(id, yes, reason.as_deref())
+            .await
+            .map(|_| format!("/placements/{id}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    answered(result, &guard, id).await
+}
+
+pub async fn mentor_answer(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<AnswerForm>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok((yes, reason)) => guard
+            .mentor_answer(id, yes, reason.as_deref())
+            .await
+            .map(|_| format!("/placements/{id}")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    answered(result, &guard, id).await
+}
+
+/// After an answer: a declined placement is gone, so the caller goes home instead.
+async fn answered(
+    result: Result<String, AppError>,
+    guard: &Guard,
+    id: i64,
+) -> PageResult<Response> {
+    match result {
+        Ok(location) => match guard.placement(id).await {
+            Ok(_) => Ok(Redirect::to(&location).into_response()),
+            Err(_) => Ok(Redirect::to("/?declined=1").into_response()),
+        },
+        Err(AppError::Invalid(errors)) => placement_page(guard, id, errors, None).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LockForm {
+    locked: String,
+}
+
+pub async fn lock(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<LockForm>,
+) -> PageResult<Response> {
+    let term = guard.set_locked(id, form.locked == "1").await?;
+    Ok(Redirect::to(&format!("/terms/{term}#placements")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SupervisorForm {
+    supervisor_id: String,
+}
+
+pub async fn set_supervisor(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<SupervisorForm>,
+) -> PageResult<Response> {
+    let supervisor = form.supervisor_id.trim().parse::<i64>().ok();
+    let result = guard
+        .set_supervisor(id, supervisor)
+        .await
+        .map(|_| format!("/placements/{id}"));
+    saved_or_form(result, |errors| placement_page(&guard, id, errors, None)).await
+}
+
+pub async fn placement_link(
+    Id(id): Id,
+    Submitted { guard, .. }: Submitted<Empty>,
+) -> PageResult<Response> {
+    let secret = guard.placement_link(id).await?;
+    placement_page(
+        &guard,
+        id,
+        FieldErrors::default(),
+        Some(format!("/links/{secret}")),
+    )
+    .await
+}
+
+const PLACEMENT_HEADER: [&str; 15] = [
+    "placement_id",
+    "candidate",
+    "program",
+    "area",
+    "band",
+    "mentor",
+    "mentor_email",
+    "school",
+    "school_nces_id",
+    "district",
+    "high_needs",
+    "km",
+    "status",
+    "locked",
+    "supervisor",
+];
+
+fn placement_row(p: Placement) -> Vec<String> {
+    vec![
+        p.id.to_string(),
+        p.candidate_name,
+        p.program_name,
+        p.area,
+        p.band,
+        p.mentor_name,
+        p.mentor_email.unwrap_or_default(),
+        p.school_name,
+        p.school_nces_id.unwrap_or_default(),
+        p.district_name.unwrap_or_default(),
+        (p.high_needs == Some(1)).to_string(),
+        format!("{:.1}", p.km),
+        p.status,
+        (p.locked == 1).to_string(),
+        p.supervisor_name.unwrap_or_default(),
+    ]
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    status: Option<String>,
+}
+
+pub async fn export_placements(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ExportQuery>,
+) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let (placements, _) = guard.placements(&tv, Page::all()).await?;
+    let wanted = query.status.as_deref().and_then(PlacementStatus::parse);
+    Ok(csv_export::download(
+        "placements.csv",
+        &PLACEMENT_HEADER,
+        placements
+            .into_iter()
+            .filter(|p| wanted.is_none_or(|w| p.status() == w))
+            .map(placement_row),
+    )?)
+}
+
+/// Confirmed placements as Ed-Fi-aligned FieldworkExperience records (Teacher Preparation
+/// Data Model): the candidate, the school, the dates of the term and the mentor.
+pub async fn export_edfi(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let tv = guard.term(id).await?;
+    let (placements, _) = guard.placements(&tv, Page::all()).await?;
+    let records: Vec<serde_json::Value> = placements
+        .into_iter()
+        .filter(|p| p.status() == PlacementStatus::Confirmed)
+        .map(|p| {
+            serde_json::json!({
+                "fieldworkIdentifier": format!("tandem-placement-{}", p.id),
+                "beginDate": tv.term.starts_on,
+                "endDate": tv.term.ends_on,
+                "fieldworkTypeDescriptor": format!("uri://tandem.example/FieldworkTypeDescriptor#{}", tv.term.kind_label()),
+                "studentReference": { "studentUniqueId": format!("tandem-candidate-{}", p.candidate_id) },
+                "schoolReference": { "schoolId": p.school_nces_id.clone().unwrap_or_else(|| p.school_id.to_string()) },
+                "hoursPerWeek": serde_json::Value::Null,
+                "_ext": { "tandem": {
+                    "candidateName": p.candidate_name,
+                    "program": p.program_name,
+                    "mentorName": p.mentor_name,
+                    "supervisorName": p.supervisor_name,
+                    "highNeeds": p.high_needs == Some(1),
+                    "travelKm": (p.km * 10.0).round() / 10.0,
+                }},
+            })
+        })
+        .collect();
+    let body =
+        serde_json::to_string_pretty(&records).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"fieldwork-experiences.json\"".to_owned(),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+// ---- training ----
+
+#[derive(Template)]
+#[template(path = "placements/training.html")]
+struct TrainingPage {
+    layout: Layout,
+    view: PartnershipView,
+    modules: Vec<Module>,
+    completions: Vec<Completion>,
+    parties: Vec<Choice>,
+    audiences: Vec<Choice>,
+    people: Vec<Choice>,
+    module_choices: Vec<Choice>,
+    form: ModuleFields,
+    record: CompletionFields,
+    module_id: String,
+    errors: FieldErrors,
+}
+
+async fn training_page(
+    guard: &Guard,
+    id: i64,
+    form: Option<ModuleFields>,
+    record: Option<(String, CompletionFields)>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let modules = guard.modules(&view).await?;
+    let trainees = guard.trainees(&view).await?;
+    let people: Vec<i64> = trainees.iter().map(|t| t.0).collect();
+    let completions = guard.completions_of(&view, &people).await?;
+    let (module_id, record) = record.unwrap_or_default();
+    let page = TrainingPage {
+        layout: Layout::new(guard, "Training", "/partnerships"),
+        parties: Choice::list(
+            view.parties
+                .iter()
+                .map(|p| (p.org_id.to_string(), p.org_name.clone())),
+        ),
+        audiences: Choice::list(
+            tandem_domain::placements::Audience::ALL
+                .iter()
+                .map(|a| (a.code().to_owned(), a.label().to_owned())),
+        ),
+        people: Choice::list(trainees.into_iter().map(|(id, n)| (id.to_string(), n))),
+        module_choices: Choice::list(modules.iter().map(|m| (m.id.to_string(), m.title.clone()))),
+        modules,
+        completions,
+        form: form.unwrap_or_default(),
+        record,
+        module_id,
+        errors: errors.clone(),
+        view,
+    };
+    render_form(&page, &errors)
+}
+
+pub async fn training(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    training_page(&guard, id, None, None, FieldErrors::default()).await
+}
+
+pub async fn create_module(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<ModuleFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok(draft) => guard
+            .create_module(id, &draft)
+            .await
+            .map(|_| format!("/partnerships/{id}/training")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        training_page(&guard, id, Some(form), None, errors)
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RecordForm {
+    module_id: String,
+    person_ids: Vec<String>,
+    completed_on: String,
+}
+
+pub async fn record_completions(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<RecordForm>,
+) -> PageResult<Response> {
+    let fields = CompletionFields {
+        person_ids: form.person_ids.clone(),
+        completed_on: form.completed_on.clone(),
+    };
+    let module = form.module_id.trim().parse::<i64>().ok();
+    let result = match (module, fields.parse(super::today())) {
+        (None, _) => Err(AppError::Invalid(FieldErrors::single(
+            "module_id",
+            "Select a module",
+        ))),
+        (Some(module), Ok((people, on))) => guard
+            .record_completions(id, module, &people, on)
+            .await
+            .map(|_| format!("/partnerships/{id}/training")),
+        (_, Err(errors)) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        training_page(
+            &guard,
+            id,
+            None,
+            Some((form.module_id.clone(), fields)),
+            errors,
+        )
+    })
+    .await
+}
+
+pub async fn export_training(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let trainees = guard.trainees(&view).await?;
+    let people: Vec<i64> = trainees.iter().map(|t| t.0).collect();
+    let completions = guard.completions_of(&view, &people).await?;
+    let header = [
+        "person_id",
+        "person",
+        "module",
+        "audience",
+        "completed_on",
+        "expires_on",
+    ];
+    Ok(csv_export::download(
+        "training.csv",
+        &header,
+        completions.into_iter().map(|c| {
+            vec![
+                c.person_id.to_string(),
+                c.person_name.clone(),
+                c.title.clone(),
+                c.audience.clone(),
+                c.completed_on.clone(),
+                expires(&c),
+            ]
+        }),
+    )?)
+}
+
+/// When a completion stops counting.
+pub fn expires(c: &Completion) -> String {
+    time::Date::parse(
+        &c.completed_on,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map(|d| tandem_domain::placements::expires_on(d, c.valid_months as u32).to_string())
+    .unwrap_or_default()
+}
+
+/// Whether a completion has expired or will within 60 days.
+pub fn expiring(c: &Completion) -> bool {
+    time::Date::parse(
+        &expires(c),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .is_ok_and(|d| d <= super::today() + time::Duration::days(60))
+}
+
+// ---- one-time links: no account; the link is the authority for one answer ----
+
+#[derive(Template)]
+#[template(path = "placements/link_placement.html")]
+struct LinkPlacementPage {
+    placement: Placement,
+    action: String,
+    errors: FieldErrors,
+    done: bool,
+}
+
+fn link_error(error: AppError) -> PageResult<Response> {
+    Err(error.into())
+}
+
+pub async fn link(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(secret): Path<String>,
+) -> PageResult<Response> {
+    match crate::guard::link_subject(&state.store, &secret).await {
+        Ok(LinkSubject::Hosting { term, school }) => {
+            let page = HostingFormPage {
+                layout: None,
+                action: format!("/links/{secret}"),
+                form: hosting_fields(&school),
+                areas: area_choices(),
+                bands: band_choices(),
+                errors: FieldErrors::default(),
+                term,
+                school,
+                link: None,
+                done: false,
+            };
+            render(&page)
+        }
+        Ok(LinkSubject::Placement(placement)) => render(&LinkPlacementPage {
+            placement,
+            action: format!("/links/{secret}"),
+            errors: FieldErrors::default(),
+            done: false,
+        }),
+        Err(error) => link_error(error),
+    }
+}
+
+/// Both link forms post here: hosting fields or a mentor's answer.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LinkForm {
+    hosts: String,
+    slots: String,
+    areas: Vec<String>,
+    bands: Vec<String>,
+    reason: String,
+    answered_by: String,
+    answer: String,
+}
+
+pub async fn answer_link(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(secret): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<LinkForm>,
+) -> PageResult<Response> {
+    let subject = match crate::guard::link_subject(&state.store, &secret).await {
+        Ok(subject) => subject,
+        Err(error) => return link_error(error),
+    };
+    match subject {
+        LinkSubject::Hosting { term, school } => {
+            let fields = HostingFields {
+                hosts: form.hosts,
+                slots: form.slots,
+                areas: form.areas,
+                bands: form.bands,
+                reason: form.reason,
+                answered_by: form.answered_by,
+            };
+            let result = crate::guard::answer_hosting_by_link(&state.store, &secret, &fields).await;
+            let (errors, done) = match result {
+                Ok(()) => (FieldErrors::default(), true),
+                Err(AppError::Invalid(errors)) => (errors, false),
+                Err(other) => return link_error(other),
+            };
+            let page = HostingFormPage {
+                layout: None,
+                action: format!("/links/{secret}"),
+                form: fields,
+                areas: area_choices(),
+                bands: band_choices(),
+                errors: errors.clone(),
+                term,
+                school,
+                link: None,
+                done,
+            };
+            render_form(&page, &errors)
+        }
+        LinkSubject::Placement(placement) => {
+            let answer = AnswerForm {
+                answer: form.answer,
+                reason: form.reason,
+            };
+            let result = match answer.parse() {
+                Ok((yes, reason)) => {
+                    crate::guard::answer_placement_by_link(
+                        &state.store,
+                        &secret,
+                        yes,
+                        reason.as_deref(),
+                    )
+                    .await
+                }
+                Err(errors) => Err(AppError::Invalid(errors)),
+            };
+            let (errors, done) = match result {
+                Ok(()) => (FieldErrors::default(), true),
+                Err(AppError::Invalid(errors)) => (errors, false),
+                Err(other) => return link_error(other),
+            };
+            let page = LinkPlacementPage {
+                placement,
+                action: format!("/links/{secret}"),
+                errors: errors.clone(),
+                done,
+            };
+            render_form(&page, &errors)
+        }
+    }
+}
+
+/// For templates: the run summary in one line.
+pub fn summary_text(summary: &RunSummary) -> String {
+    summary_line(summary)
+}
+
+pub fn run_text(run: &Run) -> String {
+    summary_line(&run.summary())
+}

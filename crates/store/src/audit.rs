@@ -5,7 +5,7 @@ use crate::sql::{Sql, page_of};
 use crate::{Page, Result, Store, now};
 
 /// Who acted: a person or an API token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Actor {
     pub person_id: Option<i64>,
     pub token_id: Option<i64>,

@@ -191,7 +191,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         .create_person("Alex Morgan", Some(ADMIN), Some(&hash), true, None)
         .await?;
     tracing::info!(admin, "demo administrator created");
-    person(
+    let coordinator = person(
         "Renee Coleman",
         "coordinator@wayne.example",
         wayne,
@@ -226,7 +226,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         Role::Mentor,
     )
     .await?;
-    person(
+    let supervisor = person(
         "Priya Raman",
         "supervisor@wayne.example",
         wayne,
@@ -312,7 +312,29 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         detroit_lead,
         msu_coordinator,
     };
-    partnerships(store, &parties).await?;
+    let residency = partnerships(store, &parties).await?;
+    store
+        .create_person(
+            "Grace Mensah",
+            None,
+            None,
+            false,
+            Some((wayne, Role::Supervisor)),
+        )
+        .await?;
+    crate::demo_placements::build(
+        store,
+        &crate::demo_placements::Ids {
+            residency,
+            wayne,
+            detroit,
+            coordinator,
+            supervisor,
+            principal_school: school,
+            schools: schools.iter().map(|s| s.id).collect(),
+        },
+    )
+    .await?;
     Ok(sign_ins)
 }
 
@@ -330,7 +352,7 @@ const DAY: i64 = 86_400;
 /// Two partnerships at different depths: Wayne State and Detroit, a year in, with an agreement
 /// in force, a change awaiting Detroit's approval and feedback acted upon; MSU and Lansing,
 /// exploring, with a first draft.
-async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
+async fn partnerships(store: &Store, p: &Parties) -> Result<i64> {
     let dearborn = find(store, OrgKind::District, "Dearborn City School District").await?;
     let lansing = find(store, OrgKind::District, "Lansing Public School District").await?;
     let date = |text: &str| {
@@ -569,7 +591,7 @@ async fn partnerships(store: &Store, p: &Parties) -> Result<()> {
         p.msu_coordinator,
     )
     .await?;
-    Ok(())
+    Ok(residency)
 }
 
 fn day(text: &str) -> Result<time::Date> {

@@ -9,6 +9,7 @@ macro_rules! say {
 
 mod bench;
 mod demo;
+mod demo_placements;
 mod match_files;
 
 use std::io::BufRead;
@@ -125,6 +126,12 @@ enum MatchCommand {
     },
     /// Solve an instance directory and print one line of figures.
     Solve { dir: PathBuf },
+    /// Run the match for a placement term, keep the run (as the term page's button does) and
+    /// print its summary.
+    Run {
+        #[arg(long)]
+        term: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -345,6 +352,32 @@ async fn run(cli: Cli) -> Result<()> {
                 instance.mentors.len(),
                 instance.schools.len(),
                 dir.display()
+            );
+            Ok(())
+        }
+        Command::Match(MatchCommand::Run { term }) => {
+            let guard = tandem_web::guard::Guard::system(open(&url).await?);
+            let run = guard.run_match(term).await.map_err(|e| match e {
+                tandem_web::error::AppError::Invalid(errors) => anyhow::anyhow!("{errors}"),
+                tandem_web::error::AppError::NotFound => anyhow::anyhow!("no term {term}"),
+                other => anyhow::anyhow!("{other:?}"),
+            })?;
+            let tv = guard
+                .term(term)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let runs = guard.runs(&tv).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let summary = runs
+                .iter()
+                .find(|r| r.id == run)
+                .map(|r| r.summary())
+                .unwrap_or_default();
+            say!(
+                "run {run} of term {term}: {} ({} ms, objective {}, bound {})",
+                tandem_web::guard::summary_line(&summary),
+                summary.millis,
+                summary.objective,
+                summary.bound
             );
             Ok(())
         }

@@ -71,6 +71,33 @@ impl Guard {
         }
     }
 
+    /// A guard for work done on the server itself (the command line): an installation
+    /// administrator's principal, logged as channel "cli".
+    pub fn system(store: Store) -> Guard {
+        let principal = Principal {
+            person_id: None,
+            is_admin: true,
+            grants: Vec::new(),
+        };
+        Guard::new(store, principal, Actor::default(), "cli", None)
+    }
+
+    /// A guard acting as one person (the demo builder), with that person's grants.
+    pub async fn for_person(store: Store, person_id: i64) -> Result<Guard> {
+        let grants = store.grants(person_id).await?;
+        let person = store.person(person_id).await?;
+        let principal = Principal {
+            person_id: Some(person_id),
+            is_admin: person.is_admin(),
+            grants,
+        };
+        let actor = Actor {
+            person_id: Some(person_id),
+            token_id: None,
+        };
+        Ok(Guard::new(store, principal, actor, "cli", None))
+    }
+
     /// The signed-in person (`None` for an API token).
     pub fn me(&self) -> Option<&Person> {
         self.session.as_ref().map(|s| &s.person)

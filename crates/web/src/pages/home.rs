@@ -32,6 +32,11 @@ struct HomePage {
     /// The person's open action items, across partnerships.
     actions: Vec<tandem_store::meetings::ActionItem>,
     today: time::Date,
+    /// Placements waiting on the person: as a district, as a mentor, and their own.
+    waiting: crate::guard::Waiting,
+    /// The person's own candidacies (to state preferences).
+    candidacies: Vec<tandem_store::placements::Candidate>,
+    declined: bool,
 }
 
 fn task(
@@ -48,7 +53,15 @@ fn task(
     }
 }
 
-pub async fn home(guard: Guard) -> PageResult<Response> {
+#[derive(serde::Deserialize, Default)]
+pub struct HomeQuery {
+    declined: Option<String>,
+}
+
+pub async fn home(
+    guard: Guard,
+    axum::extract::Query(query): axum::extract::Query<HomeQuery>,
+) -> PageResult<Response> {
     let me = guard.principal.person_id.unwrap_or_default();
     let (memberships, _) = guard
         .memberships(None, Some(me), Page::new(None, Some(100)))
@@ -164,6 +177,9 @@ pub async fn home(guard: Guard) -> PageResult<Response> {
         is_admin: guard.is_installation_admin(),
         actions: guard.my_actions().await?,
         today: super::today(),
+        waiting: guard.waiting().await?,
+        candidacies: guard.my_candidacies().await?,
+        declined: query.declined.is_some(),
     };
     render(&page)
 }

@@ -484,6 +484,24 @@ impl Store {
         Ok(())
     }
 
+    /// Terms still waiting for these schools' hosting answers: (term id, term name, school id,
+    /// school name), for the principal's home page.
+    pub async fn unanswered_hosting(
+        &self,
+        schools: &[i64],
+    ) -> Result<Vec<(i64, String, i64, String)>> {
+        let mut sql = Sql::new(
+            "SELECT t.id, t.name, s.id, s.name FROM organizations s \
+             JOIN partnership_parties pp ON pp.org_id = s.parent_id \
+             JOIN terms t ON t.partnership_id = pp.partnership_id \
+             LEFT JOIN hosting h ON h.term_id = t.id AND h.school_id = s.id \
+             WHERE h.term_id IS NULL AND s.id IN ",
+        );
+        in_list(&mut sql, schools);
+        sql.push(" ORDER BY t.starts_on, s.name LIMIT 50");
+        sql.fetch_all(self.pool()).await
+    }
+
     // ---- one-time links ----
 
     pub async fn create_link(

@@ -26,8 +26,11 @@ pub struct Ids {
 }
 
 fn day(text: &str) -> Result<time::Date> {
-    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
-        .with_context(|| format!("bad demo date {text}"))
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .with_context(|| format!("bad demo date {text}"))
 }
 
 /// What each mentor teaches, in turn.
@@ -90,13 +93,29 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
 
     // Every mentor of the Detroit schools gets a profile; a few miss a rule, so the pages
     // show why.
-    let teachers = store.people_with_role_in(&[ids.detroit], Role::Mentor).await?;
+    let teachers = store
+        .people_with_role_in(&[ids.detroit], Role::Mentor)
+        .await?;
     let mut mentors = Vec::new();
     let mut trained = Vec::new();
-    for (i, (person, _, school, _)) in teachers.iter().enumerate() {
-        let (area, band) = SUBJECTS[i % SUBJECTS.len()];
-        let years = [8, 5, 12, 2, 6, 4, 15, 3][i % 8];
-        let evidence = if i % 7 == 6 { "2023-05-20" } else { "2026-05-20" };
+    for (i, (person, name, school, _)) in teachers.iter().enumerate() {
+        // At the demo principal's school only the demo mentor teaches elementary, so the demo
+        // candidate who asks for that school is proposed to him.
+        let (area, band) = match (*school == ids.principal_school, name.as_str()) {
+            (true, "James Okafor") => (LicensureArea::Elementary, GradeBand::Elementary),
+            (true, _) => (LicensureArea::Mathematics, GradeBand::Secondary),
+            _ => SUBJECTS[i % SUBJECTS.len()],
+        };
+        let years = if name == "James Okafor" {
+            9
+        } else {
+            [8, 5, 12, 2, 6, 4, 15, 3][i % 8]
+        };
+        let evidence = if i % 7 == 6 && name != "James Okafor" {
+            "2023-05-20"
+        } else {
+            "2026-05-20"
+        };
         let mentor = store
             .save_mentor(&MentorDraft {
                 person_id: *person,
@@ -106,10 +125,10 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
                 years_experience: years,
                 evidence_source: "Spring observation cycle (district evaluation)".into(),
                 evidence_on: Some(day(evidence)?),
-                willing: i % 11 != 10,
+                willing: name == "James Okafor" || i % 11 != 10,
             })
             .await?;
-        if i % 9 != 8 {
+        if name == "James Okafor" || i % 9 != 8 {
             trained.push(*person);
         }
         mentors.push(mentor);
@@ -164,7 +183,14 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
     };
 
     // Fall 2026: matched, approved by Detroit, accepted by the mentors, supervisors assigned.
-    let fall = term(store, ids, "Fall 2026 student teaching", "2026-08-24", "2026-12-18").await?;
+    let fall = term(
+        store,
+        ids,
+        "Fall 2026 student teaching",
+        "2026-08-24",
+        "2026-12-18",
+    )
+    .await?;
     host(store, ids, fall, None).await?;
     for mentor in &mentors {
         store.set_availability(fall, *mentor, 1).await?;
@@ -190,7 +216,14 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("demo supervisors: {e:?}"))?;
 
     // Winter 2027: ready to match once the demo principal answers for her school.
-    let winter = term(store, ids, "Winter 2027 student teaching", "2027-01-11", "2027-04-30").await?;
+    let winter = term(
+        store,
+        ids,
+        "Winter 2027 student teaching",
+        "2027-01-11",
+        "2027-04-30",
+    )
+    .await?;
     host(store, ids, winter, Some(ids.principal_school)).await?;
     for mentor in &mentors {
         store.set_availability(winter, *mentor, 1).await?;

@@ -366,7 +366,10 @@ async fn run(cli: Cli) -> Result<()> {
                 .term(term)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let runs = guard.runs(&tv).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let runs = guard
+                .runs(&tv)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let summary = runs
                 .iter()
                 .find(|r| r.id == run)

@@ -44,6 +44,8 @@ pub struct PlacementView {
 /// Placements waiting on the caller, for their home page.
 #[derive(Default)]
 pub struct Waiting {
+    /// Terms waiting for a school's hosting answer: (term, name, school, name).
+    pub hosting: Vec<(i64, String, i64, String)>,
     pub district: Vec<Placement>,
     pub mentor: Vec<Placement>,
     pub mine: Vec<Placement>,
@@ -178,15 +180,51 @@ impl Guard {
             })
     }
 
+    /// One school's hosting for a term: for the partnership's workers and for those who answer
+    /// for the school (its principal), who may not otherwise read the partnership. Also says
+    /// whether the caller may make one-time links (the partnership's workers).
+    pub async fn hosting_school(
+        &self,
+        term_id: i64,
+        school_id: i64,
+    ) -> Result<(Term, HostingRow, bool)> {
+        let term = self.store.term(term_id).await?;
+        let parties = self.store.parties(term.partnership_id).await?;
+        let districts: Vec<i64> = parties
+            .iter()
+            .filter(|p| p.org_kind == OrgKind::District.code())
+            .map(|p| p.org_id)
+            .collect();
+        let school = self.store.org(school_id).await?;
+        if school.kind() != Some(OrgKind::School)
+            || !school.parent_id.is_some_and(|d| districts.contains(&d))
+        {
+            return Err(AppError::NotFound);
+        }
+        let refs: Vec<OrgRef> = parties.iter().map(|p| p.reference()).collect();
+        let can_work = self.principal.can_work_in_partnership(&refs);
+        if !(can_work || self.principal.can_answer_hosting(&school.reference())) {
+            return Err(AppError::NotFound);
+        }
+        let district = school.parent_id.unwrap_or(0);
+        let (rows, _) = self
+            .store
+            .hosting(term_id, &[district], false, Page::all())
+            .await?;
+        let row = rows
+            .into_iter()
+            .find(|r| r.school_id == school_id)
+            .ok_or(AppError::NotFound)?;
+        Ok((term, row, can_work))
+    }
+
     pub async fn answer_hosting(
         &self,
         term_id: i64,
         school_id: i64,
         fields: &HostingFields,
     ) -> Result<()> {
-        let tv = self.term(term_id).await?;
-        let school = self.term_school(&tv, school_id).await?;
-        allow(tv.view.can_work || self.principal.can_answer_hosting(&school))?;
+        self.hosting_school(term_id, school_id).await?;
         let name = self
             .me()
             .map(|p| p.name.clone())
@@ -196,6 +234,18 @@ impl Guard {
             .store
             .answer_hosting(term_id, school_id, &draft)
             .await?)
+    }
+
+    /// Hosting answers waiting on the caller (a principal's school): (term, name, school, name).
+    pub async fn hosting_to_answer(&self) -> Result<Vec<(i64, String, i64, String)>> {
+        let schools: Vec<i64> = self
+            .principal
+            .grants
+            .iter()
+            .filter(|g| g.org_kind == OrgKind::School && g.role == Role::Principal)
+            .map(|g| g.org_id)
+            .collect();
+        Ok(self.store.unanswered_hosting(&schools).await?)
     }
 
     /// A one-time link for a school to answer without an account: the secret, shown once.
@@ -985,6 +1035,7 @@ impl Guard {
             .placements_where(&[], None, None, Some(me))
             .await?;
         Ok(Waiting {
+            hosting: self.hosting_to_answer().await?,
             district,
             mentor,
             mine,

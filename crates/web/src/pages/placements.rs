@@ -473,6 +473,9 @@ struct HostingFormPage {
     bands: Vec<Choice>,
     errors: FieldErrors,
     link: Option<String>,
+    /// May make a one-time link (the partnership's workers).
+    can_link: bool,
+    saved: bool,
     done: bool,
 }
 
@@ -501,45 +504,59 @@ fn hosting_fields(row: &HostingRow) -> HostingFields {
     }
 }
 
-async fn school_row(guard: &Guard, tv: &TermView, school: i64) -> PageResult<HostingRow> {
-    let (rows, _) = guard.hosting(tv, false, Page::all()).await?;
-    Ok(rows
-        .into_iter()
-        .find(|r| r.school_id == school)
-        .ok_or(AppError::NotFound)?)
+/// What the hosting form page shows besides the school's answer.
+#[derive(Default)]
+struct HostingForm {
+    form: Option<HostingFields>,
+    errors: FieldErrors,
+    link: Option<String>,
+    saved: bool,
 }
 
 async fn hosting_form_page(
     guard: &Guard,
     term: i64,
     school: i64,
-    form: Option<HostingFields>,
-    errors: FieldErrors,
-    link: Option<String>,
+    shown: HostingForm,
 ) -> PageResult<Response> {
-    let tv = guard.term(term).await?;
-    let row = school_row(guard, &tv, school).await?;
+    let HostingForm {
+        form,
+        errors,
+        link,
+        saved,
+    } = shown;
+    let (term, row, can_link) = guard.hosting_school(term, school).await?;
     let page = HostingFormPage {
         layout: Some(Layout::new(
             guard,
             format!("Hosting: {}", row.school_name),
             "/partnerships",
         )),
-        action: format!("/terms/{term}/hosting/{school}"),
+        action: format!("/terms/{}/hosting/{school}", term.id),
         form: form.unwrap_or_else(|| hosting_fields(&row)),
         areas: area_choices(),
         bands: band_choices(),
         errors: errors.clone(),
-        term: tv.term,
+        term,
         school: row,
         link,
+        can_link,
+        saved,
         done: false,
     };
     render_form(&page, &errors)
 }
 
-pub async fn hosting_form(guard: Guard, Ids(term, school): Ids) -> PageResult<Response> {
-    hosting_form_page(&guard, term, school, None, FieldErrors::default(), None).await
+pub async fn hosting_form(
+    guard: Guard,
+    Ids(term, school): Ids,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    let page = HostingForm {
+        saved: query.saved.is_some(),
+        ..HostingForm::default()
+    };
+    hosting_form_page(&guard, term, school, page).await
 }
 
 pub async fn answer_hosting(
@@ -549,9 +566,14 @@ pub async fn answer_hosting(
     let result = guard
         .answer_hosting(term, school, &form)
         .await
-        .map(|_| format!("/terms/{term}/hosting"));
+        .map(|_| format!("/terms/{term}/hosting/{school}?saved=1"));
     saved_or_form(result, |errors| {
-        hosting_form_page(&guard, term, school, Some(form), errors, None)
+        let shown = HostingForm {
+            form: Some(form),
+            errors,
+            ..HostingForm::default()
+        };
+        hosting_form_page(&guard, term, school, shown)
     })
     .await
 }
@@ -561,15 +583,11 @@ pub async fn hosting_link(
     Submitted { guard, .. }: Submitted<Empty>,
 ) -> PageResult<Response> {
     let secret = guard.hosting_link(term, school).await?;
-    hosting_form_page(
-        &guard,
-        term,
-        school,
-        None,
-        FieldErrors::default(),
-        Some(format!("/links/{secret}")),
-    )
-    .await
+    let shown = HostingForm {
+        link: Some(format!("/links/{secret}")),
+        ..HostingForm::default()
+    };
+    hosting_form_page(&guard, term, school, shown).await
 }
 
 pub async fn export_hosting(guard: Guard, Id(id): Id) -> PageResult<Response> {
@@ -1557,6 +1575,8 @@ pub async fn link(
                 term,
                 school,
                 link: None,
+                can_link: false,
+                saved: false,
                 done: false,
             };
             render(&page)
@@ -1619,6 +1639,8 @@ pub async fn answer_link(
                 term,
                 school,
                 link: None,
+                can_link: false,
+                saved: false,
                 done,
             };
             render_form(&page, &errors)

@@ -12,3 +12,4 @@ mod directory;
 mod import;
 mod partnership_work;
 mod partnerships;
+mod placements;

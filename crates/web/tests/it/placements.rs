@@ -1,0 +1,448 @@
+//! Placements: a term from hosting to a confirmed placement, each step allowed for the people
+//! it belongs to and refused to everyone else, with bad input refused whole.
+
+use tandem_domain::input::ProgramDraft;
+use tandem_domain::{GradeBand, LicensureArea, Pathway};
+use tandem_store::Page;
+
+use crate::harness::{Caller, Db, TestApp, location, spawn};
+use crate::on_both;
+
+on_both!(
+    a_term_goes_from_hosting_to_a_confirmed_placement,
+    one_time_links_answer_once,
+    candidates_import_all_or_nothing,
+);
+
+/// A partnership of provider P with district A, a term, and school A1 placed on the map as a
+/// high-needs school; returns (partnership, term).
+async fn term(app: &TestApp, coordinator: &Caller) -> (i64, i64) {
+    let w = &app.world;
+    let lead_p = app.as_person(w.lead_p).await;
+    let started = lead_p
+        .post_form(
+            "/partnerships",
+            &[
+                ("name", "Pine–Alder residency"),
+                ("provider_id", &w.provider_p.to_string()),
+                ("district_ids", &w.district_a.to_string()),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    let partnership: i64 = location(&started)
+        .trim_start_matches("/partnerships/")
+        .trim_end_matches("?saved=1")
+        .parse()
+        .unwrap();
+    app.store
+        .execute_raw(&format!(
+            "UPDATE organizations SET latitude = 42.33, longitude = -83.05, zip = '48201', \
+             students = 400, free_lunch = 300, reduced_lunch = 20, high_needs = 1 \
+             WHERE id = {}",
+            w.school_a1
+        ))
+        .await
+        .unwrap();
+    app.store
+        .create_program(&ProgramDraft {
+            provider_id: w.provider_p,
+            name: "Elementary BA".into(),
+            areas: vec![LicensureArea::Elementary],
+            grade_band: GradeBand::Elementary,
+            pathway: Pathway::Traditional,
+        })
+        .await
+        .unwrap();
+    let created = coordinator
+        .post_form(
+            &format!("/partnerships/{partnership}/terms"),
+            &[
+                ("name", "Fall 2027"),
+                ("kind", "student_teaching"),
+                ("starts_on", "2027-08-23"),
+                ("ends_on", "2027-12-17"),
+                ("max_travel_km", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let term = location(&created)
+        .trim_start_matches("/terms/")
+        .parse()
+        .unwrap();
+    (partnership, term)
+}
+
+async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(admin_b.get(&format!("/terms/{t}")).await.status(), 404);
+
+    // Hosting: the school's principal answers; an incomplete answer changes nothing; a
+    // mentor of another district's school cannot.
+    let hosting = format!("/terms/{t}/hosting/{}", w.school_a1);
+    let principal = app.as_person(w.principal_a1).await;
+    let (status, home) = principal.text("/").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains(&hosting),
+        "the principal's home page asks for the answer"
+    );
+    assert_eq!(
+        principal
+            .post_form(&hosting, &[("hosts", "yes")])
+            .await
+            .status(),
+        422
+    );
+    let mentor_b = app.as_person(w.mentor_b1).await;
+    assert_eq!(
+        mentor_b
+            .post_form(&hosting, &[("hosts", "yes"), ("slots", "2")])
+            .await
+            .status(),
+        404
+    );
+    let answered = principal
+        .post_form(&hosting, &[("hosts", "yes"), ("slots", "2")])
+        .await;
+    assert_eq!(answered.status(), 303);
+
+    // The mentor's profile and availability.
+    let profile = coord_p
+        .post_form(
+            &format!("/terms/{t}/mentors"),
+            &[
+                ("person_id", &w.mentor_a1.to_string()),
+                ("school_id", &w.school_a1.to_string()),
+                ("areas", "elementary"),
+                ("bands", "elementary"),
+                ("years_experience", "6"),
+                ("evidence_source", "Spring observation cycle"),
+                ("evidence_on", "2026-05-01"),
+                ("willing", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(profile.status(), 303);
+    let mentor_page = location(&profile);
+    let mentor: i64 = mentor_page.rsplit('/').next().unwrap().parse().unwrap();
+    let not_a_mentor = coord_p
+        .post_form(
+            &format!("/terms/{t}/mentors"),
+            &[
+                ("person_id", &w.principal_a1.to_string()),
+                ("school_id", &w.school_a1.to_string()),
+                ("areas", "elementary"),
+                ("bands", "elementary"),
+                ("years_experience", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(not_a_mentor.status(), 422);
+    let availability = format!("/terms/{t}/mentors/{mentor}/availability");
+    assert_eq!(
+        coord_p
+            .post_form(&availability, &[("capacity", "9")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        coord_p
+            .post_form(&availability, &[("capacity", "1")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        admin_b
+            .post_form(&availability, &[("capacity", "1")])
+            .await
+            .status(),
+        404
+    );
+
+    // A candidate: an unknown program is refused, then added once.
+    let candidates = format!("/terms/{t}/candidates");
+    let candidate = |program: &'static str| {
+        [
+            ("name", "Ana Ruiz"),
+            ("email", "ana.ruiz@students.test.example"),
+            ("program", program),
+            ("area", "elementary"),
+            ("band", "elementary"),
+            ("zip", "48201"),
+        ]
+    };
+    let unknown = coord_p.post_form(&candidates, &candidate("Cooking")).await;
+    assert_eq!(unknown.status(), 422);
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("is not a program of Pine University")
+    );
+    assert_eq!(
+        coord_p
+            .post_form(&candidates, &candidate("Elementary BA"))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        coord_p
+            .post_form(&candidates, &candidate("Elementary BA"))
+            .await
+            .status(),
+        422
+    );
+
+    // Contradictory rules: a high-needs minimum above what high-needs schools can host.
+    let rules = |minimum: &'static str| {
+        [
+            ("name", "Fall 2027"),
+            ("kind", "student_teaching"),
+            ("starts_on", "2027-08-23"),
+            ("ends_on", "2027-12-17"),
+            ("max_travel_km", "40"),
+            ("high_needs_min", minimum),
+        ]
+    };
+    assert_eq!(
+        coord_p
+            .post_form(&format!("/terms/{t}"), &rules("3"))
+            .await
+            .status(),
+        303
+    );
+    let refused = coord_p.post_form(&format!("/terms/{t}/run"), &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("lower it to 1"));
+    assert!(app.store.runs(t).await.unwrap().is_empty(), "no run kept");
+    assert_eq!(
+        coord_p
+            .post_form(&format!("/terms/{t}"), &rules("1"))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        admin_b
+            .post_form(&format!("/terms/{t}/run"), &[])
+            .await
+            .status(),
+        404
+    );
+    let run = coord_p.post_form(&format!("/terms/{t}/run"), &[]).await;
+    assert_eq!(run.status(), 303);
+    let (status, results) = coord_p.text(&location(&run)).await;
+    assert_eq!(status, 200);
+    assert!(
+        results.contains("Ana Ruiz") && results.contains("proven optimal"),
+        "{results}"
+    );
+
+    let (placements, _) = app.store.placements(t, Page::all()).await.unwrap();
+    assert_eq!(placements.len(), 1);
+    let p = placements[0].id;
+    let mentor_a = app.as_person(w.mentor_a1).await;
+    let mentor_answer = format!("/placements/{p}/mentor");
+    let district_answer = format!("/placements/{p}/district");
+    // The mentor answers only after the district; the district is not the provider.
+    assert_eq!(
+        mentor_a
+            .post_form(&mentor_answer, &[("answer", "accept")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        coord_p
+            .post_form(&district_answer, &[("answer", "approve")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        admin_b
+            .post_form(&district_answer, &[("answer", "approve")])
+            .await
+            .status(),
+        404
+    );
+    let admin_a = app.as_person(w.admin_a).await;
+    assert_eq!(
+        admin_a
+            .post_form(&district_answer, &[("answer", "decline")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&district_answer, &[("answer", "approve")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        admin_a
+            .post_form(&district_answer, &[("answer", "approve")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        mentor_b
+            .post_form(&mentor_answer, &[("answer", "accept")])
+            .await
+            .status(),
+        404
+    );
+    assert!(mentor_a.text("/").await.1.contains("accept or decline"));
+    assert_eq!(
+        mentor_a
+            .post_form(&mentor_answer, &[("answer", "accept")])
+            .await
+            .status(),
+        303
+    );
+    let twice = mentor_a
+        .post_form(&mentor_answer, &[("answer", "accept")])
+        .await;
+    assert_eq!(twice.status(), 422, "a mentor cannot accept twice");
+
+    // Exports: the partnership's readers only.
+    let (status, fieldwork) = coord_p.text(&format!("/terms/{t}/fieldwork.json")).await;
+    assert_eq!(status, 200);
+    assert!(fieldwork.contains("\"fieldworkIdentifier\"") && fieldwork.contains("Ana Ruiz"));
+    let (status, csv) = coord_p
+        .text(&format!("/terms/{t}/placements.csv?status=confirmed"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("Ana Ruiz") && csv.contains("confirmed"));
+    assert_eq!(
+        admin_b
+            .get(&format!("/terms/{t}/fieldwork.json"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        admin_b
+            .get(&format!("/terms/{t}/candidates.csv"))
+            .await
+            .status(),
+        404
+    );
+    // The mentor sees their placement, not the term; another candidate sees neither.
+    assert_eq!(
+        mentor_a.get(&format!("/placements/{p}")).await.status(),
+        200
+    );
+    assert_eq!(mentor_a.get(&format!("/terms/{t}")).await.status(), 404);
+    let cand_q = app.as_person(w.cand_q).await;
+    assert_eq!(cand_q.get(&format!("/placements/{p}")).await.status(), 404);
+}
+
+async fn one_time_links_answer_once(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let make = format!("/terms/{t}/hosting/{}/link", w.school_a1);
+    // The principal answers, but links are for the partnership's workers to send.
+    let principal = app.as_person(w.principal_a1).await;
+    assert_eq!(principal.post_form(&make, &[]).await.status(), 404);
+    let (status, page) = {
+        let response = coord_p.post_form(&make, &[]).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    let start = page.find("/links/").expect("the link is shown once");
+    let link: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let anonymous = app.anonymous();
+    let (status, form) = anonymous.text(&link).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Alder Elementary"));
+    let nameless = anonymous
+        .post_form(&link, &[("hosts", "no"), ("reason", "New principal")])
+        .await;
+    assert_eq!(nameless.status(), 422);
+    let answer = [
+        ("hosts", "no"),
+        ("reason", "New principal"),
+        ("answered_by", "Kim Lee, principal"),
+    ];
+    assert_eq!(anonymous.post_form(&link, &answer).await.status(), 200);
+    assert_eq!(
+        anonymous.post_form(&link, &answer).await.status(),
+        400,
+        "used once"
+    );
+    assert_eq!(
+        anonymous.get("/links/not-a-real-secret").await.status(),
+        404
+    );
+    let tv_rows = app
+        .store
+        .hosting(t, &[w.district_a], true, Page::all())
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(
+        tv_rows[0].answered_by.as_deref(),
+        Some("Kim Lee, principal")
+    );
+}
+
+async fn candidates_import_all_or_nothing(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let upload = |caller: Caller, text: &'static str| async move {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", caller.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("cohort.csv"),
+            );
+        caller
+            .client
+            .post(format!("{}/terms/{t}/candidates/import", caller.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    };
+    let bad = "name,email,program,area,band,zip\n\
+               Ana Ruiz,ana@students.test.example,Elementary BA,elementary,elementary,48201\n\
+               Bo Li,bo@students.test.example,Elementary BA,elementary,elementary,99999\n";
+    let refused = upload(coord_p.clone(), bad).await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("cohort.csv line 3, zip"), "{text}");
+    assert_eq!(
+        app.store.candidates(t, Page::all()).await.unwrap().1,
+        0,
+        "nothing written"
+    );
+    let good = "name,email,program,area,band,zip,preferences\n\
+                Ana Ruiz,ana@students.test.example,Elementary BA,elementary,elementary,48201,\n\
+                Bo Li,bo@students.test.example,elementary ba,elementary,elementary,48201,\n";
+    // Another district's administrator cannot import into this term.
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(upload(admin_b, good).await.status(), 404);
+    assert_eq!(upload(coord_p.clone(), good).await.status(), 303);
+    assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 2);
+    let again = upload(coord_p, good).await;
+    assert_eq!(again.status(), 422, "a duplicate candidate is refused");
+    assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 2);
+}

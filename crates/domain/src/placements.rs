@@ -463,7 +463,7 @@ impl MentorFields {
         };
         let evidence_source = long_text(&mut errors, "evidence_source", &self.evidence_source, 300);
         let evidence_on = date(&mut errors, "evidence_on", &self.evidence_on);
-        if evidence_on.is_some() != !evidence_source.is_empty()
+        if evidence_on.is_some() == evidence_source.is_empty()
             && errors.get("evidence_on").is_none()
         {
             errors.add(

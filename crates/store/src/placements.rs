@@ -236,6 +236,17 @@ pub struct Decline {
     pub declined_at: i64,
 }
 
+/// A run's result row as stored.
+#[derive(sqlx::FromRow)]
+struct StoredResult {
+    candidate_id: i64,
+    mentor_id: Option<i64>,
+    school_id: Option<i64>,
+    km: Option<f64>,
+    locked: i64,
+    detail: String,
+}
+
 /// A one-time link's record.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AnswerLink {
@@ -997,20 +1008,17 @@ impl Store {
             "SELECT candidate_id, mentor_id, school_id, km, locked, detail FROM run_results WHERE run_id = ",
         );
         sql.bind(run_id).push(" ORDER BY candidate_id");
-        let rows: Vec<(i64, Option<i64>, Option<i64>, Option<f64>, i64, String)> =
-            sql.fetch_all(self.pool()).await?;
+        let rows: Vec<StoredResult> = sql.fetch_all(self.pool()).await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(candidate_id, mentor_id, school_id, km, locked, detail)| RunResult {
-                    candidate_id,
-                    mentor_id,
-                    school_id,
-                    km,
-                    locked: locked == 1,
-                    detail,
-                },
-            )
+            .map(|r| RunResult {
+                candidate_id: r.candidate_id,
+                mentor_id: r.mentor_id,
+                school_id: r.school_id,
+                km: r.km,
+                locked: r.locked == 1,
+                detail: r.detail,
+            })
             .collect())
     }
 

@@ -28,6 +28,7 @@ macro_rules! page_of {
 
 mod directory;
 mod partnerships;
+mod placements;
 mod work;
 
 use axum::extract::{FromRequest, Request};
@@ -53,7 +54,8 @@ use crate::error::{ApiError, AppError};
     security(("bearer" = [])),
     tags(
         (name = "directory", description = "Organizations, programs, people and their roles"),
-        (name = "partnerships", description = "Partnerships, agreements, goals, feedback, meetings, action items, improvement cycles, self-assessments and the toolkit")
+        (name = "partnerships", description = "Partnerships, agreements, goals, feedback, meetings, action items, improvement cycles, self-assessments and the toolkit"),
+        (name = "placements", description = "Placement terms, hosting, mentors and their eligibility, candidates, match runs and placements")
     )
 )]
 struct ApiDoc;
@@ -110,6 +112,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::get_assessments))
         .routes(routes!(work::list_frameworks))
         .routes(routes!(work::list_toolkit))
+        .routes(routes!(placements::get_term))
+        .routes(routes!(placements::list_hosting))
+        .routes(routes!(placements::list_mentors))
+        .routes(routes!(placements::list_candidates))
+        .routes(routes!(placements::list_runs, placements::start_run))
+        .routes(routes!(placements::list_placements))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

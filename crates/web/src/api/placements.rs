@@ -1,0 +1,296 @@
+//! Placements through the API: a term with its rules, its schools' hosting, mentors judged for
+//! eligibility, candidates, runs (read, and started with a write token) and placements.
+
+use axum::Json;
+use axum::http::StatusCode;
+use serde::Serialize;
+use tandem_domain::placements::{EligibilityRules, RunRules, RunSummary};
+use tandem_store::Page;
+use utoipa::ToSchema;
+
+use super::{ApiPath, ApiQuery, Paging};
+use crate::error::{ApiResult, ReadProblems, WriteProblems};
+use crate::guard::Guard;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermOut {
+    id: i64,
+    partnership_id: i64,
+    name: String,
+    /// pre_practicum, student_teaching or residency.
+    kind: String,
+    starts_on: String,
+    ends_on: String,
+    rules: RunRules,
+    /// The partnership's mentor eligibility rules.
+    eligibility: EligibilityRules,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = TermOut), ReadProblems))]
+pub async fn get_term(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<TermOut>> {
+    let tv = guard.term(id).await?;
+    let eligibility = guard.eligibility(&tv.view).await?;
+    let t = tv.term;
+    Ok(Json(TermOut {
+        rules: t.rules(),
+        id: t.id,
+        partnership_id: t.partnership_id,
+        name: t.name,
+        kind: t.kind,
+        starts_on: t.starts_on,
+        ends_on: t.ends_on,
+        eligibility,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HostingOut {
+    school_id: i64,
+    school: String,
+    district_id: Option<i64>,
+    high_needs: bool,
+    answered: bool,
+    /// Candidates the school can host (0: cannot this term).
+    slots: Option<i64>,
+    /// Licensure area codes, comma-separated (empty: any).
+    areas: Option<String>,
+    /// Grade band codes, comma-separated (empty: any).
+    bands: Option<String>,
+    reason: Option<String>,
+    answered_by: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/hosting", tag = "placements",
+    params(("id" = i64, Path), Paging),
+    responses((status = 200, body = [HostingOut]), ReadProblems))]
+pub async fn list_hosting(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Vec<HostingOut>>> {
+    let tv = guard.term(id).await?;
+    let (rows, _) = guard.hosting(&tv, false, paging.page()).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| HostingOut {
+                high_needs: r.is_high_needs(),
+                answered: r.answered(),
+                school_id: r.school_id,
+                school: r.school_name,
+                district_id: r.district_id,
+                slots: r.slots,
+                areas: r.areas,
+                bands: r.bands,
+                reason: r.reason,
+                answered_by: r.answered_by,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorOut {
+    id: i64,
+    person_id: i64,
+    name: String,
+    school_id: i64,
+    school: String,
+    areas: String,
+    bands: String,
+    years_experience: i64,
+    evidence_source: String,
+    evidence_on: Option<String>,
+    willing: bool,
+    /// Candidates this term (none: not asked).
+    capacity: Option<i64>,
+    eligible: bool,
+    /// Why not eligible, clause by clause.
+    why_not: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/mentors", tag = "placements",
+    params(("id" = i64, Path), Paging),
+    responses((status = 200, body = [MentorOut]), ReadProblems))]
+pub async fn list_mentors(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Vec<MentorOut>>> {
+    let tv = guard.term(id).await?;
+    let (mentors, _) = guard.term_mentors(&tv, false, paging.page()).await?;
+    Ok(Json(
+        mentors
+            .into_iter()
+            .map(|s| {
+                let m = s.mentor;
+                MentorOut {
+                    eligible: s.not_eligible.is_empty(),
+                    why_not: s.not_eligible,
+                    id: m.id,
+                    person_id: m.person_id,
+                    name: m.name,
+                    school_id: m.school_id,
+                    school: m.school_name,
+                    areas: m.areas,
+                    bands: m.bands,
+                    years_experience: m.years_experience,
+                    evidence_source: m.evidence_source,
+                    evidence_on: m.evidence_on,
+                    willing: m.willing == 1,
+                    capacity: m.capacity,
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateOut {
+    id: i64,
+    person_id: i64,
+    name: String,
+    program_id: i64,
+    program: String,
+    area: String,
+    band: String,
+    zip: String,
+    /// School ids, most wanted first.
+    preferences: Vec<i64>,
+    conflicts: Vec<i64>,
+    /// Empty unless the caller is on the provider's staff.
+    accommodations: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/candidates", tag = "placements",
+    params(("id" = i64, Path), Paging),
+    responses((status = 200, body = [CandidateOut]), ReadProblems))]
+pub async fn list_candidates(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Vec<CandidateOut>>> {
+    let tv = guard.term(id).await?;
+    let (candidates, _) = guard.candidates(&tv, paging.page()).await?;
+    Ok(Json(
+        candidates
+            .into_iter()
+            .map(|c| CandidateOut {
+                preferences: c.preference_ids(),
+                conflicts: c.conflict_ids(),
+                id: c.id,
+                person_id: c.person_id,
+                name: c.name,
+                program_id: c.program_id,
+                program: c.program_name,
+                area: c.area,
+                band: c.band,
+                zip: c.zip,
+                accommodations: c.accommodations,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunOut {
+    id: i64,
+    number: i64,
+    created_at: i64,
+    summary: RunSummary,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/runs", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = [RunOut]), ReadProblems))]
+pub async fn list_runs(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<RunOut>>> {
+    let tv = guard.term(id).await?;
+    let runs = guard.runs(&tv).await?;
+    Ok(Json(
+        runs.into_iter()
+            .map(|r| RunOut {
+                summary: r.summary(),
+                id: r.id,
+                number: r.number,
+                created_at: r.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Runs the match for the term now (locked and approved placements stay) and keeps the run.
+#[utoipa::path(post, path = "/api/v1/terms/{id}/runs", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 201, body = RunOut), WriteProblems))]
+pub async fn start_run(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<(StatusCode, Json<RunOut>)> {
+    guard.check_api_write()?;
+    let run = guard.run_match(id).await?;
+    let tv = guard.term(id).await?;
+    let runs = guard.runs(&tv).await?;
+    let r = runs
+        .into_iter()
+        .find(|r| r.id == run)
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RunOut {
+            summary: r.summary(),
+            id: r.id,
+            number: r.number,
+            created_at: r.created_at,
+        }),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementOut {
+    id: i64,
+    candidate_id: i64,
+    candidate: String,
+    mentor_id: i64,
+    mentor: String,
+    school_id: i64,
+    school: String,
+    high_needs: bool,
+    km: f64,
+    /// proposed, approved or confirmed.
+    status: String,
+    locked: bool,
+    supervisor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/placements", tag = "placements",
+    params(("id" = i64, Path), Paging),
+    responses((status = 200, body = [PlacementOut]), ReadProblems))]
+pub async fn list_placements(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Vec<PlacementOut>>> {
+    let tv = guard.term(id).await?;
+    let page: Page = paging.page();
+    let (placements, _) = guard.placements(&tv, page).await?;
+    Ok(Json(
+        placements
+            .into_iter()
+            .map(|p| PlacementOut {
+                high_needs: p.is_high_needs(),
+                id: p.id,
+                candidate_id: p.candidate_id,
+                candidate: p.candidate_name,
+                mentor_id: p.mentor_id,
+                mentor: p.mentor_name,
+                school_id: p.school_id,
+                school: p.school_name,
+                km: p.km,
+                status: p.status,
+                locked: p.locked == 1,
+                supervisor: p.supervisor_name,
+            })
+            .collect(),
+    ))
+}

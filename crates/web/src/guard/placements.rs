@@ -190,11 +190,7 @@ impl Guard {
     ) -> Result<(Term, HostingRow, bool)> {
         let term = self.store.term(term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
-        let districts: Vec<i64> = parties
-            .iter()
-            .filter(|p| p.org_kind == OrgKind::District.code())
-            .map(|p| p.org_id)
-            .collect();
+        let districts = district_ids(&parties);
         let school = self.store.org(school_id).await?;
         if school.kind() != Some(OrgKind::School)
             || !school.parent_id.is_some_and(|d| districts.contains(&d))
@@ -547,18 +543,10 @@ impl Guard {
                     format!("{} is already a candidate in this term", d.email),
                 );
             }
-            let school = |key: &String| {
-                schools
-                    .iter()
-                    .find(|(id, nces)| {
-                        id.to_string() == *key || nces.as_deref() == Some(key.as_str())
-                    })
-                    .map(|(id, _)| *id)
-            };
             let mut resolve = |field: &str, keys: &[String]| -> Vec<i64> {
                 keys.iter()
                     .filter_map(|k| {
-                        let found = school(k);
+                        let found = school_by_key(&schools, k);
                         if found.is_none() {
                             problem(
                                 field,
@@ -571,20 +559,15 @@ impl Guard {
             };
             let preferences = resolve("preferences", &d.preferences);
             let conflicts = resolve("conflicts", &d.conflicts);
-            let (zip, lat, lon) = match &d.home {
-                placements::Home::At { zip, lat, lon } => (zip.clone(), *lat, *lon),
-                placements::Home::Zip(zip) => match self.store.zip_point(zip).await? {
-                    Some((lat, lon)) => (zip.clone(), lat, lon),
-                    None => {
-                        problem(
-                            "zip",
-                            format!(
-                                "no school has ZIP code {zip}; give the home's latitude and longitude instead"
-                            ),
-                        );
-                        (zip.clone(), 0.0, 0.0)
-                    }
-                },
+            let (zip, lat, lon) = match self.home_point(&d.home).await? {
+                Some(point) => point,
+                None => {
+                    problem(
+                        "zip",
+                        "no school has this ZIP code; give the home's latitude and longitude instead".to_owned(),
+                    );
+                    (String::new(), 0.0, 0.0)
+                }
             };
             rows.push(NewCandidate {
                 name: d.name.clone(),
@@ -606,6 +589,19 @@ impl Guard {
         }
         let added = self.store.add_candidates(term_id, &rows).await?;
         Ok(added.len())
+    }
+
+    /// Where a home is: given, or the middle of the schools with its ZIP code (`None` when no
+    /// school has it).
+    async fn home_point(&self, home: &placements::Home) -> Result<Option<(String, f64, f64)>> {
+        Ok(match home {
+            placements::Home::At { zip, lat, lon } => Some((zip.clone(), *lat, *lon)),
+            placements::Home::Zip(zip) => self
+                .store
+                .zip_point(zip)
+                .await?
+                .map(|(lat, lon)| (zip.clone(), lat, lon)),
+        })
     }
 
     /// The caller's own candidacies.
@@ -637,22 +633,13 @@ impl Guard {
         allow(is_self)?;
         let term = self.store.term(candidate.term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
-        let districts: Vec<i64> = parties
-            .iter()
-            .filter(|p| p.org_kind == OrgKind::District.code())
-            .map(|p| p.org_id)
-            .collect();
+        let districts = district_ids(&parties);
         let schools = self.store.school_keys(&districts).await?;
         let mut errors = FieldErrors::default();
         let mut resolve = |field: &str, keys: &[String]| -> Vec<i64> {
             keys.iter()
                 .filter_map(|k| {
-                    let found = schools
-                        .iter()
-                        .find(|(id, nces)| {
-                            id.to_string() == *k || nces.as_deref() == Some(k.as_str())
-                        })
-                        .map(|(id, _)| *id);
+                    let found = school_by_key(&schools, k);
                     if found.is_none() {
                         errors.add(field, "Select schools of the partnership's districts");
                     }
@@ -662,15 +649,12 @@ impl Guard {
         };
         let preferences = resolve("preferences", &draft.preferences);
         let conflicts = resolve("conflicts", &draft.conflicts);
-        let (zip, lat, lon) = match &draft.home {
-            placements::Home::At { zip, lat, lon } => (zip.clone(), *lat, *lon),
-            placements::Home::Zip(zip) => match self.store.zip_point(zip).await? {
-                Some((lat, lon)) => (zip.clone(), lat, lon),
-                None => {
-                    errors.add("zip", format!("No school has ZIP code {zip}; give your home's latitude and longitude instead"));
-                    (zip.clone(), 0.0, 0.0)
-                }
-            },
+        let (zip, lat, lon) = match self.home_point(&draft.home).await? {
+            Some(point) => point,
+            None => {
+                errors.add("zip", "No school has this ZIP code; give your home's latitude and longitude instead");
+                (String::new(), 0.0, 0.0)
+            }
         };
         if !errors.is_empty() {
             return Err(errors.into());
@@ -696,11 +680,7 @@ impl Guard {
     pub async fn candidate_schools(&self, candidate: &Candidate) -> Result<Vec<(i64, String)>> {
         let term = self.store.term(candidate.term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
-        let districts: Vec<i64> = parties
-            .iter()
-            .filter(|p| p.org_kind == OrgKind::District.code())
-            .map(|p| p.org_id)
-            .collect();
+        let districts = district_ids(&parties);
         let (rows, _) = self
             .store
             .hosting(term.id, &districts, true, Page::all())
@@ -1133,11 +1113,23 @@ fn balanced(supervisors: &[i64], placements: &[Placement]) -> Vec<(i64, i64)> {
 }
 
 fn districts_of(view: &PartnershipView) -> Vec<i64> {
-    view.parties
+    district_ids(&view.parties)
+}
+
+fn district_ids(parties: &[tandem_store::partnerships::Party]) -> Vec<i64> {
+    parties
         .iter()
         .filter(|p| p.org_kind == OrgKind::District.code())
         .map(|p| p.org_id)
         .collect()
+}
+
+/// A school named by its Tandem id or NCES id, among `schools` (id, NCES id).
+fn school_by_key(schools: &[(i64, Option<String>)], key: &str) -> Option<i64> {
+    schools
+        .iter()
+        .find(|(id, nces)| id.to_string() == key || nces.as_deref() == Some(key))
+        .map(|(id, _)| *id)
 }
 
 fn term_view(view: PartnershipView, term: Term) -> TermView {

@@ -1,0 +1,142 @@
+// Clinical placements end to end, as each person does their part: the principal answers
+// hosting from her home page; the coordinator runs the match, locks two placements, re-runs
+// and sees what changed; the district approves; the mentor accepts; the placement is
+// confirmed. A candidate states preferences; a one-time link answers without an account.
+// Zero axe-core violations on every page visited.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemo, launch, newPage, check, signIn, signOut } from './helpers.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const WINTER = 'Winter 2027 student teaching';
+
+async function openWinter(page) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Partnerships' }).click();
+  await page.getByRole('link', { name: 'Wayne State – Detroit Teacher Residency Partnership' }).click();
+  await page.getByRole('navigation', { name: 'This partnership' }).getByRole('link', { name: 'Placements' }).click();
+  await page.getByRole('link', { name: WINTER }).click();
+  await page.getByRole('heading', { name: WINTER, level: 1 }).waitFor();
+}
+
+test('hosting → run → lock two → re-run → district approves → mentor accepts → confirmed', async () => {
+  const page = await newPage(browser);
+
+  // The principal answers for her school from her home page; a "yes" without a number is refused.
+  await signIn(page, server.base, 'principal@detroitk12.example');
+  await page.getByRole('heading', { name: 'Can your school host candidates?' }).waitFor();
+  await check(page, '100-principal-home');
+  await page.getByRole('link', { name: /^Answer for / }).first().click();
+  await page.getByLabel('Yes').check();
+  await page.getByRole('button', { name: 'Save the answer' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(page, '101-hosting-error');
+  await page.getByLabel('How many candidates, if yes').fill('2');
+  await page.getByRole('button', { name: 'Save the answer' }).click();
+  await page.getByText('Saved. You can change the answer').waitFor();
+  await signOut(page);
+
+  // The coordinator runs the match.
+  await signIn(page, server.base, 'coordinator@wayne.example');
+  await openWinter(page);
+  await check(page, '102-term-before-run');
+  await page.getByRole('button', { name: 'Run the match' }).click();
+  await page.getByRole('heading', { name: 'Run 1' }).waitFor();
+  assert.ok(await page.getByText('proven optimal').count() >= 1);
+  await check(page, '103-run-1');
+  await page.getByRole('link', { name: WINTER }).click();
+  assert.ok(await page.getByText('Unplaced in the latest run').count() >= 1);
+  await check(page, '104-term-after-run');
+
+  // Lock two placements (the demo candidate's is one), re-run, and see the difference.
+  await page.getByRole('button', { name: 'Lock the placement of Sofia Alvarez' }).click();
+  const locks = page.getByRole('button', { name: /^Lock the placement of / });
+  await locks.first().click();
+  assert.equal(await page.getByRole('button', { name: /^Unlock the placement of / }).count(), 2);
+  await page.getByRole('button', { name: 'Run the match' }).click();
+  await page.getByRole('heading', { name: 'Run 2' }).waitFor();
+  await page.getByRole('heading', { name: 'Changes from the run before' }).waitFor();
+  assert.ok(await page.getByText('Sofia Alvarez (locked)').count() >= 1);
+  await check(page, '105-run-2-changes');
+  await signOut(page);
+
+  // The district approves the demo candidate's placement; a decline needs a reason.
+  await signIn(page, server.base, 'lead@detroitk12.example');
+  await page.getByRole('heading', { name: 'Placements waiting for your answer' }).waitFor();
+  await check(page, '106-district-home');
+  await page.getByRole('link', { name: 'Sofia Alvarez with James Okafor' }).click();
+  await page.getByRole('button', { name: 'Decline' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(page, '107-decline-needs-reason');
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByText('Approved: waiting for the mentor').waitFor();
+  await signOut(page);
+
+  // The mentor accepts: the placement is confirmed.
+  await signIn(page, server.base, 'mentor@detroitk12.example');
+  await page.getByRole('link', { name: 'Sofia Alvarez' }).click();
+  await check(page, '108-mentor-answer');
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.getByText(/^Confirmed/).first().waitFor();
+  await check(page, '109-confirmed');
+  await signOut(page);
+
+  // The candidate sees it on her home page.
+  await signIn(page, server.base, 'candidate@wayne.example');
+  await page.getByRole('heading', { name: 'Your placement' }).waitFor();
+  assert.ok(await page.getByText('Confirmed').count() >= 1);
+  await check(page, '110-candidate-home');
+  await page.close();
+});
+
+test('a candidate states preferences; mentors show why they are not eligible; a link answers once', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'candidate@wayne.example');
+  await page.getByRole('link', { name: 'State your preferences' }).first().click();
+  await page.getByLabel('Home ZIP code').fill('00000');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(page, '111-candidate-preferences-error');
+  await page.getByLabel('Home ZIP code').fill('48202');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+  await signOut(page);
+
+  await signIn(page, server.base, 'coordinator@wayne.example');
+  await openWinter(page);
+  await page.getByRole('navigation', { name: 'This term' }).getByRole('link', { name: 'Mentors' }).click();
+  assert.ok(await page.getByText(/Not eligible: /).count() >= 1, 'some demo mentors miss a rule');
+  await check(page, '112-mentors');
+  await page.getByRole('navigation', { name: 'This term' }).getByRole('link', { name: 'Candidates' }).click();
+  await check(page, '113-candidates');
+  await page.getByRole('link', { name: WINTER }).click();
+  await page.getByRole('navigation', { name: 'This term' }).getByRole('link', { name: 'Hosting' }).click();
+  await check(page, '114-hosting');
+  await page.locator('table a').first().click();
+  await page.getByRole('button', { name: 'Make a one-time link' }).click();
+  const link = await page.locator('code').first().textContent();
+  await signOut(page);
+
+  // Without an account: the link opens the school's form, takes one answer, then is spent.
+  await page.goto(`${server.base}${link}`);
+  await page.getByLabel('No, not this term').check();
+  await page.getByLabel('Why the school cannot host, if no').fill('Two teachers on leave this winter');
+  await page.getByLabel('Your name and role').fill('Pat Lee, assistant principal');
+  await check(page, '115-link-hosting');
+  await page.getByRole('button', { name: 'Save the answer' }).click();
+  await page.getByText('This link cannot be used again').waitFor();
+  const again = await page.goto(`${server.base}${link}`);
+  assert.equal(again.status(), 400);
+  await page.close();
+});

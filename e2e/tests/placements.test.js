@@ -38,7 +38,7 @@ test('hosting → run → lock two → re-run → district approves → mentor a
   await page.getByRole('heading', { name: 'Can your school host candidates?' }).waitFor();
   await check(page, '100-principal-home');
   await page.getByRole('link', { name: /^Answer for / }).first().click();
-  await page.getByLabel('Yes').check();
+  await page.getByLabel('Yes', { exact: true }).check();
   await page.getByRole('button', { name: 'Save the answer' }).click();
   await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
   await check(page, '101-hosting-error');
@@ -118,6 +118,7 @@ test('a candidate states preferences; mentors show why they are not eligible; a 
   await page.getByRole('navigation', { name: 'This term' }).getByRole('link', { name: 'Mentors' }).click();
   assert.ok(await page.getByText(/Not eligible: /).count() >= 1, 'some demo mentors miss a rule');
   await check(page, '112-mentors');
+  await page.getByRole('link', { name: WINTER }).click();
   await page.getByRole('navigation', { name: 'This term' }).getByRole('link', { name: 'Candidates' }).click();
   await check(page, '113-candidates');
   await page.getByRole('link', { name: WINTER }).click();

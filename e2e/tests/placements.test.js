@@ -100,6 +100,31 @@ test('hosting → run → lock two → re-run → district approves → mentor a
   await page.close();
 });
 
+test('a mentor calibrates on the exemplar lesson', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'mentor@detroitk12.example');
+  await page.getByRole('heading', { name: 'Calibration lessons to score' }).waitFor();
+  await page.getByRole('link', { name: 'Grade 4 fractions lesson (exemplar video)' }).click();
+  await page.getByRole('button', { name: 'Submit my scores' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(page, '116-calibration-error');
+  const rows = page.locator('fieldset');
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) await rows.nth(i).getByLabel('3', { exact: true }).check();
+  await page.getByRole('button', { name: 'Submit my scores' }).click();
+  await page.getByRole('heading', { name: 'Your agreement with the reference' }).waitFor();
+  await check(page, '117-calibration-result');
+  await signOut(page);
+  await signIn(page, server.base, 'coordinator@wayne.example');
+  await page.goto(`${server.base}/partnerships`);
+  await page.getByRole('link', { name: 'Wayne State – Detroit Teacher Residency Partnership' }).click();
+  await page.getByRole('navigation', { name: 'This partnership' }).getByRole('link', { name: 'Calibration' }).click();
+  await page.getByText('The partnership overall').waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 4, 'supervisor, two mentors and James');
+  await check(page, '118-calibration-report');
+  await page.close();
+});
+
 test('a candidate states preferences; mentors show why they are not eligible; a link answers once', async () => {
   const page = await newPage(browser);
   await signIn(page, server.base, 'candidate@wayne.example');

@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod values;
 pub mod access;
+pub mod calibration;
 pub mod cycles;
 pub mod depth;
 pub mod input;

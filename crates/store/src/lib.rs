@@ -11,6 +11,7 @@ mod sql;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod calibration;
 pub mod cycles;
 pub mod imports;
 pub mod meetings;

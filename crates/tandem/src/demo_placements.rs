@@ -249,6 +249,36 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
         accommodations: "Needs a placement reachable by bus (no car).".into(),
     });
     store.add_candidates(winter, &winter_candidates).await?;
+    // A calibration exercise: the supervisor and two mentors have scored it; the demo
+    // mentor has not yet.
+    let exercise = store
+        .create_exercise(
+            ids.residency,
+            &tandem_domain::calibration::ExerciseDraft {
+                title: "Grade 4 fractions lesson (exemplar video)".into(),
+                lesson: "Twenty minutes of a Detroit grade 4 lesson on equivalent fractions, on the shared drive.".into(),
+                levels: 4,
+                rows: vec![
+                    ("Clear learning goal".into(), 3),
+                    ("Checks for understanding".into(), 2),
+                    ("Student discourse".into(), 3),
+                    ("Feedback to students".into(), 2),
+                    ("Use of representations".into(), 4),
+                ],
+            },
+        )
+        .await?;
+    store
+        .score_exercise(exercise, ids.supervisor, &[3, 2, 3, 3, 4])
+        .await?;
+    for (person, scores) in teachers
+        .iter()
+        .filter(|t| t.1 != "James Okafor")
+        .map(|t| t.0)
+        .zip([[3, 3, 2, 2, 4], [4, 3, 3, 2, 3]])
+    {
+        store.score_exercise(exercise, person, &scores).await?;
+    }
     tracing::info!(fall, winter, "demo placement terms built");
     Ok(())
 }

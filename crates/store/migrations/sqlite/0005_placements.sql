@@ -166,3 +166,25 @@ CREATE TABLE placement_declines (
     declined_at  INTEGER NOT NULL
 );
 CREATE INDEX placement_declines_term ON placement_declines (term_id);
+
+-- Calibration: observers score the same exemplar lesson; agreement with the reference is
+-- computed when read, never stored.
+CREATE TABLE calibration_exercises (
+    id             INTEGER PRIMARY KEY,
+    partnership_id INTEGER NOT NULL REFERENCES partnerships (id) ON DELETE CASCADE,
+    title          TEXT NOT NULL,
+    lesson         TEXT NOT NULL,
+    levels         INTEGER NOT NULL,
+    -- Rubric rows, one per line, and their reference levels, comma-separated in row order.
+    rows           TEXT NOT NULL,
+    reference      TEXT NOT NULL,
+    created_at     INTEGER NOT NULL
+);
+
+CREATE TABLE calibration_scores (
+    exercise_id  INTEGER NOT NULL REFERENCES calibration_exercises (id) ON DELETE CASCADE,
+    person_id    INTEGER NOT NULL REFERENCES people (id),
+    scores       TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    PRIMARY KEY (exercise_id, person_id)
+);

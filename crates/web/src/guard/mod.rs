@@ -20,6 +20,7 @@ use crate::auth::{SessionInfo, hash_password, new_api_token};
 use crate::error::AppError;
 
 mod assessments;
+mod calibration;
 mod cycles;
 mod meetings;
 mod partnerships;
@@ -27,6 +28,7 @@ mod placements;
 mod toolkit;
 
 pub use assessments::{Comparison, PartyHistory};
+pub use calibration::{Calibration, ExerciseView, ObserverResult};
 pub use cycles::Cycles;
 pub use meetings::PartyPerson;
 pub use partnerships::{Agreement, PartnershipView};

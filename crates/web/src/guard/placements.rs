@@ -652,7 +652,10 @@ impl Guard {
         let (zip, lat, lon) = match self.home_point(&draft.home).await? {
             Some(point) => point,
             None => {
-                errors.add("zip", "No school has this ZIP code; give your home's latitude and longitude instead");
+                errors.add(
+                    "zip",
+                    "No school has this ZIP code; give your home's latitude and longitude instead",
+                );
                 (String::new(), 0.0, 0.0)
             }
         };

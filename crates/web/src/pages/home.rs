@@ -37,6 +37,8 @@ struct HomePage {
     /// The person's own candidacies (to state preferences).
     candidacies: Vec<tandem_store::placements::Candidate>,
     declined: bool,
+    /// Calibration exercises waiting for the person's scores.
+    exercises: Vec<(i64, String, String)>,
 }
 
 fn task(
@@ -180,6 +182,7 @@ pub async fn home(
         waiting: guard.waiting().await?,
         candidacies: guard.my_candidacies().await?,
         declined: query.declined.is_some(),
+        exercises: guard.exercises_to_score().await?,
     };
     render(&page)
 }

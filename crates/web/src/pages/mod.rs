@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod assessments;
+pub mod calibration;
 pub mod cycles;
 mod home;
 pub mod meetings;
@@ -237,6 +238,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/candidates/{id}",
             get(placements::candidate).post(placements::update_candidate),
+        )
+        .route(
+            "/partnerships/{id}/calibration",
+            get(calibration::list).post(calibration::create),
+        )
+        .route(
+            "/calibration/{id}",
+            get(calibration::exercise).post(calibration::score),
         )
         .route("/placements/{id}", get(placements::placement))
         .route(

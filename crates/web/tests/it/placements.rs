@@ -12,6 +12,7 @@ on_both!(
     a_term_goes_from_hosting_to_a_confirmed_placement,
     one_time_links_answer_once,
     candidates_import_all_or_nothing,
+    observers_calibrate_against_the_reference,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -445,4 +446,59 @@ async fn candidates_import_all_or_nothing(db: Db) {
     let again = upload(coord_p, good).await;
     assert_eq!(again.status(), 422, "a duplicate candidate is refused");
     assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 2);
+}
+
+async fn observers_calibrate_against_the_reference(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    // Mentors of the partnership's districts' schools are its observers.
+    let (partnership, _) = term(&app, &coord_p).await;
+    let set = coord_p
+        .post_form(
+            &format!("/partnerships/{partnership}/calibration"),
+            &[
+                ("title", "Fractions lesson"),
+                ("levels", "4"),
+                ("rows", "Goal: 3\nQuestioning: 2\nFeedback: 4"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), 303);
+    let exercise = location(&set);
+    let mentor_a = app.as_person(w.mentor_a1).await;
+    assert!(
+        mentor_a.text("/").await.1.contains(&exercise),
+        "on the mentor's home page"
+    );
+    let mentor_b = app.as_person(w.mentor_b1).await;
+    assert_eq!(mentor_b.get(&exercise).await.status(), 404);
+    let partial = mentor_a.post_form(&exercise, &[("score_0", "3")]).await;
+    assert_eq!(partial.status(), 422, "every row must be scored");
+    let scores = [("score_0", "3"), ("score_1", "3"), ("score_2", "4")];
+    assert_eq!(mentor_a.post_form(&exercise, &scores).await.status(), 303);
+    assert_eq!(
+        mentor_a.post_form(&exercise, &scores).await.status(),
+        422,
+        "once"
+    );
+    let (status, mine) = mentor_a.text(&exercise).await;
+    assert_eq!(status, 200);
+    assert!(mine.contains("67%"), "two of three rows exact: {mine}");
+    let (status, report) = coord_p
+        .text(&format!("/partnerships/{partnership}/calibration"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        report.contains("Mia Mentor") || report.contains("67%"),
+        "{report}"
+    );
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(
+        admin_b
+            .get(&format!("/partnerships/{partnership}/calibration"))
+            .await
+            .status(),
+        404
+    );
 }

@@ -1555,9 +1555,6 @@ struct LinkPlacementPage {
     done: bool,
 }
 
-fn link_error(error: AppError) -> PageResult<Response> {
-    Err(error.into())
-}
 
 pub async fn link(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -1587,7 +1584,7 @@ pub async fn link(
             errors: FieldErrors::default(),
             done: false,
         }),
-        Err(error) => link_error(error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -1611,7 +1608,7 @@ pub async fn answer_link(
 ) -> PageResult<Response> {
     let subject = match crate::guard::link_subject(&state.store, &secret).await {
         Ok(subject) => subject,
-        Err(error) => return link_error(error),
+        Err(error) => return Err(error.into()),
     };
     match subject {
         LinkSubject::Hosting { term, school } => {
@@ -1627,7 +1624,7 @@ pub async fn answer_link(
             let (errors, done) = match result {
                 Ok(()) => (FieldErrors::default(), true),
                 Err(AppError::Invalid(errors)) => (errors, false),
-                Err(other) => return link_error(other),
+                Err(other) => return Err(other.into()),
             };
             let page = HostingFormPage {
                 layout: None,
@@ -1665,7 +1662,7 @@ pub async fn answer_link(
             let (errors, done) = match result {
                 Ok(()) => (FieldErrors::default(), true),
                 Err(AppError::Invalid(errors)) => (errors, false),
-                Err(other) => return link_error(other),
+                Err(other) => return Err(other.into()),
             };
             let page = LinkPlacementPage {
                 placement,
@@ -1678,11 +1675,7 @@ pub async fn answer_link(
     }
 }
 
-/// For templates: the run summary in one line.
-pub fn summary_text(summary: &RunSummary) -> String {
-    summary_line(summary)
-}
-
+/// For templates: a run's summary in one line.
 pub fn run_text(run: &Run) -> String {
     summary_line(&run.summary())
 }

@@ -167,6 +167,14 @@ impl Network {
         self.touched.push(source as u32);
         self.heap.push(Reverse((0, source as u32)));
         while let Some(Reverse((d, node))) = self.heap.pop() {
+            // Nothing left is nearer than the sink's best path so far, so the sink is settled.
+            // Ties go to the sink: a plateau of zero reduced cost can be wide, and settling
+            // it first (the heap breaks ties by node number, the sink's is the largest) was
+            // most of the work.
+            if d >= self.dist[sink] {
+                self.done[sink] = true;
+                return true;
+            }
             let node = node as usize;
             if self.done[node] {
                 continue;

@@ -106,10 +106,13 @@ pub fn rules(instance: &tandem_matching::Instance) -> Rules {
     }
 }
 
-pub fn run(name: &str, seed: u64, nces_dir: &Path) -> Result<()> {
+pub fn run(name: &str, seed: u64, nces_dir: &Path, cold: bool) -> Result<()> {
     let instance = generate(name, seed, nces_dir)?;
     let rules = rules(&instance);
     report(name, &instance, &rules)?;
+    if cold {
+        return Ok(());
+    }
     // A re-run after people lock a tenth of the placements, as they do between runs.
     let cold = tandem_matching::solve(&instance, &rules).map_err(|e| anyhow::anyhow!("{e}"))?;
     let locks = cold

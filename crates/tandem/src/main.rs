@@ -67,6 +67,9 @@ enum Command {
         /// Folder of the NCES directory files.
         #[arg(long, default_value = "../shared/data/nces")]
         nces_dir: PathBuf,
+        /// Only the cold solve: skip the re-run after locking a tenth of the placements.
+        #[arg(long)]
+        cold: bool,
     },
     /// Export or solve placement instances in the plain-file format (see match_files.rs).
     #[command(subcommand)]
@@ -396,7 +399,8 @@ async fn run(cli: Cli) -> Result<()> {
             scenario,
             seed,
             nces_dir,
-        } => bench::run(&scenario, seed, &nces_dir),
+            cold,
+        } => bench::run(&scenario, seed, &nces_dir, cold),
         Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,
     }
 }

@@ -373,13 +373,13 @@ async fn run(cli: Cli) -> Result<()> {
                 .runs(&tv)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let summary = runs
-                .iter()
-                .find(|r| r.id == run)
-                .map(|r| r.summary())
-                .unwrap_or_default();
+            let Some(kept) = runs.iter().find(|r| r.id == run) else {
+                anyhow::bail!("run {run} was not kept");
+            };
+            let summary = kept.summary();
             say!(
-                "run {run} of term {term}: {} ({} ms, objective {}, bound {})",
+                "run {} of term {term}: {} ({} ms, objective {}, bound {})",
+                kept.number,
                 tandem_web::guard::summary_line(&summary),
                 summary.millis,
                 summary.objective,

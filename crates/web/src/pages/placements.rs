@@ -1555,7 +1555,6 @@ struct LinkPlacementPage {
     done: bool,
 }
 
-
 pub async fn link(
     axum::extract::State(state): axum::extract::State<AppState>,
     Path(secret): Path<String>,

@@ -156,6 +156,42 @@ impl Network {
         a
     }
 
+    /// Moves a node's potential as low as its residual arcs allow. Potentials are not unique:
+    /// any that keep every residual arc non-negative in reduced cost prove the flow optimal.
+    /// Pricing compares them with the costs of arcs not yet in the network, and a node's
+    /// potential is often higher than it needs to be, making arcs into it look negative.
+    pub fn lower(&mut self, node: usize) {
+        // Arcs out with room: cost + π(node) − π(to) ≥ 0; arcs in with flow (their reverse
+        // is residual): cost + π(from) − π(node) ≤ 0.
+        let out = self.out[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .filter(|a| a.flow < a.cap)
+            .map(|a| self.potential[a.to as usize] - a.cost);
+        let carrying = self.carrying[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .map(|a| a.cost + self.potential[a.from as usize]);
+        if let Some(floor) = out.chain(carrying).max() {
+            self.potential[node] = self.potential[node].min(floor);
+        }
+    }
+
+    /// Moves a candidate's potential (a node with arcs out only) as high as its residual arcs
+    /// allow: the counterpart of `lower` for the tail of the arcs pricing looks at.
+    pub fn raise(&mut self, node: usize) {
+        // Arcs out with flow: cost + π(node) − π(to) ≤ 0.
+        let ceiling = self.out[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .filter(|a| a.flow > 0)
+            .map(|a| self.potential[a.to as usize] - a.cost)
+            .min();
+        if let Some(ceiling) = ceiling {
+            self.potential[node] = self.potential[node].max(ceiling);
+        }
+    }
+
     /// Flow on an arc.
     pub fn flow(&self, arc: usize) -> i32 {
         self.arcs[arc].flow

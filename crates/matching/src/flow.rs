@@ -11,8 +11,61 @@
 //! reverse is residual): a popular school group is an option of hundreds of candidates, but a
 //! search from it only walks back to the few placed there.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+/// A radix heap: a priority queue for keys never below the last one taken, as Dijkstra's
+/// distances on non-negative reduced costs are. A key waits in the bucket of the highest bit
+/// in which it differs from the last key taken, so an entry moves at most 64 times, each time
+/// towards bucket 0 (the keys equal to the last one taken).
+///
+/// Keys that tie come out last in, first out: a search walks on along the arcs it has just
+/// reached, depth first across the wide plateaus of equal distance that reduced costs have
+/// here, and so reaches the sink sooner than by taking ties in node order.
+struct RadixHeap {
+    last: u64,
+    buckets: Vec<Vec<(u64, u32)>>,
+}
+
+impl RadixHeap {
+    fn new() -> RadixHeap {
+        RadixHeap {
+            last: 0,
+            buckets: vec![Vec::new(); 65],
+        }
+    }
+
+    fn bucket(&self, key: u64) -> usize {
+        (64 - (key ^ self.last).leading_zeros()) as usize
+    }
+
+    fn clear(&mut self) {
+        self.last = 0;
+        for bucket in &mut self.buckets {
+            bucket.clear();
+        }
+    }
+
+    fn push(&mut self, key: u64, node: u32) {
+        debug_assert!(key >= self.last, "keys never go below the last taken");
+        let b = self.bucket(key);
+        self.buckets[b].push((key, node));
+    }
+
+    fn pop(&mut self) -> Option<(u64, u32)> {
+        if self.buckets[0].is_empty() {
+            // The lowest non-empty bucket holds the next key; spread it out from there.
+            let i = (1..self.buckets.len()).find(|&i| !self.buckets[i].is_empty())?;
+            let mut moving = std::mem::take(&mut self.buckets[i]);
+            self.last = moving.iter().map(|e| e.0).min().unwrap_or(self.last);
+            for &(key, node) in &moving {
+                let b = self.bucket(key);
+                self.buckets[b].push((key, node));
+            }
+            moving.clear();
+            // (Every entry moved to a lower bucket, so bucket i is empty: keep the allocation.)
+            self.buckets[i] = moving;
+        }
+        self.buckets[0].pop()
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Arc {
@@ -53,7 +106,7 @@ pub struct Network {
     via: Vec<Step>,
     done: Vec<bool>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    heap: RadixHeap,
 }
 
 impl Network {
@@ -67,7 +120,7 @@ impl Network {
             via: vec![Step::NONE; nodes],
             done: vec![false; nodes],
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::new(),
         }
     }
 
@@ -101,6 +154,42 @@ impl Network {
             }
         }
         a
+    }
+
+    /// Moves a node's potential as low as its residual arcs allow. Potentials are not unique:
+    /// any that keep every residual arc non-negative in reduced cost prove the flow optimal.
+    /// Pricing compares them with the costs of arcs not yet in the network, and a node's
+    /// potential is often higher than it needs to be, making arcs into it look negative.
+    pub fn lower(&mut self, node: usize) {
+        // Arcs out with room: cost + π(node) − π(to) ≥ 0; arcs in with flow (their reverse
+        // is residual): cost + π(from) − π(node) ≤ 0.
+        let out = self.out[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .filter(|a| a.flow < a.cap)
+            .map(|a| self.potential[a.to as usize] - a.cost);
+        let carrying = self.carrying[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .map(|a| a.cost + self.potential[a.from as usize]);
+        if let Some(floor) = out.chain(carrying).max() {
+            self.potential[node] = self.potential[node].min(floor);
+        }
+    }
+
+    /// Moves a candidate's potential (a node with arcs out only) as high as its residual arcs
+    /// allow: the counterpart of `lower` for the tail of the arcs pricing looks at.
+    pub fn raise(&mut self, node: usize) {
+        // Arcs out with flow: cost + π(node) − π(to) ≤ 0.
+        let ceiling = self.out[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .filter(|a| a.flow > 0)
+            .map(|a| self.potential[a.to as usize] - a.cost)
+            .min();
+        if let Some(ceiling) = ceiling {
+            self.potential[node] = self.potential[node].max(ceiling);
+        }
     }
 
     /// Flow on an arc.
@@ -165,12 +254,12 @@ impl Network {
         self.heap.clear();
         self.dist[source] = 0;
         self.touched.push(source as u32);
-        self.heap.push(Reverse((0, source as u32)));
-        while let Some(Reverse((d, node))) = self.heap.pop() {
+        self.heap.push(0, source as u32);
+        while let Some((d, node)) = self.heap.pop() {
             // Nothing left is nearer than the sink's best path so far, so the sink is settled.
-            // Ties go to the sink: a plateau of zero reduced cost can be wide, and settling
-            // it first (the heap breaks ties by node number, the sink's is the largest) was
-            // most of the work.
+            // Ties go to the sink: a plateau of zero reduced cost can be wide, and settling it
+            // first was once most of the work.
+            let d = d as i64;
             if d >= self.dist[sink] {
                 self.done[sink] = true;
                 return true;
@@ -200,6 +289,7 @@ impl Network {
     }
 
     fn relax(&mut self, distance: i64, to: u32, step: Step) {
+        debug_assert!(distance >= 0, "reduced costs are never negative");
         let slot = &mut self.dist[to as usize];
         if distance < *slot {
             if *slot == i64::MAX {
@@ -207,7 +297,7 @@ impl Network {
             }
             *slot = distance;
             self.via[to as usize] = step;
-            self.heap.push(Reverse((distance, to)));
+            self.heap.push(distance as u64, to);
         }
     }
 
@@ -247,5 +337,44 @@ impl Network {
             let reduced = self.reduced(arc);
             (arc.flow >= arc.cap || reduced >= 0) && (arc.flow <= 0 || reduced <= 0)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RadixHeap;
+
+    #[test]
+    fn the_radix_heap_gives_keys_in_order_and_ties_last_in_first_out() {
+        let mut heap = RadixHeap::new();
+        let mut taken = Vec::new();
+        // Keys pushed as a search pushes them: never below the last taken.
+        let mut state = 12345u64;
+        for round in 0..200u32 {
+            for i in 0..5u32 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let key =
+                    heap.last + (state >> 33) % [0, 1, 7, 1000, 1 << 40][i as usize % 5].max(1);
+                heap.push(key, round * 5 + i);
+            }
+            if let Some(entry) = heap.pop() {
+                taken.push(entry);
+            }
+        }
+        while let Some(entry) = heap.pop() {
+            taken.push(entry);
+        }
+        assert_eq!(taken.len(), 1000);
+        assert!(taken.windows(2).all(|w| w[0].0 <= w[1].0));
+        heap.clear();
+        for node in 0..3 {
+            heap.push(5, node);
+        }
+        assert_eq!(heap.pop(), Some((5, 2)));
+        heap.push(5, 7);
+        assert_eq!(heap.pop(), Some((5, 7)));
+        assert_eq!(heap.pop(), Some((5, 1)));
     }
 }

@@ -338,6 +338,19 @@ impl Prepared<'_> {
         // (At least a few, so small instances, the tests among them, take both paths.)
         let few = (self.chosen.len() / 64).max(4);
         loop {
+            // Groups as low and candidates as high as the flow allows, so that as few options
+            // as possible look negative: schools first, then mentors, then groups (each bound
+            // from below by what is downstream of it).
+            let network = &mut solved.0;
+            for node in (n.schools..n.unplaced)
+                .chain(n.mentors..n.schools)
+                .chain(n.groups..n.mentors)
+            {
+                network.lower(node);
+            }
+            for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+                network.raise(c);
+            }
             let network = &solved.0;
             // An option left out has reduced cost at least its cost + π(candidate) − the
             // highest group potential: only options cheaper than that bound need a look, and

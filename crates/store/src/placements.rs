@@ -46,6 +46,8 @@ pub struct HostingRow {
     pub reason: Option<String>,
     pub answered_by: Option<String>,
     pub answered_at: Option<i64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 impl HostingRow {
@@ -259,6 +261,16 @@ pub struct AnswerLink {
 
 const TERMS: &str = "SELECT id, partnership_id, name, kind, starts_on, ends_on, rules FROM terms";
 
+const MODULES: &str = "SELECT t.id, t.org_id, o.name AS org_name, t.title, t.audience, t.hours, \
+     t.valid_months FROM training_modules t JOIN organizations o ON o.id = t.org_id";
+
+const HOSTING: &str = "SELECT s.id AS school_id, s.name AS school_name, s.parent_id AS district_id, \
+     d.name AS district_name, s.high_needs, h.slots, h.areas, h.bands, h.reason, h.answered_by, \
+     h.answered_at, s.latitude, s.longitude FROM organizations s";
+
+const RUNS: &str = "SELECT r.id, r.term_id, r.number, r.summary, p.name AS started_by_name, \
+     r.created_at FROM match_runs r LEFT JOIN people p ON p.id = r.started_by";
+
 const MENTORS: &str = "SELECT m.id, m.person_id, p.name, p.email, m.school_id, \
      s.name AS school_name, s.parent_id AS district_id, s.high_needs, m.areas, m.bands, \
      m.years_experience, m.evidence_source, m.evidence_on, m.willing, t.capacity \
@@ -447,14 +459,24 @@ impl Store {
         page_of(
             self.pool(),
             "SELECT COUNT(*) FROM organizations s",
-            "SELECT s.id AS school_id, s.name AS school_name, s.parent_id AS district_id, \
-             d.name AS district_name, s.high_needs, h.slots, h.areas, h.bands, h.reason, \
-             h.answered_by, h.answered_at FROM organizations s",
+            HOSTING,
             filter,
             "h.answered_at IS NULL, s.name, s.id",
             page,
         )
         .await
+    }
+
+    /// One school with its answer for `term` (if any).
+    pub async fn hosting_row(&self, term_id: i64, school_id: i64) -> Result<HostingRow> {
+        let mut sql = Sql::new(HOSTING);
+        sql.push(" LEFT JOIN hosting h ON h.school_id = s.id AND h.term_id = ")
+            .bind(term_id)
+            .push(" LEFT JOIN organizations d ON d.id = s.parent_id WHERE s.id = ")
+            .bind(school_id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn answer_hosting(
@@ -676,21 +698,16 @@ impl Store {
     // ---- training ----
 
     pub async fn modules(&self, org_ids: &[i64]) -> Result<Vec<Module>> {
-        let mut sql = Sql::new(
-            "SELECT t.id, t.org_id, o.name AS org_name, t.title, t.audience, t.hours, t.valid_months \
-             FROM training_modules t JOIN organizations o ON o.id = t.org_id WHERE t.org_id IN ",
-        );
+        let mut sql = Sql::new(MODULES);
+        sql.push(" WHERE t.org_id IN ");
         in_list(&mut sql, org_ids);
         sql.push(" ORDER BY t.title, t.id");
         sql.fetch_all(self.pool()).await
     }
 
     pub async fn module(&self, id: i64) -> Result<Module> {
-        let mut sql = Sql::new(
-            "SELECT t.id, t.org_id, o.name AS org_name, t.title, t.audience, t.hours, t.valid_months \
-             FROM training_modules t JOIN organizations o ON o.id = t.org_id WHERE t.id = ",
-        );
-        sql.bind(id);
+        let mut sql = Sql::new(MODULES);
+        sql.push(" WHERE t.id = ").bind(id);
         sql.fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)
@@ -756,18 +773,6 @@ impl Store {
         sql.fetch_all(self.pool()).await
     }
 
-    pub async fn module_completions(&self, module_id: i64) -> Result<Vec<Completion>> {
-        let mut sql = Sql::new(
-            "SELECT r.id, r.module_id, t.title, t.audience, t.valid_months, r.person_id, \
-             p.name AS person_name, r.completed_on FROM training_records r \
-             JOIN training_modules t ON t.id = r.module_id JOIN people p ON p.id = r.person_id \
-             WHERE r.module_id = ",
-        );
-        sql.bind(module_id)
-            .push(" ORDER BY r.completed_on DESC, p.name");
-        sql.fetch_all(self.pool()).await
-    }
-
     // ---- people and places the forms choose from ----
 
     /// People holding `role` at schools of `districts`: (person, name, school, school name).
@@ -804,16 +809,6 @@ impl Store {
     pub async fn provider_programs(&self, provider_id: i64) -> Result<Vec<(i64, String)>> {
         let mut sql = Sql::new("SELECT id, name FROM programs WHERE provider_id = ");
         sql.bind(provider_id).push(" ORDER BY name");
-        sql.fetch_all(self.pool()).await
-    }
-
-    /// Where the schools of `districts` are: (id, latitude, longitude).
-    pub async fn school_points(&self, districts: &[i64]) -> Result<Vec<(i64, f64, f64)>> {
-        let mut sql = Sql::new(
-            "SELECT id, latitude, longitude FROM organizations WHERE kind = 'school' \
-             AND latitude IS NOT NULL AND longitude IS NOT NULL AND parent_id IN ",
-        );
-        in_list(&mut sql, districts);
         sql.fetch_all(self.pool()).await
     }
 
@@ -988,11 +983,28 @@ impl Store {
     // ---- runs ----
 
     pub async fn runs(&self, term_id: i64) -> Result<Vec<Run>> {
+        let mut sql = Sql::new(RUNS);
+        sql.push(" WHERE r.term_id = ")
+            .bind(term_id)
+            .push(" ORDER BY r.number DESC");
+        sql.fetch_all(self.pool()).await
+    }
+
+    pub async fn run(&self, id: i64) -> Result<Run> {
+        let mut sql = Sql::new(RUNS);
+        sql.push(" WHERE r.id = ").bind(id);
+        sql.fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A run's unplaced candidates: (name, why).
+    pub async fn unplaced(&self, run_id: i64) -> Result<Vec<(String, String)>> {
         let mut sql = Sql::new(
-            "SELECT r.id, r.term_id, r.number, r.summary, p.name AS started_by_name, r.created_at \
-             FROM match_runs r LEFT JOIN people p ON p.id = r.started_by WHERE r.term_id = ",
+            "SELECT p.name, r.detail FROM run_results r JOIN candidates c ON c.id = r.candidate_id \
+             JOIN people p ON p.id = c.person_id WHERE r.mentor_id IS NULL AND r.run_id = ",
         );
-        sql.bind(term_id).push(" ORDER BY r.number DESC");
+        sql.bind(run_id).push(" ORDER BY p.name, c.id");
         sql.fetch_all(self.pool()).await
     }
 

@@ -149,6 +149,10 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
             places.push((*id, lat, lon, org.zip.clone().unwrap_or_default()));
         }
     }
+    anyhow::ensure!(
+        !places.is_empty(),
+        "the demo's Detroit schools have no coordinates in the NCES file"
+    );
     let coordinator = Guard::for_person(store.clone(), ids.coordinator)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

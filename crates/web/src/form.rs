@@ -53,3 +53,35 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Submitted<T> {
         Ok(Submitted { guard, form })
     }
 }
+
+/// The CSRF token and the file of an upload form.
+pub async fn read_upload(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<(String, Option<(String, Vec<u8>)>), AppError> {
+    let mut csrf = String::new();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        match field.name() {
+            Some("_csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file.filter(|(_, bytes)| !bytes.is_empty())))
+}

@@ -230,11 +230,7 @@ pub async fn start_run(
     guard.check_api_write()?;
     let run = guard.run_match(id).await?;
     let tv = guard.term(id).await?;
-    let runs = guard.runs(&tv).await?;
-    let r = runs
-        .into_iter()
-        .find(|r| r.id == run)
-        .ok_or(crate::error::AppError::NotFound)?;
+    let r = guard.run(&tv, run).await?;
     Ok((
         StatusCode::CREATED,
         Json(RunOut {

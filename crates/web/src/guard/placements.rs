@@ -3,6 +3,8 @@
 //! link); placements in a district's schools are approved by that district; a mentor answers
 //! their own placements (or through a one-time link); a candidate sees and states their own.
 
+use std::collections::HashMap;
+
 use tandem_domain::placements::{
     self, CandidateDraft, EligibilityRules, HostingFields, MentorDraft, MentorFacts, ModuleDraft,
     PlacementStatus, RunCandidate, RunInputs, RunMentor, RunResult, RunSchool, RunSummary,
@@ -202,15 +204,7 @@ impl Guard {
         if !(can_work || self.principal.can_answer_hosting(&school.reference())) {
             return Err(AppError::NotFound);
         }
-        let district = school.parent_id.unwrap_or(0);
-        let (rows, _) = self
-            .store
-            .hosting(term_id, &[district], false, Page::all())
-            .await?;
-        let row = rows
-            .into_iter()
-            .find(|r| r.school_id == school_id)
-            .ok_or(AppError::NotFound)?;
+        let row = self.store.hosting_row(term_id, school_id).await?;
         Ok((term, row, can_work))
     }
 
@@ -394,18 +388,14 @@ impl Guard {
         Ok(self.store.create_module(draft).await?)
     }
 
-    pub async fn module(
-        &self,
-        partnership_id: i64,
-        module_id: i64,
-    ) -> Result<(PartnershipView, Module, Vec<Completion>)> {
+    /// A module of one of the partnership's parties.
+    async fn module(&self, partnership_id: i64, module_id: i64) -> Result<PartnershipView> {
         let view = self.partnership(partnership_id).await?;
         let module = self.store.module(module_id).await?;
         if !view.party_ids().contains(&module.org_id) {
             return Err(AppError::NotFound);
         }
-        let completions = self.store.module_completions(module_id).await?;
-        Ok((view, module, completions))
+        Ok(view)
     }
 
     /// People who can be recorded as trained: mentors of the districts' schools and the
@@ -436,7 +426,7 @@ impl Guard {
         people: &[i64],
         on: time::Date,
     ) -> Result<()> {
-        let (view, _, _) = self.module(partnership_id, module_id).await?;
+        let view = self.module(partnership_id, module_id).await?;
         allow(view.can_work)?;
         let allowed = self.trainees(&view).await?;
         if !people.iter().all(|p| allowed.iter().any(|(id, _)| id == p)) {
@@ -543,19 +533,12 @@ impl Guard {
                     format!("{} is already a candidate in this term", d.email),
                 );
             }
-            let mut resolve = |field: &str, keys: &[String]| -> Vec<i64> {
-                keys.iter()
-                    .filter_map(|k| {
-                        let found = school_by_key(&schools, k);
-                        if found.is_none() {
-                            problem(
-                                field,
-                                format!("'{k}' is not a school of the partnership's districts"),
-                            );
-                        }
-                        found
-                    })
-                    .collect()
+            let mut resolve = |field: &str, keys: &[String]| {
+                schools_by_key(&schools, keys).unwrap_or_else(|k| {
+                    let message = format!("'{k}' is not a school of the partnership's districts");
+                    problem(field, message);
+                    Vec::new()
+                })
             };
             let preferences = resolve("preferences", &d.preferences);
             let conflicts = resolve("conflicts", &d.conflicts);
@@ -636,16 +619,11 @@ impl Guard {
         let districts = district_ids(&parties);
         let schools = self.store.school_keys(&districts).await?;
         let mut errors = FieldErrors::default();
-        let mut resolve = |field: &str, keys: &[String]| -> Vec<i64> {
-            keys.iter()
-                .filter_map(|k| {
-                    let found = school_by_key(&schools, k);
-                    if found.is_none() {
-                        errors.add(field, "Select schools of the partnership's districts");
-                    }
-                    found
-                })
-                .collect()
+        let mut resolve = |field: &str, keys: &[String]| {
+            schools_by_key(&schools, keys).unwrap_or_else(|_| {
+                errors.add(field, "Select schools of the partnership's districts");
+                Vec::new()
+            })
         };
         let preferences = resolve("preferences", &draft.preferences);
         let conflicts = resolve("conflicts", &draft.conflicts);
@@ -712,31 +690,31 @@ impl Guard {
             .filter(|p| p.locked == 1 || p.status() != PlacementStatus::Proposed)
             .collect();
         let declines = self.store.declines(term_id).await?;
-        let schools = self.store.school_points(&tv.districts).await?;
+        let mut kept_at: HashMap<i64, u32> = HashMap::new();
+        for p in &kept {
+            *kept_at.entry(p.school_id).or_default() += 1;
+        }
         let run_schools = hosting
             .iter()
             .filter_map(|h| {
-                let (lat, lon) = schools
-                    .iter()
-                    .find(|s| s.0 == h.school_id)
-                    .map(|s| (s.1, s.2))?;
-                let kept_here = kept.iter().filter(|p| p.school_id == h.school_id).count() as u32;
                 Some(RunSchool {
                     id: h.school_id,
                     name: h.school_name.clone(),
                     district_id: h.district_id.unwrap_or(0),
-                    lat,
-                    lon,
-                    cap: (h.slots.unwrap_or(0) as u32).max(kept_here),
+                    lat: h.latitude?,
+                    lon: h.longitude?,
+                    cap: (h.slots.unwrap_or(0) as u32)
+                        .max(kept_at.get(&h.school_id).copied().unwrap_or(0)),
                     high_needs: h.is_high_needs(),
                 })
             })
             .collect::<Vec<_>>();
+        let host_of: HashMap<i64, &HostingRow> = hosting.iter().map(|h| (h.school_id, h)).collect();
         let run_mentors = mentors
             .iter()
             .filter_map(|s| {
                 let m = &s.mentor;
-                let host = hosting.iter().find(|h| h.school_id == m.school_id)?;
+                let host = host_of.get(&m.school_id)?;
                 let mut areas = m.areas();
                 let host_areas =
                     tandem_domain::values::areas_from_codes(host.areas.as_deref().unwrap_or(""));
@@ -851,9 +829,23 @@ impl Guard {
 
     /// The inputs a run was given (JSON), for explaining it later.
     pub async fn run_inputs_json(&self, tv: &TermView, run_id: i64) -> Result<String> {
-        let runs = self.store.runs(tv.term.id).await?;
-        allow(runs.iter().any(|r| r.id == run_id)).map_err(|_| AppError::NotFound)?;
+        self.run(tv, run_id).await?;
         Ok(self.store.run_inputs(run_id).await?)
+    }
+
+    /// One run of the term.
+    pub async fn run(&self, tv: &TermView, run_id: i64) -> Result<Run> {
+        let run = self.store.run(run_id).await?;
+        if run.term_id != tv.term.id {
+            return Err(AppError::NotFound);
+        }
+        Ok(run)
+    }
+
+    /// A run's unplaced candidates: (name, why).
+    pub async fn unplaced(&self, tv: &TermView, run_id: i64) -> Result<Vec<(String, String)>> {
+        self.run(tv, run_id).await?;
+        Ok(self.store.unplaced(run_id).await?)
     }
 
     // ---- placements ----
@@ -1127,12 +1119,21 @@ fn district_ids(parties: &[tandem_store::partnerships::Party]) -> Vec<i64> {
         .collect()
 }
 
-/// A school named by its Tandem id or NCES id, among `schools` (id, NCES id).
-fn school_by_key(schools: &[(i64, Option<String>)], key: &str) -> Option<i64> {
-    schools
-        .iter()
-        .find(|(id, nces)| id.to_string() == key || nces.as_deref() == Some(key))
-        .map(|(id, _)| *id)
+/// Schools named by Tandem id or NCES id, among `schools` (id, NCES id); the first name that is
+/// not among them is the error.
+fn schools_by_key(
+    schools: &[(i64, Option<String>)],
+    keys: &[String],
+) -> std::result::Result<Vec<i64>, String> {
+    keys.iter()
+        .map(|key| {
+            schools
+                .iter()
+                .find(|(id, nces)| id.to_string() == *key || nces.as_deref() == Some(key.as_str()))
+                .map(|(id, _)| *id)
+                .ok_or_else(|| key.clone())
+        })
+        .collect()
 }
 
 fn term_view(view: PartnershipView, term: Term) -> TermView {
@@ -1198,15 +1199,7 @@ async fn open_link(store: &Store, secret: &str) -> Result<(String, LinkSubject)>
     let subject = match link.purpose.as_str() {
         "hosting" => {
             let term = store.term(link.term_id).await?;
-            let school = store.org(link.subject_id).await?;
-            let district = school.parent_id.unwrap_or(0);
-            let (rows, _) = store
-                .hosting(term.id, &[district], false, Page::all())
-                .await?;
-            let school = rows
-                .into_iter()
-                .find(|r| r.school_id == link.subject_id)
-                .ok_or(AppError::NotFound)?;
+            let school = store.hosting_row(term.id, link.subject_id).await?;
             LinkSubject::Hosting { term, school }
         }
         _ => LinkSubject::Placement(store.placement(link.subject_id).await?),

@@ -160,33 +160,9 @@ async fn import_form(guard: Guard) -> PageResult<Response> {
 /// Takes the upload, starts the import in the background and shows its progress page.
 async fn import_upload(guard: Guard, mut multipart: Multipart) -> PageResult<Response> {
     let store = guard.admin_store()?.clone();
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        match field.name() {
-            Some("_csrf") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let (csrf, file) = crate::form::read_upload(&mut multipart).await?;
     guard.check_csrf(&csrf)?;
-    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+    let Some((name, bytes)) = file else {
         let jobs = guard.import_jobs().await?;
         let view = ImportPage {
             layout: Layout::new(&guard, "Import schools", "/admin/import"),

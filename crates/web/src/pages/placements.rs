@@ -219,18 +219,10 @@ async fn term_page(
 ) -> PageResult<Response> {
     let tv = guard.term(id).await?;
     let runs = guard.runs(&tv).await?;
-    let mut unplaced = Vec::new();
-    if let Some(run) = runs.first() {
-        let (_, results, _) = guard.run_results(&tv, run.id).await?;
-        let (candidates, _) = guard.candidates(&tv, Page::all()).await?;
-        for r in results.iter().filter(|r| r.mentor_id.is_none()) {
-            let name = candidates
-                .iter()
-                .find(|c| c.id == r.candidate_id)
-                .map_or_else(String::new, |c| c.name.clone());
-            unplaced.push((name, r.detail.clone()));
-        }
-    }
+    let unplaced = match runs.first() {
+        Some(run) => guard.unplaced(&tv, run.id).await?,
+        None => Vec::new(),
+    };
     let page = query.page();
     let (placements, total) = guard.placements(&tv, page).await?;
     let view = TermPage {
@@ -879,44 +871,12 @@ pub async fn add_candidate(
     .await
 }
 
-/// The CSRF token and the file of an upload form.
-pub async fn read_upload(
-    multipart: &mut Multipart,
-) -> Result<(String, Option<(String, Vec<u8>)>), AppError> {
-    let mut csrf = String::new();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        match field.name() {
-            Some("_csrf") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    Ok((csrf, file.filter(|(_, bytes)| !bytes.is_empty())))
-}
-
 pub async fn import_candidates(
     guard: Guard,
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (csrf, file) = read_upload(&mut multipart).await?;
+    let (csrf, file) = crate::form::read_upload(&mut multipart).await?;
     guard.check_csrf(&csrf)?;
     let result = match file {
         None => Err(AppError::Invalid(FieldErrors::single(

@@ -148,6 +148,23 @@ fn bands_of(grades: (i8, i8)) -> Bands {
     Bands::of(&bands)
 }
 
+/// The provider sites: the largest school of each of the `sites` largest districts (by
+/// teachers), as indices into `directory`. Candidate `k` belongs to site `k % sites`.
+pub fn provider_sites(directory: &[DirectorySchool], sites: usize) -> Vec<usize> {
+    let mut by_district: std::collections::BTreeMap<u32, (f64, usize)> =
+        std::collections::BTreeMap::new();
+    for (i, s) in directory.iter().enumerate() {
+        let entry = by_district.entry(s.district).or_insert((0.0, i));
+        entry.0 += s.teachers;
+        if s.teachers > directory[entry.1].teachers {
+            entry.1 = i;
+        }
+    }
+    let mut largest: Vec<(f64, usize)> = by_district.into_values().collect();
+    largest.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    largest.iter().take(sites.max(1)).map(|(_, i)| *i).collect()
+}
+
 /// Builds `candidates` candidates around `sites` provider sites of the directory's schools.
 pub fn instance(
     directory: &[DirectorySchool],
@@ -191,22 +208,9 @@ pub fn instance(
             });
         }
     }
-    // Provider sites at the largest districts: the largest school of each.
-    let mut by_district: std::collections::BTreeMap<u32, (f64, usize)> =
-        std::collections::BTreeMap::new();
-    for (i, s) in directory.iter().enumerate() {
-        let entry = by_district.entry(s.district).or_insert((0.0, i));
-        entry.0 += s.teachers;
-        if s.teachers > directory[entry.1].teachers {
-            entry.1 = i;
-        }
-    }
-    let mut largest: Vec<(f64, usize)> = by_district.into_values().collect();
-    largest.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let sites: Vec<(f64, f64)> = largest
-        .iter()
-        .take(sites.max(1))
-        .map(|(_, i)| (directory[*i].lat, directory[*i].lon))
+    let sites: Vec<(f64, f64)> = provider_sites(directory, sites)
+        .into_iter()
+        .map(|i| (directory[i].lat, directory[i].lon))
         .collect();
     if sites.is_empty() {
         return instance;

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod meetings;
 pub mod nces;
 pub mod orgs;
+pub mod outbox;
 pub mod partnerships;
 pub mod people;
 pub mod placements;

@@ -171,6 +171,16 @@ fn batch_rows(backend: crate::Backend) -> usize {
 }
 
 impl Store {
+    /// Every organization with an NCES id, by that id.
+    pub async fn org_ids_by_nces(&self) -> Result<HashMap<String, i64>> {
+        let mut conn = self.pool().acquire().await?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT nces_id, id FROM organizations WHERE nces_id IS NOT NULL")
+                .fetch_all(&mut *conn)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Writes the parsed schools and their districts in one transaction.
     pub async fn import_nces(&self, schools: &[NcesSchool]) -> Result<ImportSummary> {
         let mut tx = self.pool().begin().await?;

@@ -3,7 +3,7 @@
 use tandem_domain::input::MembershipDraft;
 use tandem_domain::{Grant, OrgKind, OrgRef, Role, Scope};
 
-use crate::sql::{Sql, contains_pattern, found, page_of};
+use crate::sql::{Sql, Value, contains_pattern, found, insert_rows, page_of};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -146,6 +146,15 @@ impl Store {
             return Ok(None);
         };
         Ok(Some((self.person(id).await?, hash)))
+    }
+
+    /// Gives each (name, e-mail) a membership with `role` in its organization, adding the people
+    /// not known yet (found by e-mail), in one transaction; returns their ids in input order.
+    pub async fn add_members(&self, members: &[NewMember]) -> Result<Vec<i64>> {
+        let mut tx = self.pool().begin().await?;
+        let ids = add_members(&mut tx, members).await?;
+        tx.commit().await?;
+        Ok(ids)
     }
 
     /// Adds a person and, when given, their first membership, together or not at all.
@@ -341,4 +350,87 @@ fn membership_insert(draft: &MembershipDraft) -> Sql {
         .bind(draft.role.code());
     sql.push(", ").bind(now()).push(")");
     sql
+}
+
+/// A person to be given a role in an organization, by e-mail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMember {
+    pub name: String,
+    pub email: String,
+    pub org_id: i64,
+    pub role: Role,
+}
+
+/// [`Store::add_members`] inside the caller's transaction, for writes that add people with
+/// other records at once.
+pub(crate) async fn add_members(
+    tx: &mut sqlx::AnyConnection,
+    members: &[NewMember],
+) -> Result<Vec<i64>> {
+    let now = now();
+    insert_rows(
+        tx,
+        "people",
+        &[
+            "name",
+            "email",
+            "is_admin",
+            "disabled",
+            "created_at",
+            "updated_at",
+        ],
+        members
+            .iter()
+            .map(|m| -> Vec<Value> {
+                vec![
+                    m.name.as_str().into(),
+                    m.email.as_str().into(),
+                    false.into(),
+                    false.into(),
+                    now.into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+        " ON CONFLICT (email) DO NOTHING",
+    )
+    .await?;
+    let mut by_email = std::collections::HashMap::with_capacity(members.len());
+    for chunk in members.chunks(900) {
+        let mut sql = Sql::new("SELECT email, id FROM people WHERE email IN ");
+        sql.bind_list(chunk.iter().map(|m| m.email.as_str()));
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            let email: String = sqlx::Row::try_get(&row, 0)?;
+            by_email.insert(email, sqlx::Row::try_get::<i64, _>(&row, 1)?);
+        }
+    }
+    let ids = members
+        .iter()
+        .map(|m| {
+            by_email
+                .get(&m.email)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("no person for {}", m.email)))
+        })
+        .collect::<Result<Vec<i64>>>()?;
+    insert_rows(
+        tx,
+        "memberships",
+        &["person_id", "org_id", "role", "created_at"],
+        members
+            .iter()
+            .zip(&ids)
+            .map(|(m, id)| -> Vec<Value> {
+                vec![
+                    (*id).into(),
+                    m.org_id.into(),
+                    m.role.code().into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+        " ON CONFLICT (person_id, org_id, role) DO NOTHING",
+    )
+    .await?;
+    Ok(ids)
 }

@@ -8,7 +8,8 @@ use tandem_domain::placements::{
 use tandem_domain::values::areas_to_codes;
 use tandem_domain::{LicensureArea, Role};
 
-use crate::sql::{Sql, Value, page_of};
+use crate::people::{NewMember, add_members};
+use crate::sql::{Sql, Value, insert_rows, page_of};
 use crate::{Page, Result, Store, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -485,7 +486,20 @@ impl Store {
         school_id: i64,
         draft: &HostingDraft,
     ) -> Result<()> {
-        let mut sql = Sql::insert(
+        self.answer_hosting_for(term_id, &[(school_id, draft.clone())])
+            .await
+    }
+
+    /// Many schools' answers at once, replacing earlier ones, in one transaction.
+    pub async fn answer_hosting_for(
+        &self,
+        term_id: i64,
+        answers: &[(i64, HostingDraft)],
+    ) -> Result<()> {
+        let now = now();
+        let mut tx = self.pool().begin().await?;
+        insert_rows(
+            &mut tx,
             "hosting",
             &[
                 "term_id",
@@ -497,23 +511,27 @@ impl Store {
                 "answered_by",
                 "answered_at",
             ],
-            vec![
-                term_id.into(),
-                school_id.into(),
-                i64::from(draft.slots).into(),
-                areas_to_codes(&draft.areas).into(),
-                bands_to_codes(&draft.bands).into(),
-                draft.reason.as_str().into(),
-                draft.answered_by.as_str().into(),
-                now().into(),
-            ],
-        );
-        sql.push(
+            answers
+                .iter()
+                .map(|(school_id, draft)| -> Vec<Value> {
+                    vec![
+                        term_id.into(),
+                        (*school_id).into(),
+                        i64::from(draft.slots).into(),
+                        areas_to_codes(&draft.areas).into(),
+                        bands_to_codes(&draft.bands).into(),
+                        draft.reason.as_str().into(),
+                        draft.answered_by.as_str().into(),
+                        now.into(),
+                    ]
+                })
+                .collect(),
             " ON CONFLICT (term_id, school_id) DO UPDATE SET slots = excluded.slots, \
              areas = excluded.areas, bands = excluded.bands, reason = excluded.reason, \
              answered_by = excluded.answered_by, answered_at = excluded.answered_at",
-        );
-        sql.execute(self.pool()).await?;
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -641,8 +659,16 @@ impl Store {
 
     /// Creates or replaces a teacher's mentor profile; gives its id.
     pub async fn save_mentor(&self, draft: &MentorDraft) -> Result<i64> {
+        let ids = self.save_mentors(std::slice::from_ref(draft)).await?;
+        ids.first().copied().ok_or(StoreError::NotFound)
+    }
+
+    /// Creates or replaces many mentor profiles in one transaction; gives their ids in order.
+    pub async fn save_mentors(&self, drafts: &[MentorDraft]) -> Result<Vec<i64>> {
         let now = now();
-        let mut sql = Sql::insert(
+        let mut tx = self.pool().begin().await?;
+        let returned = insert_rows(
+            &mut tx,
             "mentors",
             &[
                 "person_id",
@@ -656,27 +682,34 @@ impl Store {
                 "created_at",
                 "updated_at",
             ],
-            vec![
-                draft.person_id.into(),
-                draft.school_id.into(),
-                areas_to_codes(&draft.areas).into(),
-                bands_to_codes(&draft.bands).into(),
-                i64::from(draft.years_experience).into(),
-                draft.evidence_source.as_str().into(),
-                draft.evidence_on.map(|d| d.to_string()).into(),
-                draft.willing.into(),
-                now.into(),
-                now.into(),
-            ],
-        );
-        sql.push(
+            drafts
+                .iter()
+                .map(|draft| -> Vec<Value> {
+                    vec![
+                        draft.person_id.into(),
+                        draft.school_id.into(),
+                        areas_to_codes(&draft.areas).into(),
+                        bands_to_codes(&draft.bands).into(),
+                        i64::from(draft.years_experience).into(),
+                        draft.evidence_source.as_str().into(),
+                        draft.evidence_on.map(|d| d.to_string()).into(),
+                        draft.willing.into(),
+                        now.into(),
+                        now.into(),
+                    ]
+                })
+                .collect(),
             " ON CONFLICT (person_id) DO UPDATE SET school_id = excluded.school_id, \
              areas = excluded.areas, bands = excluded.bands, \
              years_experience = excluded.years_experience, \
              evidence_source = excluded.evidence_source, evidence_on = excluded.evidence_on, \
-             willing = excluded.willing, updated_at = excluded.updated_at RETURNING id",
-        );
-        sql.fetch_id(self.pool()).await
+             willing = excluded.willing, updated_at = excluded.updated_at \
+             RETURNING person_id, id",
+        )
+        .await?;
+        let ids = by_first_column(&returned)?;
+        tx.commit().await?;
+        drafts.iter().map(|d| found_in(&ids, d.person_id)).collect()
     }
 
     pub async fn set_availability(
@@ -685,13 +718,35 @@ impl Store {
         mentor_id: i64,
         capacity: u32,
     ) -> Result<()> {
-        let mut sql = Sql::insert(
+        self.set_availability_for(term_id, &[(mentor_id, capacity)])
+            .await
+    }
+
+    /// Many mentors' capacity for a term at once, in one transaction.
+    pub async fn set_availability_for(
+        &self,
+        term_id: i64,
+        capacities: &[(i64, u32)],
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        insert_rows(
+            &mut tx,
             "mentor_terms",
             &["term_id", "mentor_id", "capacity"],
-            vec![term_id.into(), mentor_id.into(), i64::from(capacity).into()],
-        );
-        sql.push(" ON CONFLICT (term_id, mentor_id) DO UPDATE SET capacity = excluded.capacity");
-        sql.execute(self.pool()).await?;
+            capacities
+                .iter()
+                .map(|(mentor, capacity)| -> Vec<Value> {
+                    vec![
+                        term_id.into(),
+                        (*mentor).into(),
+                        i64::from(*capacity).into(),
+                    ]
+                })
+                .collect(),
+            " ON CONFLICT (term_id, mentor_id) DO UPDATE SET capacity = excluded.capacity",
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -871,91 +926,66 @@ impl Store {
     pub async fn add_candidates(&self, term_id: i64, rows: &[NewCandidate]) -> Result<Vec<i64>> {
         let now = now();
         let mut tx = self.pool().begin().await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for c in rows {
-            let mut find = Sql::new("SELECT id FROM people WHERE email = ");
-            find.bind(c.email.as_str());
-            let found = find.query().fetch_optional(&mut *tx).await?;
-            let person: i64 = match found {
-                Some(row) => sqlx::Row::try_get(&row, 0)?,
-                None => {
-                    let mut insert = Sql::insert(
-                        "people",
-                        &[
-                            "name",
-                            "email",
-                            "is_admin",
-                            "disabled",
-                            "created_at",
-                            "updated_at",
-                        ],
-                        vec![
-                            c.name.as_str().into(),
-                            c.email.as_str().into(),
-                            false.into(),
-                            false.into(),
-                            now.into(),
-                            now.into(),
-                        ],
-                    );
-                    insert.push(" RETURNING id");
-                    let row = insert.query().fetch_one(&mut *tx).await?;
-                    sqlx::Row::try_get(&row, 0)?
-                }
-            };
-            let mut grant = Sql::insert(
-                "memberships",
-                &["person_id", "org_id", "role", "created_at"],
-                vec![
-                    person.into(),
-                    c.provider_id.into(),
-                    Role::Candidate.code().into(),
-                    now.into(),
-                ],
-            );
-            grant.push(" ON CONFLICT (person_id, org_id, role) DO NOTHING");
-            grant.query().execute(&mut *tx).await?;
-            let mut insert = Sql::insert(
-                "candidates",
-                &[
-                    "term_id",
-                    "person_id",
-                    "program_id",
-                    "area",
-                    "band",
-                    "zip",
-                    "lat",
-                    "lon",
-                    "preferences",
-                    "conflicts",
-                    "accommodations",
-                    "created_at",
-                    "updated_at",
-                ],
-                vec![
-                    term_id.into(),
-                    person.into(),
-                    c.program_id.into(),
-                    c.area.as_str().into(),
-                    c.band.as_str().into(),
-                    c.zip.as_str().into(),
-                    Some(c.lat).into(),
-                    Some(c.lon).into(),
-                    id_text(&c.preferences).into(),
-                    id_text(&c.conflicts).into(),
-                    c.accommodations.as_str().into(),
-                    now.into(),
-                    now.into(),
-                ],
-            );
-            insert.push(" RETURNING id");
-            let row = insert.query().fetch_one(&mut *tx).await.map_err(|e| {
+        let members: Vec<NewMember> = rows
+            .iter()
+            .map(|c| NewMember {
+                name: c.name.clone(),
+                email: c.email.clone(),
+                org_id: c.provider_id,
+                role: Role::Candidate,
+            })
+            .collect();
+        let people = add_members(&mut tx, &members).await?;
+        let returned = insert_rows(
+            &mut tx,
+            "candidates",
+            &[
+                "term_id",
+                "person_id",
+                "program_id",
+                "area",
+                "band",
+                "zip",
+                "lat",
+                "lon",
+                "preferences",
+                "conflicts",
+                "accommodations",
+                "created_at",
+                "updated_at",
+            ],
+            rows.iter()
+                .zip(&people)
+                .map(|(c, person)| -> Vec<Value> {
+                    vec![
+                        term_id.into(),
+                        (*person).into(),
+                        c.program_id.into(),
+                        c.area.as_str().into(),
+                        c.band.as_str().into(),
+                        c.zip.as_str().into(),
+                        Some(c.lat).into(),
+                        Some(c.lon).into(),
+                        id_text(&c.preferences).into(),
+                        id_text(&c.conflicts).into(),
+                        c.accommodations.as_str().into(),
+                        now.into(),
+                        now.into(),
+                    ]
+                })
+                .collect(),
+            " RETURNING person_id, id",
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(e) => {
                 StoreError::unique(e, "email", "is already a candidate in this term")
-            })?;
-            ids.push(sqlx::Row::try_get(&row, 0)?);
-        }
+            }
+            other => other,
+        })?;
+        let ids = by_first_column(&returned)?;
         tx.commit().await?;
-        Ok(ids)
+        people.iter().map(|p| found_in(&ids, *p)).collect()
     }
 
     /// What a candidate states themselves: home, preferences, conflicts, accommodations.
@@ -1283,4 +1313,17 @@ impl Store {
             .push(" ORDER BY d.declined_at DESC, d.id DESC");
         sql.fetch_all(self.pool()).await
     }
+}
+
+/// Rows of (key, id) as a map, from a multi-row `INSERT … RETURNING key, id`.
+fn by_first_column(rows: &[sqlx::any::AnyRow]) -> Result<std::collections::HashMap<i64, i64>> {
+    rows.iter()
+        .map(|row| Ok((sqlx::Row::try_get(row, 0)?, sqlx::Row::try_get(row, 1)?)))
+        .collect()
+}
+
+fn found_in(ids: &std::collections::HashMap<i64, i64>, key: i64) -> Result<i64> {
+    ids.get(&key)
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt(format!("no row was written for {key}")))
 }

@@ -195,6 +195,39 @@ impl Sql {
     }
 }
 
+/// The most placeholders one statement carries: SQLite's historical limit, which every build of
+/// it accepts (PostgreSQL allows far more).
+const MAX_BINDS: usize = 999;
+
+/// Inserts `rows` into `table` with as few multi-row statements as the placeholder limit allows,
+/// inside the caller's transaction. (Rows come collected: an iterator's closure held across
+/// the awaits would make the callers' futures lose `Send`.) `tail` ends each statement (`ON CONFLICT …`, `RETURNING …`);
+/// every returned row is given back.
+pub(crate) async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    tail: &str,
+) -> Result<Vec<AnyRow>> {
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let per_statement = (MAX_BINDS / columns.len().max(1)).max(1);
+    let mut returned = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut sql = Sql::new(&head);
+        for (i, row) in rows.by_ref().take(per_statement).enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind_list(row);
+        }
+        sql.push(tail);
+        returned.extend(sql.query().fetch_all(&mut *conn).await?);
+    }
+    Ok(returned)
+}
+
 /// One page of rows and how many there are in all: `count` and `select` are narrowed by the same
 /// `filter`, then the rows are put in `order` and sliced.
 pub(crate) async fn page_of<T>(

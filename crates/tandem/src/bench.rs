@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use tandem_domain::nces::NcesSchool;
 use tandem_matching::generate::{DirectorySchool, instance};
 use tandem_matching::{Rules, prepare};
 
@@ -28,17 +29,22 @@ fn grade(code: Option<&str>) -> Option<i8> {
 
 /// The directory's schools with coordinates, as the generator wants them.
 pub fn directory(file: &Path) -> Result<Vec<DirectorySchool>> {
+    Ok(located_schools(file)?.into_iter().map(|(_, s)| s).collect())
+}
+
+/// The directory's schools that have coordinates, each with its NCES record.
+pub fn located_schools(file: &Path) -> Result<Vec<(NcesSchool, DirectorySchool)>> {
     let reader =
         std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
     let schools = tandem_domain::nces::read_schools(std::io::BufReader::new(reader), |_| {})
         .map_err(|e| anyhow::anyhow!("{}:{e}", file.display()))?;
     let mut districts = std::collections::HashMap::new();
     Ok(schools
-        .iter()
+        .into_iter()
         .filter_map(|s| {
             let next = districts.len() as u32;
             let district = *districts.entry(s.district_nces_id.clone()).or_insert(next);
-            Some(DirectorySchool {
+            let school = DirectorySchool {
                 district,
                 lat: s.latitude?,
                 lon: s.longitude?,
@@ -48,7 +54,8 @@ pub fn directory(file: &Path) -> Result<Vec<DirectorySchool>> {
                     grade(s.high_grade.as_deref()).unwrap_or(12),
                 ),
                 high_needs: s.high_needs().unwrap_or(false),
-            })
+            };
+            Some((s, school))
         })
         .collect())
 }

@@ -10,6 +10,7 @@ macro_rules! say {
 mod bench;
 mod demo;
 mod demo_placements;
+mod demo_scale;
 mod match_files;
 
 use std::io::BufRead;
@@ -43,9 +44,15 @@ enum Command {
     Demo {
         #[command(flatten)]
         serve: ServeArgs,
-        /// The NCES directory to build the demo from.
-        #[arg(long, default_value = "../shared/data/nces/michigan_schools.csv")]
-        nces_file: PathBuf,
+        /// michigan: every role and capability on real Michigan schools (tandem-data/demo.db).
+        /// california: one placement term at state scale, 20,000 candidates and ~267,000 mentors
+        /// (tandem-data/demo-california.db; a few minutes to build, use a release build).
+        #[arg(long, value_enum, default_value_t = Scale::Michigan)]
+        scale: Scale,
+        /// The NCES directory to build the demo from (default: the scale's state under
+        /// ../shared/data/nces/).
+        #[arg(long)]
+        nces_file: Option<PathBuf>,
     },
     /// Import records from a file.
     #[command(subcommand)]
@@ -84,6 +91,12 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scale {
+    Michigan,
+    California,
+}
+
 #[derive(clap::Args)]
 struct ServeArgs {
     /// Address and port to listen on.
@@ -92,6 +105,20 @@ struct ServeArgs {
     /// Tandem is reached over HTTPS (behind a TLS proxy): mark cookies Secure and send HSTS.
     #[arg(long, env = "TANDEM_SECURE")]
     secure: bool,
+    /// Send e-mail notifications through this SMTP relay: smtp://[user:password@]host[:port].
+    /// Without it, messages wait in the outbox table.
+    #[arg(long, env = "TANDEM_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of e-mail notifications.
+    #[arg(
+        long,
+        env = "TANDEM_MAIL_FROM",
+        default_value = "Tandem <tandem@localhost>"
+    )]
+    mail_from: String,
+    /// The address people open Tandem at, for links in e-mail (default: http://LISTEN).
+    #[arg(long, env = "TANDEM_BASE_URL")]
+    base_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -212,13 +239,21 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo {
             serve: args,
+            scale,
             nces_file,
         } => {
-            let url = cli
-                .database_url
-                .unwrap_or_else(|| "sqlite://tandem-data/demo.db".to_owned());
+            let (state, default_url) = match scale {
+                Scale::Michigan => ("michigan", "sqlite://tandem-data/demo.db"),
+                Scale::California => ("california", "sqlite://tandem-data/demo-california.db"),
+            };
+            let nces_file = nces_file
+                .unwrap_or_else(|| format!("../shared/data/nces/{state}_schools.csv").into());
+            let url = cli.database_url.unwrap_or_else(|| default_url.to_owned());
             let store = open(&url).await?;
-            let sign_ins = demo::build(&store, &nces_file).await?;
+            let sign_ins = match scale {
+                Scale::Michigan => demo::build(&store, &nces_file).await?,
+                Scale::California => demo_scale::build(&store, &nces_file).await?,
+            };
             say!(
                 "\nTandem demo: open http://{}/ and sign in as any of these (password: {}):",
                 args.listen,
@@ -410,6 +445,20 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("could not listen on {}", args.listen))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
+    match &args.smtp_url {
+        Some(smtp_url) => {
+            let mail = tandem_web::mail::MailConfig {
+                smtp_url: smtp_url.clone(),
+                from: args.mail_from.clone(),
+                base_url: args
+                    .base_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", args.listen)),
+            };
+            tandem_web::mail::spawn(store.clone(), mail).map_err(anyhow::Error::msg)?;
+        }
+        None => tracing::info!("no SMTP relay set (--smtp-url): e-mail waits in the outbox"),
+    }
     let config = tandem_web::Config {
         secure: args.secure,
         ..tandem_web::Config::default()

@@ -7,6 +7,7 @@ mod csv_export;
 pub mod error;
 mod form;
 pub mod guard;
+pub mod mail;
 pub mod pages;
 
 use std::net::SocketAddr;

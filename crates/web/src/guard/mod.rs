@@ -23,6 +23,7 @@ mod assessments;
 mod calibration;
 mod cycles;
 mod meetings;
+mod notify;
 mod partnerships;
 mod placements;
 mod toolkit;

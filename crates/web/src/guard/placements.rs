@@ -16,7 +16,7 @@ use tandem_store::placements::{
 };
 use tandem_store::{Page, Store};
 
-use super::{Guard, PartnershipView, Result, allow};
+use super::{Guard, PartnershipView, Result, allow, notify};
 use crate::auth::{random_token, sha256_hex};
 use crate::error::AppError;
 
@@ -798,10 +798,12 @@ impl Guard {
         let (results, summary) =
             outcome.map_err(|message| FieldErrors::single("high_needs_min", message))?;
         let json = serde_json::to_string(&inputs).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(self
+        let run = self
             .store
             .save_run(term_id, &json, &summary, &results, self.principal.person_id)
-            .await?)
+            .await?;
+        notify::run_proposed(&self.store, term_id, run).await;
+        Ok(run)
     }
 
     pub async fn runs(&self, tv: &TermView) -> Result<Vec<Run>> {
@@ -942,6 +944,18 @@ impl Guard {
                 "This placement is no longer waiting for the district: it was answered already",
             )
             .into());
+        }
+        match reason {
+            _ if approve => notify::approved(&self.store, &pv.placement).await,
+            Some(reason) => {
+                let by = pv
+                    .placement
+                    .district_name
+                    .as_deref()
+                    .unwrap_or("The district");
+                notify::declined(&self.store, &pv.placement, by, reason).await;
+            }
+            None => {}
         }
         Ok(term)
     }
@@ -1172,11 +1186,18 @@ async fn answer_as_mentor(
             .decline_placement(placement, PlacementStatus::Approved, "mentor", reason, by)
             .await?
     };
-    if done {
-        Ok(())
-    } else {
-        Err(FieldErrors::single("reason", waiting).into())
+    if !done {
+        return Err(FieldErrors::single("reason", waiting).into());
     }
+    match reason {
+        _ if accept => notify::confirmed(store, placement).await,
+        Some(reason) => {
+            let by = format!("The mentor, {},", placement.mentor_name);
+            notify::declined(store, placement, &by, reason).await;
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 // ---- one-time links: the secret is the authority, for one answer ----

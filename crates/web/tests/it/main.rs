@@ -10,6 +10,7 @@ mod api;
 mod auth;
 mod directory;
 mod import;
+mod mail;
 mod partnership_work;
 mod partnerships;
 mod placements;

@@ -75,6 +75,13 @@ async fn term(app: &TestApp, coordinator: &Caller) -> (i64, i64) {
     (partnership, term)
 }
 
+/// The subjects of the e-mail queued for a person, newest first.
+async fn inbox(app: &TestApp, person: i64) -> Vec<String> {
+    let address = app.store.person(person).await.unwrap().email.unwrap();
+    let mails = app.store.mail_to(&address).await.unwrap();
+    mails.into_iter().map(|m| m.subject).collect()
+}
+
 async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     let app = spawn(db).await;
     let w = app.world;
@@ -252,6 +259,13 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     let (placements, _) = app.store.placements(t, Page::all()).await.unwrap();
     assert_eq!(placements.len(), 1);
     let p = placements[0].id;
+    // E-mail: the district's approvers hear of the run; no one else does yet.
+    assert_eq!(
+        inbox(&app, w.admin_a).await,
+        ["1 placements wait for your approval (Fall 2027)"]
+    );
+    assert!(inbox(&app, w.admin_b).await.is_empty());
+    assert!(inbox(&app, w.mentor_a1).await.is_empty());
     let mentor_a = app.as_person(w.mentor_a1).await;
     let mentor_answer = format!("/placements/{p}/mentor");
     let district_answer = format!("/placements/{p}/district");
@@ -308,6 +322,10 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     );
     assert!(mentor_a.text("/").await.1.contains("accept or decline"));
     assert_eq!(
+        inbox(&app, w.mentor_a1).await,
+        ["A student teacher for you: Ana Ruiz"]
+    );
+    assert_eq!(
         mentor_a
             .post_form(&mentor_answer, &[("answer", "accept")])
             .await
@@ -318,6 +336,17 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         .post_form(&mentor_answer, &[("answer", "accept")])
         .await;
     assert_eq!(twice.status(), 422, "a mentor cannot accept twice");
+    let confirmed = "Placement confirmed: Ana Ruiz at Alder Elementary";
+    let ana = app
+        .store
+        .mail_to("ana.ruiz@students.test.example")
+        .await
+        .unwrap();
+    assert_eq!(ana.len(), 1);
+    assert_eq!(ana[0].subject, confirmed);
+    assert_eq!(ana[0].link, format!("/placements/{p}"));
+    assert_eq!(inbox(&app, w.coord_p).await, [confirmed]);
+    assert!(inbox(&app, w.coord_q).await.is_empty());
 
     // Exports: the partnership's readers only.
     let (status, fieldwork) = coord_p.text(&format!("/terms/{t}/fieldwork.json")).await;

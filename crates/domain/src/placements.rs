@@ -3,6 +3,7 @@
 //! engine (kept with every run so any result can be explained later) and what comes back.
 
 use serde::{Deserialize, Serialize};
+pub use tandem_matching::geo::distance_km;
 use time::Date;
 use utoipa::ToSchema;
 
@@ -1134,46 +1135,6 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
     Ok((results, summary))
 }
 
-/// How one candidate's outcome changed from the previous run.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Change {
-    pub candidate_id: i64,
-    pub before: Option<i64>,
-    pub after: Option<i64>,
-}
-
-/// Candidates whose mentor changed between two runs (placed, moved or unplaced).
-pub fn diff(before: &[RunResult], after: &[RunResult]) -> Vec<Change> {
-    let mentor_before = |id: i64| {
-        before
-            .iter()
-            .find(|r| r.candidate_id == id)
-            .and_then(|r| r.mentor_id)
-    };
-    let mut changes: Vec<Change> = after
-        .iter()
-        .filter(|r| mentor_before(r.candidate_id) != r.mentor_id)
-        .map(|r| Change {
-            candidate_id: r.candidate_id,
-            before: mentor_before(r.candidate_id),
-            after: r.mentor_id,
-        })
-        .collect();
-    changes.extend(
-        before
-            .iter()
-            .filter(|b| {
-                b.mentor_id.is_some() && !after.iter().any(|a| a.candidate_id == b.candidate_id)
-            })
-            .map(|b| Change {
-                candidate_id: b.candidate_id,
-                before: b.mentor_id,
-                after: None,
-            }),
-    );
-    changes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1313,7 +1274,7 @@ mod tests {
     }
 
     #[test]
-    fn a_run_places_explains_and_diffs() {
+    fn a_run_places_explains_and_keeps_locks() {
         let (results, summary) = run(&inputs(1)).unwrap();
         assert_eq!((summary.placed, summary.high_needs_placed), (3, 1));
         assert!(results.iter().all(|r| r.detail.starts_with("cost")));
@@ -1329,8 +1290,6 @@ mod tests {
             Some(10)
         );
         assert!(again.iter().find(|r| r.candidate_id == 3).unwrap().locked);
-        let changes = diff(&results, &again);
-        assert!(changes.iter().all(|c| c.before != c.after));
     }
 
     #[test]

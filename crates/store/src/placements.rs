@@ -171,6 +171,28 @@ pub struct NewCandidate {
     pub accommodations: String,
 }
 
+/// One candidate's result in a run, with the names a page shows.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RunRow {
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    pub mentor_name: Option<String>,
+    pub school_name: Option<String>,
+    pub high_needs: Option<i64>,
+    pub km: Option<f64>,
+    pub locked: i64,
+    pub detail: String,
+}
+
+/// A candidate whose placement differs from the run before: "mentor (school)" or none.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RunChange {
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Run {
     pub id: i64,
@@ -239,17 +261,6 @@ pub struct Decline {
     pub declined_at: i64,
 }
 
-/// A run's result row as stored.
-#[derive(sqlx::FromRow)]
-struct StoredResult {
-    candidate_id: i64,
-    mentor_id: Option<i64>,
-    school_id: Option<i64>,
-    km: Option<f64>,
-    locked: i64,
-    detail: String,
-}
-
 /// A one-time link's record.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AnswerLink {
@@ -272,10 +283,11 @@ const HOSTING: &str = "SELECT s.id AS school_id, s.name AS school_name, s.parent
 const RUNS: &str = "SELECT r.id, r.term_id, r.number, r.summary, p.name AS started_by_name, \
      r.created_at FROM match_runs r LEFT JOIN people p ON p.id = r.started_by";
 
-const MENTORS: &str = "SELECT m.id, m.person_id, p.name, p.email, m.school_id, \
+const MENTOR_COLUMNS: &str = "SELECT m.id, m.person_id, p.name, p.email, m.school_id, \
      s.name AS school_name, s.parent_id AS district_id, s.high_needs, m.areas, m.bands, \
-     m.years_experience, m.evidence_source, m.evidence_on, m.willing, t.capacity \
-     FROM mentors m JOIN people p ON p.id = m.person_id \
+     m.years_experience, m.evidence_source, m.evidence_on, m.willing, t.capacity";
+
+const MENTOR_FROM: &str = " FROM mentors m JOIN people p ON p.id = m.person_id \
      JOIN organizations s ON s.id = m.school_id";
 
 const CANDIDATES: &str = "SELECT c.id, c.term_id, c.person_id, p.name, p.email, c.program_id, \
@@ -441,6 +453,8 @@ impl Store {
 
     /// The schools of `districts` (a page of them, or only `school` when given) with their
     /// answers for `term`.
+    /// The schools of `districts` with their answers for the term (a page: answered first,
+    /// then by name). The page's schools are chosen on ids alone, then joined.
     pub async fn hosting(
         &self,
         term_id: i64,
@@ -448,24 +462,54 @@ impl Store {
         only_answered: bool,
         page: Page,
     ) -> Result<(Vec<HostingRow>, i64)> {
-        let filter = |sql: &mut Sql| {
+        let schools = |sql: &mut Sql| {
             sql.push(" LEFT JOIN hosting h ON h.school_id = s.id AND h.term_id = ")
                 .bind(term_id)
-                .push(" LEFT JOIN organizations d ON d.id = s.parent_id WHERE s.kind = 'school' AND s.parent_id IN ");
+                .push(" WHERE s.kind = 'school' AND s.parent_id IN ");
             in_list(sql, districts);
             if only_answered {
                 sql.push(" AND h.answered_at IS NOT NULL");
             }
         };
-        page_of(
-            self.pool(),
-            "SELECT COUNT(*) FROM organizations s",
-            HOSTING,
-            filter,
-            "h.answered_at IS NULL, s.name, s.id",
-            page,
-        )
-        .await
+        let mut count = Sql::new("SELECT COUNT(*) FROM organizations s");
+        schools(&mut count);
+        let total = count.count(self.pool()).await?;
+        let mut sql = Sql::new(HOSTING);
+        sql.push(" LEFT JOIN hosting h ON h.school_id = s.id AND h.term_id = ")
+            .bind(term_id)
+            .push(" LEFT JOIN organizations d ON d.id = s.parent_id WHERE s.id IN (SELECT s.id FROM organizations s");
+        schools(&mut sql);
+        sql.push(" ORDER BY h.answered_at IS NULL, s.name, s.id");
+        page.apply(&mut sql);
+        sql.push(") ORDER BY h.answered_at IS NULL, s.name, s.id");
+        Ok((sql.fetch_all(self.pool()).await?, total))
+    }
+
+    /// Schools of `districts` that answered yes for the term, inside a box of `km` around a
+    /// point (the caller measures the real distance).
+    pub async fn hosting_near(
+        &self,
+        term_id: i64,
+        districts: &[i64],
+        (lat, lon): (f64, f64),
+        km: f64,
+    ) -> Result<Vec<HostingRow>> {
+        let dlat = km / 111.0;
+        let dlon = km / (111.0 * lat.to_radians().cos().abs().max(0.01));
+        let mut sql = Sql::new(HOSTING);
+        sql.push(" JOIN hosting h ON h.school_id = s.id AND h.slots > 0 AND h.term_id = ")
+            .bind(term_id)
+            .push(" LEFT JOIN organizations d ON d.id = s.parent_id WHERE s.kind = 'school' AND s.parent_id IN ");
+        in_list(&mut sql, districts);
+        sql.push(" AND s.latitude BETWEEN ")
+            .bind(Some(lat - dlat))
+            .push(" AND ")
+            .bind(Some(lat + dlat))
+            .push(" AND s.longitude BETWEEN ")
+            .bind(Some(lon - dlon))
+            .push(" AND ")
+            .bind(Some(lon + dlon));
+        sql.fetch_all(self.pool()).await
     }
 
     /// One school with its answer for `term` (if any).
@@ -611,6 +655,9 @@ impl Store {
 
     /// Mentors in the schools of `districts`, with their capacity for `term` (if any); only
     /// those available for the term when `available`.
+    /// The mentors of schools in `districts` with their capacity for the term (a page, by
+    /// school and name). At a state's size the listing walks schools in name order (so a page
+    /// is read without sorting every mentor) and the count reads indexes only.
     pub async fn term_mentors(
         &self,
         term_id: i64,
@@ -618,29 +665,41 @@ impl Store {
         available: bool,
         page: Page,
     ) -> Result<(Vec<Mentor>, i64)> {
-        let filter = |sql: &mut Sql| {
-            sql.push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ")
+        let mut count = Sql::new(
+            "SELECT COUNT(*) FROM mentors m WHERE m.school_id IN \
+             (SELECT id FROM organizations WHERE parent_id IN ",
+        );
+        in_list(&mut count, districts);
+        count.push(")");
+        if available {
+            count
+                .push(
+                    " AND EXISTS (SELECT 1 FROM mentor_terms t WHERE t.mentor_id = m.id \
+                     AND t.capacity > 0 AND t.term_id = ",
+                )
                 .bind(term_id)
-                .push(" WHERE s.parent_id IN ");
-            in_list(sql, districts);
-            if available {
-                sql.push(" AND t.capacity > 0");
-            }
-        };
-        page_of(
-            self.pool(),
-            "SELECT COUNT(*) FROM mentors m JOIN people p ON p.id = m.person_id \
-             JOIN organizations s ON s.id = m.school_id",
-            MENTORS,
-            filter,
-            "s.name, p.name, m.id",
-            page,
+                .push(")");
+        }
+        let total = count.count(self.pool()).await?;
+        let mut sql = Sql::new(MENTOR_COLUMNS);
+        sql.push(
+            " FROM organizations s CROSS JOIN mentors m JOIN people p ON p.id = m.person_id \
+             LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ",
         )
-        .await
+        .bind(term_id)
+        .push(" WHERE m.school_id = s.id AND s.kind = 'school' AND s.parent_id IN ");
+        in_list(&mut sql, districts);
+        if available {
+            sql.push(" AND t.capacity > 0");
+        }
+        sql.push(" ORDER BY s.name, p.name, m.id");
+        page.apply(&mut sql);
+        Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
     pub async fn mentor(&self, id: i64, term_id: Option<i64>) -> Result<Mentor> {
-        let mut sql = Sql::new(MENTORS);
+        let mut sql = Sql::new(MENTOR_COLUMNS);
+        sql.push(MENTOR_FROM);
         sql.push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ")
             .bind(term_id)
             .push(" WHERE m.id = ")
@@ -651,7 +710,8 @@ impl Store {
     }
 
     pub async fn mentor_of_person(&self, person_id: i64) -> Result<Option<Mentor>> {
-        let mut sql = Sql::new(MENTORS);
+        let mut sql = Sql::new(MENTOR_COLUMNS);
+        sql.push(MENTOR_FROM);
         sql.push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id IS NULL WHERE m.person_id = ")
             .bind(person_id);
         sql.fetch_optional(self.pool()).await
@@ -816,16 +876,22 @@ impl Store {
     }
 
     /// Completions by these people, newest first.
+    /// These people's completions, newest first (asked in slices: a state's run judges a
+    /// quarter of a million mentors).
     pub async fn completions(&self, people: &[i64]) -> Result<Vec<Completion>> {
-        let mut sql = Sql::new(
-            "SELECT r.id, r.module_id, t.title, t.audience, t.valid_months, r.person_id, \
-             p.name AS person_name, r.completed_on FROM training_records r \
-             JOIN training_modules t ON t.id = r.module_id JOIN people p ON p.id = r.person_id \
-             WHERE r.person_id IN ",
-        );
-        in_list(&mut sql, people);
-        sql.push(" ORDER BY r.completed_on DESC, r.id DESC");
-        sql.fetch_all(self.pool()).await
+        let mut all: Vec<Completion> = Vec::new();
+        for slice in people.chunks(900) {
+            let mut sql = Sql::new(
+                "SELECT r.id, r.module_id, t.title, t.audience, t.valid_months, r.person_id, \
+                 p.name AS person_name, r.completed_on FROM training_records r \
+                 JOIN training_modules t ON t.id = r.module_id \
+                 JOIN people p ON p.id = r.person_id WHERE r.person_id IN ",
+            );
+            in_list(&mut sql, slice);
+            all.extend(sql.fetch_all::<Completion>(self.pool()).await?);
+        }
+        all.sort_by(|a, b| b.completed_on.cmp(&a.completed_on).then(b.id.cmp(&a.id)));
+        Ok(all)
     }
 
     // ---- people and places the forms choose from ----
@@ -836,10 +902,12 @@ impl Store {
         districts: &[i64],
         role: Role,
     ) -> Result<Vec<(i64, String, i64, String)>> {
+        // People in name order, each checked for the role: the first 2000 are found without
+        // sorting a state's teachers.
         let mut sql = Sql::new(
-            "SELECT p.id, p.name, s.id, s.name FROM memberships ms \
-             JOIN people p ON p.id = ms.person_id JOIN organizations s ON s.id = ms.org_id \
-             WHERE p.disabled = 0 AND ms.role = ",
+            "SELECT p.id, p.name, s.id, s.name FROM people p CROSS JOIN memberships ms \
+             JOIN organizations s ON s.id = ms.org_id \
+             WHERE ms.person_id = p.id AND p.disabled = 0 AND ms.role = ",
         );
         sql.bind(role.code()).push(" AND s.parent_id IN ");
         in_list(&mut sql, districts);
@@ -1039,29 +1107,63 @@ impl Store {
     }
 
     pub async fn run_inputs(&self, run_id: i64) -> Result<String> {
-        let mut sql = Sql::new("SELECT inputs FROM match_runs WHERE id = ");
+        let mut sql = Sql::new("SELECT inputs FROM run_inputs WHERE run_id = ");
         sql.bind(run_id);
         let row: Option<(String,)> = sql.fetch_optional(self.pool()).await?;
         row.map(|r| r.0).ok_or(StoreError::NotFound)
     }
 
-    pub async fn run_results(&self, run_id: i64) -> Result<Vec<RunResult>> {
-        let mut sql = Sql::new(
-            "SELECT candidate_id, mentor_id, school_id, km, locked, detail FROM run_results WHERE run_id = ",
-        );
-        sql.bind(run_id).push(" ORDER BY candidate_id");
-        let rows: Vec<StoredResult> = sql.fetch_all(self.pool()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| RunResult {
-                candidate_id: r.candidate_id,
-                mentor_id: r.mentor_id,
-                school_id: r.school_id,
-                km: r.km,
-                locked: r.locked == 1,
-                detail: r.detail,
-            })
-            .collect())
+    /// A page of a run's results, named, in candidate order.
+    pub async fn run_rows(&self, run_id: i64, page: Page) -> Result<(Vec<RunRow>, i64)> {
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM run_results r",
+            "SELECT r.candidate_id, cp.name AS candidate_name, mp.name AS mentor_name, \
+             s.name AS school_name, s.high_needs, r.km, r.locked, r.detail \
+             FROM run_results r JOIN candidates c ON c.id = r.candidate_id \
+             JOIN people cp ON cp.id = c.person_id \
+             LEFT JOIN mentors m ON m.id = r.mentor_id LEFT JOIN people mp ON mp.id = m.person_id \
+             LEFT JOIN organizations s ON s.id = r.school_id",
+            |sql| {
+                sql.push(" WHERE r.run_id = ").bind(run_id);
+            },
+            "r.candidate_id",
+            page,
+        )
+        .await
+    }
+
+    /// The candidates whose mentor differs between two runs (a page), named, with how many.
+    pub async fn run_changes(
+        &self,
+        before: i64,
+        after: i64,
+        page: Page,
+    ) -> Result<(Vec<RunChange>, i64)> {
+        let filter = |sql: &mut Sql| {
+            sql.push(" LEFT JOIN run_results b ON b.candidate_id = r.candidate_id AND b.run_id = ")
+                .bind(before)
+                .push(" WHERE r.run_id = ")
+                .bind(after)
+                .push(" AND COALESCE(b.mentor_id, 0) <> COALESCE(r.mentor_id, 0)");
+        };
+        page_of(
+            self.pool(),
+            "SELECT COUNT(*) FROM run_results r",
+            "SELECT r.candidate_id, cp.name AS candidate_name, \
+             (SELECT p.name || ' (' || s.name || ')' FROM mentors m \
+              JOIN people p ON p.id = m.person_id JOIN organizations s ON s.id = m.school_id \
+              WHERE m.id = b.mentor_id) AS before, \
+             (SELECT p.name || ' (' || s.name || ')' FROM mentors m \
+              JOIN people p ON p.id = m.person_id JOIN organizations s ON s.id = m.school_id \
+              WHERE m.id = r.mentor_id) AS after \
+             FROM run_results r JOIN candidates c ON c.id = r.candidate_id \
+             JOIN people cp ON cp.id = c.person_id",
+            filter,
+            "r.candidate_id",
+            page,
+        )
+        .await
     }
 
     /// Keeps a run and makes its result the term's proposal: placements people decided (locked,
@@ -1082,18 +1184,10 @@ impl Store {
         let number: i64 = sqlx::Row::try_get(&next.query().fetch_one(&mut *tx).await?, 0)?;
         let mut insert = Sql::insert(
             "match_runs",
-            &[
-                "term_id",
-                "number",
-                "inputs",
-                "summary",
-                "started_by",
-                "created_at",
-            ],
+            &["term_id", "number", "summary", "started_by", "created_at"],
             vec![
                 term_id.into(),
                 number.into(),
-                inputs.into(),
                 summary.to_json().into(),
                 person.into(),
                 now.into(),
@@ -1101,85 +1195,108 @@ impl Store {
         );
         insert.push(" RETURNING id");
         let run: i64 = sqlx::Row::try_get(&insert.query().fetch_one(&mut *tx).await?, 0)?;
+        Sql::insert(
+            "run_inputs",
+            &["run_id", "inputs"],
+            vec![run.into(), inputs.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
         let mut clear = Sql::new(
             "DELETE FROM placements WHERE locked = 0 AND status = 'proposed' AND term_id = ",
         );
         clear.bind(term_id);
         clear.query().execute(&mut *tx).await?;
-        for r in results {
-            Sql::insert(
-                "run_results",
-                &[
-                    "run_id",
-                    "candidate_id",
-                    "mentor_id",
-                    "school_id",
-                    "km",
-                    "detail",
-                    "locked",
-                ],
-                vec![
-                    run.into(),
-                    r.candidate_id.into(),
-                    r.mentor_id.into(),
-                    r.school_id.into(),
-                    r.km.into(),
-                    r.detail.as_str().into(),
-                    r.locked.into(),
-                ],
-            )
-            .query()
-            .execute(&mut *tx)
-            .await?;
-            let (Some(mentor), Some(school), Some(km)) = (r.mentor_id, r.school_id, r.km) else {
-                continue;
-            };
-            let mut place = Sql::insert(
-                "placements",
-                &[
-                    "term_id",
-                    "candidate_id",
-                    "mentor_id",
-                    "school_id",
-                    "run_id",
-                    "km",
-                    "locked",
-                    "status",
-                    "updated_at",
-                ],
-                vec![
-                    term_id.into(),
-                    r.candidate_id.into(),
-                    mentor.into(),
-                    school.into(),
-                    run.into(),
-                    Some(km).into(),
-                    false.into(),
-                    PlacementStatus::Proposed.code().into(),
-                    now.into(),
-                ],
-            );
-            place.push(" ON CONFLICT (candidate_id) DO NOTHING");
-            place.query().execute(&mut *tx).await?;
-        }
+        insert_rows(
+            &mut tx,
+            "run_results",
+            &[
+                "run_id",
+                "candidate_id",
+                "mentor_id",
+                "school_id",
+                "km",
+                "detail",
+                "locked",
+            ],
+            results
+                .iter()
+                .map(|r| -> Vec<Value> {
+                    vec![
+                        run.into(),
+                        r.candidate_id.into(),
+                        r.mentor_id.into(),
+                        r.school_id.into(),
+                        r.km.into(),
+                        r.detail.as_str().into(),
+                        r.locked.into(),
+                    ]
+                })
+                .collect(),
+            "",
+        )
+        .await?;
+        // Kept placements (locked, approved, confirmed) stay as they are.
+        insert_rows(
+            &mut tx,
+            "placements",
+            &[
+                "term_id",
+                "candidate_id",
+                "mentor_id",
+                "school_id",
+                "run_id",
+                "km",
+                "locked",
+                "status",
+                "updated_at",
+            ],
+            results
+                .iter()
+                .filter_map(|r| {
+                    let (Some(mentor), Some(school), Some(km)) = (r.mentor_id, r.school_id, r.km)
+                    else {
+                        return None;
+                    };
+                    Some(vec![
+                        term_id.into(),
+                        r.candidate_id.into(),
+                        mentor.into(),
+                        school.into(),
+                        run.into(),
+                        Some(km).into(),
+                        false.into(),
+                        PlacementStatus::Proposed.code().into(),
+                        now.into(),
+                    ])
+                })
+                .collect(),
+            " ON CONFLICT (candidate_id) DO NOTHING",
+        )
+        .await?;
         tx.commit().await?;
         Ok(run)
     }
 
     // ---- placements ----
 
+    /// A term's placements (a page, by school). The page's ids are found first, walking
+    /// schools in name order, so a late page of a state's term does not join every row.
     pub async fn placements(&self, term_id: i64, page: Page) -> Result<(Vec<Placement>, i64)> {
-        page_of(
-            self.pool(),
-            "SELECT COUNT(*) FROM placements pl",
-            PLACEMENTS,
-            |sql| {
-                sql.push(" WHERE pl.term_id = ").bind(term_id);
-            },
-            "s.name, pl.id",
-            page,
+        let mut count = Sql::new("SELECT COUNT(*) FROM placements WHERE term_id = ");
+        count.bind(term_id);
+        let total = count.count(self.pool()).await?;
+        let mut sql = Sql::new(PLACEMENTS);
+        sql.push(
+            " WHERE pl.id IN (SELECT pl.id FROM organizations s CROSS JOIN placements pl \
+             WHERE pl.school_id = s.id AND s.kind = 'school' AND pl.term_id = ",
         )
-        .await
+        .bind(term_id)
+        .push(" ORDER BY s.name, pl.id");
+        page.apply(&mut sql);
+        sql.push(") ORDER BY s.name, pl.id");
+        Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
     pub async fn placement(&self, id: i64) -> Result<Placement> {
@@ -1199,14 +1316,15 @@ impl Store {
         mentor_person: Option<i64>,
         candidate_person: Option<i64>,
     ) -> Result<Vec<Placement>> {
+        // Each branch is a lookup by index, so this reads only the caller's placements.
         let mut sql = Sql::new(PLACEMENTS);
-        sql.push(" WHERE (s.parent_id IN ");
+        sql.push(" WHERE (pl.school_id IN (SELECT id FROM organizations WHERE parent_id IN ");
         in_list(&mut sql, districts);
-        sql.push(" OR m.person_id = ")
+        sql.push(") OR pl.mentor_id IN (SELECT id FROM mentors WHERE person_id = ")
             .bind(mentor_person)
-            .push(" OR c.person_id = ")
+            .push(") OR pl.candidate_id IN (SELECT id FROM candidates WHERE person_id = ")
             .bind(candidate_person)
-            .push(")");
+            .push("))");
         if let Some(status) = status {
             sql.push(" AND pl.status = ").bind(status.code());
         }

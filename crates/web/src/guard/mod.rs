@@ -34,8 +34,8 @@ pub use cycles::Cycles;
 pub use meetings::PartyPerson;
 pub use partnerships::{Agreement, PartnershipView};
 pub use placements::{
-    LinkSubject, MentorStatus, PlacementView, TermView, Waiting, answer_hosting_by_link,
-    answer_placement_by_link, link_subject, summary_line,
+    CHANGES_SHOWN, LinkSubject, MentorStatus, PlacementView, RunView, TermView, Waiting,
+    answer_hosting_by_link, answer_placement_by_link, link_subject, summary_line,
 };
 
 type Result<T> = std::result::Result<T, AppError>;

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 
 use tandem_domain::placements::{
     self, CandidateDraft, EligibilityRules, HostingFields, MentorDraft, MentorFacts, ModuleDraft,
-    PlacementStatus, RunCandidate, RunInputs, RunMentor, RunResult, RunSchool, RunSummary,
-    TermDraft,
+    PlacementStatus, RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_store::placements::{
-    Candidate, Completion, Decline, HostingRow, Mentor, Module, NewCandidate, Placement, Run, Term,
+    Candidate, Completion, Decline, HostingRow, Mentor, Module, NewCandidate, Placement, Run,
+    RunChange, RunRow, Term,
 };
 use tandem_store::{Page, Store};
 
@@ -41,6 +41,21 @@ pub struct PlacementView {
     pub can_work: bool,
     pub can_approve: bool,
     pub is_mentor: bool,
+}
+
+/// How many schools near their home a candidate chooses among.
+pub const NEAR_SCHOOLS: usize = 100;
+
+/// How many of a run's changes from the run before its page lists.
+pub const CHANGES_SHOWN: i64 = 200;
+
+pub struct RunView {
+    pub run: Run,
+    pub rows: Vec<RunRow>,
+    /// How many results the run has.
+    pub total: i64,
+    /// The first changes from the run before, and how many there are; none for a first run.
+    pub changes: Option<(Vec<RunChange>, i64)>,
 }
 
 /// Placements waiting on the caller, for their home page.
@@ -658,19 +673,39 @@ impl Guard {
     }
 
     /// Schools of the candidate's term to choose preferences from.
+    /// The schools a candidate chooses from: those hosting this term within its travel limit
+    /// of their home, nearest first (at most [`NEAR_SCHOOLS`]), and any they chose before.
     pub async fn candidate_schools(&self, candidate: &Candidate) -> Result<Vec<(i64, String)>> {
         let term = self.store.term(candidate.term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
         let districts = district_ids(&parties);
-        let (rows, _) = self
+        let km = term.rules().max_travel_km;
+        let home = (candidate.lat, candidate.lon);
+        let rows = self
             .store
-            .hosting(term.id, &districts, true, Page::all())
+            .hosting_near(term.id, &districts, home, km)
             .await?;
-        Ok(rows
+        let mut near: Vec<(f64, i64, String)> = rows
             .into_iter()
-            .filter(|r| r.slots.unwrap_or(0) > 0)
-            .map(|r| (r.school_id, r.school_name))
-            .collect())
+            .filter_map(|r| {
+                let d = placements::distance_km(home.0, home.1, r.latitude?, r.longitude?);
+                (d <= km).then_some((d, r.school_id, r.school_name))
+            })
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        near.truncate(NEAR_SCHOOLS);
+        for id in candidate
+            .preference_ids()
+            .into_iter()
+            .chain(candidate.conflict_ids())
+        {
+            if !near.iter().any(|n| n.1 == id)
+                && let Ok(row) = self.store.hosting_row(term.id, id).await
+            {
+                near.push((f64::MAX, id, row.school_name));
+            }
+        }
+        Ok(near.into_iter().map(|(_, id, name)| (id, name)).collect())
     }
 
     // ---- match runs ----
@@ -810,23 +845,29 @@ impl Guard {
         Ok(self.store.runs(tv.term.id).await?)
     }
 
-    /// A run's results, and those of the run before it (for the difference).
-    pub async fn run_results(
-        &self,
-        tv: &TermView,
-        run_id: i64,
-    ) -> Result<(Run, Vec<RunResult>, Option<Vec<RunResult>>)> {
+    /// A run, a page of its results, and the changes from the run before it (the first
+    /// [`CHANGES_SHOWN`], with how many there are).
+    pub async fn run_view(&self, tv: &TermView, run_id: i64, page: Page) -> Result<RunView> {
         let runs = self.store.runs(tv.term.id).await?;
         let position = runs
             .iter()
             .position(|r| r.id == run_id)
             .ok_or(AppError::NotFound)?;
-        let results = self.store.run_results(run_id).await?;
-        let before = match runs.get(position + 1) {
-            Some(previous) => Some(self.store.run_results(previous.id).await?),
+        let (rows, total) = self.store.run_rows(run_id, page).await?;
+        let changes = match runs.get(position + 1) {
+            Some(previous) => Some(
+                self.store
+                    .run_changes(previous.id, run_id, Page::new(None, Some(CHANGES_SHOWN)))
+                    .await?,
+            ),
             None => None,
         };
-        Ok((runs[position].clone(), results, before))
+        Ok(RunView {
+            run: runs[position].clone(),
+            rows,
+            total,
+            changes,
+        })
     }
 
     /// The inputs a run was given (JSON), for explaining it later.

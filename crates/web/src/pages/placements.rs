@@ -7,9 +7,9 @@ use axum::extract::{Multipart, Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tandem_domain::placements::{
-    CandidateFields, Change, CompletionFields, DeclineFields, EligibilityFields, EligibilityRules,
-    HostingFields, MentorFields, ModuleFields, PlacementStatus, RunResult, RunSummary, TermFields,
-    TermKind, bands_from_codes, read_candidates,
+    CandidateFields, CompletionFields, DeclineFields, EligibilityFields, EligibilityRules,
+    HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary, TermFields, TermKind,
+    bands_from_codes, read_candidates,
 };
 use tandem_domain::values::areas_from_codes;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
@@ -24,7 +24,8 @@ use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{
-    Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView, TermView, summary_line,
+    CHANGES_SHOWN, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView, RunView,
+    TermView, summary_line,
 };
 
 /// Two ids from the path; anything else is "page not found".
@@ -314,94 +315,31 @@ pub async fn assign_supervisors(
 
 // ---- a run ----
 
-/// A run's row for one candidate, named.
-pub struct ResultRow {
-    pub result: RunResult,
-    pub candidate: String,
-    pub mentor: String,
-    pub school: String,
-}
-
 #[derive(Template)]
 #[template(path = "placements/run.html")]
 struct RunPage {
     layout: Layout,
     tv: TermView,
-    run: Run,
     summary: RunSummary,
-    rows: Vec<ResultRow>,
-    changes: Vec<(String, String, String)>,
-    first: bool,
+    view: RunView,
+    pager: Pager,
+    changes_shown: i64,
 }
 
-pub async fn run_page(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
+pub async fn run_page(
+    guard: Guard,
+    Ids(term, run): Ids,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
     let tv = guard.term(term).await?;
-    let (run, results, before) = guard.run_results(&tv, run).await?;
-    let inputs: tandem_domain::placements::RunInputs =
-        serde_json::from_str(&guard.run_inputs_json(&tv, run.id).await?)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    let candidate = |id: i64| {
-        inputs
-            .candidates
-            .iter()
-            .find(|c| c.id == id)
-            .map_or_else(String::new, |c| c.name.clone())
-    };
-    let mentor = |id: Option<i64>| {
-        id.and_then(|id| inputs.mentors.iter().find(|m| m.id == id))
-            .map_or_else(
-                || "unplaced".to_owned(),
-                |m| {
-                    let school = inputs
-                        .schools
-                        .iter()
-                        .find(|s| s.id == m.school_id)
-                        .map_or("", |s| s.name.as_str());
-                    format!("{} ({school})", m.name)
-                },
-            )
-    };
-    let changes = before
-        .as_ref()
-        .map(|b| tandem_domain::placements::diff(b, &results))
-        .unwrap_or_default()
-        .into_iter()
-        .map(
-            |Change {
-                 candidate_id,
-                 before,
-                 after,
-             }| (candidate(candidate_id), mentor(before), mentor(after)),
-        )
-        .collect();
-    let rows = results
-        .into_iter()
-        .map(|r| ResultRow {
-            candidate: candidate(r.candidate_id),
-            mentor: r
-                .mentor_id
-                .and_then(|id| inputs.mentors.iter().find(|m| m.id == id))
-                .map_or_else(String::new, |m| m.name.clone()),
-            school: r
-                .school_id
-                .and_then(|id| inputs.schools.iter().find(|s| s.id == id))
-                .map_or_else(String::new, |s| {
-                    if s.high_needs {
-                        format!("{} (high-needs)", s.name)
-                    } else {
-                        s.name.clone()
-                    }
-                }),
-            result: r,
-        })
-        .collect();
+    let page = query.page();
+    let view = guard.run_view(&tv, run, page).await?;
     let page = RunPage {
-        layout: Layout::new(&guard, format!("Run {}", run.number), "/partnerships"),
-        summary: run.summary(),
-        first: before.is_none(),
-        run,
-        rows,
-        changes,
+        layout: Layout::new(&guard, format!("Run {}", view.run.number), "/partnerships"),
+        summary: view.run.summary(),
+        pager: Pager::new(&format!("/terms/{term}/runs/{run}"), &[], page, view.total),
+        changes_shown: CHANGES_SHOWN,
+        view,
         tv,
     };
     render(&page)
@@ -968,7 +906,11 @@ async fn candidate_page(
     saved: bool,
 ) -> PageResult<Response> {
     let (candidate, is_self) = guard.candidate(id).await?;
-    let schools = guard.candidate_schools(&candidate).await?;
+    let schools = if is_self {
+        guard.candidate_schools(&candidate).await?
+    } else {
+        Vec::new()
+    };
     let form = form.unwrap_or_else(|| CandidateFields {
         zip: candidate.zip.clone(),
         preferences: candidate.preferences.replace(',', ";"),

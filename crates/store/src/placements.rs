@@ -308,6 +308,9 @@ const PLACEMENTS: &str = "SELECT pl.id, pl.term_id, pl.candidate_id, cp.name AS 
      LEFT JOIN organizations d ON d.id = s.parent_id \
      LEFT JOIN people sp ON sp.id = pl.supervisor_id";
 
+/// The most people a form's list offers (the first by name); more are added by import.
+pub const CHOICES: i64 = 300;
+
 /// Binds `ids` as `(…)`, or a list that matches nothing when empty.
 fn in_list(sql: &mut Sql, ids: &[i64]) {
     if ids.is_empty() {
@@ -453,8 +456,8 @@ impl Store {
 
     /// The schools of `districts` (a page of them, or only `school` when given) with their
     /// answers for `term`.
-    /// The schools of `districts` with their answers for the term (a page: answered first,
-    /// then by name). The page's schools are chosen on ids alone, then joined.
+    /// The schools of `districts` with their answers for the term (a page, by name). The
+    /// page's schools are chosen on ids alone, then joined.
     pub async fn hosting(
         &self,
         term_id: i64,
@@ -463,12 +466,12 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<HostingRow>, i64)> {
         let schools = |sql: &mut Sql| {
-            sql.push(" LEFT JOIN hosting h ON h.school_id = s.id AND h.term_id = ")
-                .bind(term_id)
-                .push(" WHERE s.kind = 'school' AND s.parent_id IN ");
+            sql.push(" WHERE s.kind = 'school' AND s.parent_id IN ");
             in_list(sql, districts);
             if only_answered {
-                sql.push(" AND h.answered_at IS NOT NULL");
+                sql.push(" AND EXISTS (SELECT 1 FROM hosting a WHERE a.school_id = s.id AND a.term_id = ")
+                    .bind(term_id)
+                    .push(")");
             }
         };
         let mut count = Sql::new("SELECT COUNT(*) FROM organizations s");
@@ -479,9 +482,9 @@ impl Store {
             .bind(term_id)
             .push(" LEFT JOIN organizations d ON d.id = s.parent_id WHERE s.id IN (SELECT s.id FROM organizations s");
         schools(&mut sql);
-        sql.push(" ORDER BY h.answered_at IS NULL, s.name, s.id");
+        sql.push(" ORDER BY s.name, s.id");
         page.apply(&mut sql);
-        sql.push(") ORDER BY h.answered_at IS NULL, s.name, s.id");
+        sql.push(") ORDER BY s.name, s.id");
         Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
@@ -656,8 +659,8 @@ impl Store {
     /// Mentors in the schools of `districts`, with their capacity for `term` (if any); only
     /// those available for the term when `available`.
     /// The mentors of schools in `districts` with their capacity for the term (a page, by
-    /// school and name). At a state's size the listing walks schools in name order (so a page
-    /// is read without sorting every mentor) and the count reads indexes only.
+    /// school and name). At a state's size the page's ids are found walking schools in name
+    /// order (no sort of every mentor), then joined; the count reads indexes only.
     pub async fn term_mentors(
         &self,
         term_id: i64,
@@ -682,18 +685,24 @@ impl Store {
         }
         let total = count.count(self.pool()).await?;
         let mut sql = Sql::new(MENTOR_COLUMNS);
-        sql.push(
-            " FROM organizations s CROSS JOIN mentors m JOIN people p ON p.id = m.person_id \
-             LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ",
-        )
-        .bind(term_id)
-        .push(" WHERE m.school_id = s.id AND s.kind = 'school' AND s.parent_id IN ");
-        in_list(&mut sql, districts);
+        sql.push(MENTOR_FROM)
+            .push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ")
+            .bind(term_id)
+            .push(
+                " WHERE m.id IN (SELECT m.id FROM organizations s CROSS JOIN mentors m \
+                 JOIN people p ON p.id = m.person_id",
+            );
         if available {
-            sql.push(" AND t.capacity > 0");
+            sql.push(
+                " JOIN mentor_terms t ON t.mentor_id = m.id AND t.capacity > 0 AND t.term_id = ",
+            )
+            .bind(term_id);
         }
+        sql.push(" WHERE m.school_id = s.id AND s.kind = 'school' AND s.parent_id IN ");
+        in_list(&mut sql, districts);
         sql.push(" ORDER BY s.name, p.name, m.id");
         page.apply(&mut sql);
+        sql.push(") ORDER BY s.name, p.name, m.id");
         Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
@@ -911,7 +920,7 @@ impl Store {
         );
         sql.bind(role.code()).push(" AND s.parent_id IN ");
         in_list(&mut sql, districts);
-        sql.push(" ORDER BY p.name, p.id LIMIT 2000");
+        sql.push(" ORDER BY p.name, p.id LIMIT ").bind(CHOICES);
         sql.fetch_all(self.pool()).await
     }
 
@@ -937,19 +946,22 @@ impl Store {
 
     // ---- candidates ----
 
+    /// A term's candidates (a page, by name): the page's ids are sorted on names alone,
+    /// then joined.
     pub async fn candidates(&self, term_id: i64, page: Page) -> Result<(Vec<Candidate>, i64)> {
-        page_of(
-            self.pool(),
-            "SELECT COUNT(*) FROM candidates c JOIN people p ON p.id = c.person_id \
-             JOIN programs g ON g.id = c.program_id",
-            CANDIDATES,
-            |sql| {
-                sql.push(" WHERE c.term_id = ").bind(term_id);
-            },
-            "p.name, c.id",
-            page,
+        let mut count = Sql::new("SELECT COUNT(*) FROM candidates WHERE term_id = ");
+        count.bind(term_id);
+        let total = count.count(self.pool()).await?;
+        let mut sql = Sql::new(CANDIDATES);
+        sql.push(
+            " WHERE c.id IN (SELECT c.id FROM candidates c JOIN people p ON p.id = c.person_id \
+             WHERE c.term_id = ",
         )
-        .await
+        .bind(term_id)
+        .push(" ORDER BY p.name, c.id");
+        page.apply(&mut sql);
+        sql.push(") ORDER BY p.name, c.id");
+        Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
     pub async fn candidate(&self, id: i64) -> Result<Candidate> {

@@ -34,12 +34,14 @@ pub use cycles::Cycles;
 pub use meetings::PartyPerson;
 pub use partnerships::{Agreement, PartnershipView};
 pub use placements::{
-    CHANGES_SHOWN, LinkSubject, MentorStatus, PlacementView, RunView, TermView, Waiting,
-    answer_hosting_by_link, answer_placement_by_link, link_subject, summary_line,
+    CHANGES_SHOWN, LinkSubject, MentorStatus, PlacementView, RunProgress, RunStart, RunView,
+    TermView, Waiting, answer_hosting_by_link, answer_placement_by_link, link_subject,
+    summary_line,
 };
 
 type Result<T> = std::result::Result<T, AppError>;
 
+#[derive(Clone)]
 pub struct Guard {
     store: Store,
     pub principal: Principal,

@@ -4,6 +4,8 @@
 //! their own placements (or through a one-time link); a candidate sees and states their own.
 
 use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
     self, CandidateDraft, EligibilityRules, HostingFields, MentorDraft, MentorFacts, ModuleDraft,
@@ -41,6 +43,50 @@ pub struct PlacementView {
     pub can_work: bool,
     pub can_approve: bool,
     pub is_mentor: bool,
+}
+
+/// Match runs under way, by database and term, with the step each is at, and the failure of a
+/// run that outlived its request. A run belongs to the process that started it (one server's
+/// memory).
+static RUNNING: LazyLock<Mutex<HashMap<(String, i64), RunProgress>>> =
+    LazyLock::new(Default::default);
+
+fn running() -> std::sync::MutexGuard<'static, HashMap<(String, i64), RunProgress>> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Where a term's run is, for its page.
+#[derive(Debug, Clone)]
+pub struct RunProgress {
+    pub started: Instant,
+    pub step: &'static str,
+    /// Why the run failed, when it failed after its page had answered.
+    pub failed: Option<String>,
+}
+
+impl RunProgress {
+    pub fn seconds(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+}
+
+fn run_step(store: &Store, term_id: i64, step: &'static str) {
+    if let Some(progress) = running().get_mut(&run_key(store, term_id)) {
+        progress.step = step;
+    }
+}
+
+fn run_key(store: &Store, term_id: i64) -> (String, i64) {
+    (store.database().to_owned(), term_id)
+}
+
+/// What starting a run came to within the wait.
+pub enum RunStart {
+    Kept(i64),
+    /// Still solving: the term page shows its step.
+    Running,
 }
 
 /// How many schools near their home a candidate chooses among.
@@ -815,6 +861,11 @@ impl Guard {
     /// problem with the rules, and nothing is kept.
     pub async fn run_match(&self, term_id: i64) -> Result<i64> {
         let tv = self.working_term(term_id).await?;
+        run_step(
+            &self.store,
+            term_id,
+            "reading the term's candidates, schools and mentors",
+        );
         let inputs = self.run_inputs(&tv).await?;
         if inputs.candidates.is_empty() {
             return Err(FieldErrors::single(
@@ -823,6 +874,7 @@ impl Guard {
             )
             .into());
         }
+        run_step(&self.store, term_id, "finding the best placements");
         let solved = tokio::task::spawn_blocking(move || {
             let outcome = placements::run(&inputs);
             (inputs, outcome)
@@ -832,6 +884,7 @@ impl Guard {
         let (inputs, outcome) = solved;
         let (results, summary) =
             outcome.map_err(|message| FieldErrors::single("high_needs_min", message))?;
+        run_step(&self.store, term_id, "keeping the results");
         let json = serde_json::to_string(&inputs).map_err(|e| AppError::Internal(e.to_string()))?;
         let run = self
             .store
@@ -839,6 +892,72 @@ impl Guard {
             .await?;
         notify::run_proposed(&self.store, term_id, run).await;
         Ok(run)
+    }
+
+    /// Starts a run in the background and waits up to `wait` for it: a small term's run is
+    /// kept (or refused, with the rule to change) before the page answers; a state's run goes
+    /// on while its term page shows the step it is at.
+    pub async fn start_run(&self, term_id: i64, wait: Duration) -> Result<RunStart> {
+        self.working_term(term_id).await?;
+        let key = run_key(&self.store, term_id);
+        {
+            let mut running = running();
+            if running.get(&key).is_some_and(|p| p.failed.is_none()) {
+                return Err(FieldErrors::single(
+                    "run",
+                    "A run of this term is under way: wait for it to finish",
+                )
+                .into());
+            }
+            running.insert(
+                key.clone(),
+                RunProgress {
+                    started: Instant::now(),
+                    step: "starting",
+                    failed: None,
+                },
+            );
+        }
+        let guard = self.clone();
+        let task_key = key.clone();
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let outcome = guard.run_match(term_id).await;
+            match &outcome {
+                Ok(_) => {
+                    running().remove(&task_key);
+                }
+                Err(error) => {
+                    if let Some(progress) = running().get_mut(&task_key) {
+                        progress.failed = Some(match error {
+                            AppError::Invalid(errors) => errors.to_string(),
+                            other => {
+                                tracing::error!(term_id, error = ?other, "a match run failed");
+                                "the run stopped on an error; the server log has the details"
+                                    .to_owned()
+                            }
+                        });
+                    }
+                }
+            }
+            let _ = sender.send(outcome);
+        });
+        match tokio::time::timeout(wait, receiver).await {
+            Ok(Ok(outcome)) => {
+                // Answered in time: the page shows the outcome, so the term page need not.
+                running().remove(&key);
+                outcome.map(RunStart::Kept)
+            }
+            Ok(Err(_)) => Err(AppError::Internal(
+                "the run's task ended without an answer".into(),
+            )),
+            Err(_) => Ok(RunStart::Running),
+        }
+    }
+
+    /// The term's run under way (or its failure), if any.
+    pub fn run_progress(&self, tv: &TermView) -> Option<RunProgress> {
+        running().get(&run_key(&self.store, tv.term.id)).cloned()
     }
 
     pub async fn runs(&self, tv: &TermView) -> Result<Vec<Run>> {

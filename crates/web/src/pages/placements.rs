@@ -24,8 +24,8 @@ use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{
-    CHANGES_SHOWN, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView, RunView,
-    TermView, summary_line,
+    CHANGES_SHOWN, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView, RunProgress,
+    RunStart, RunView, TermView, summary_line,
 };
 
 /// Two ids from the path; anything else is "page not found".
@@ -202,6 +202,8 @@ struct TermPage {
     form: TermFields,
     errors: FieldErrors,
     runs: Vec<Run>,
+    /// A run under way (or its failure).
+    progress: Option<RunProgress>,
     latest: Option<RunSummary>,
     unplaced: Vec<(String, String)>,
     placements: Vec<Placement>,
@@ -241,6 +243,7 @@ async fn term_page(
             ..TermFields::from_rules(&tv.term.rules())
         }),
         errors: errors.clone(),
+        progress: guard.run_progress(&tv),
         latest: runs.first().map(Run::summary),
         runs,
         unplaced,
@@ -288,11 +291,17 @@ pub async fn update_term(
 #[derive(Deserialize, Default)]
 pub struct Empty {}
 
+/// How long the run button waits before answering with the term page and the run's progress.
+const RUN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub async fn run(Id(id): Id, Submitted { guard, .. }: Submitted<Empty>) -> PageResult<Response> {
     let result = guard
-        .run_match(id)
+        .start_run(id, RUN_WAIT)
         .await
-        .map(|run| format!("/terms/{id}/runs/{run}"));
+        .map(|started| match started {
+            RunStart::Kept(run) => format!("/terms/{id}/runs/{run}"),
+            RunStart::Running => format!("/terms/{id}"),
+        });
     saved_or_form(result, |errors| {
         term_page(&guard, id, ListQuery::default(), None, errors)
     })

@@ -13,6 +13,7 @@ on_both!(
     one_time_links_answer_once,
     candidates_import_all_or_nothing,
     observers_calibrate_against_the_reference,
+    a_long_run_goes_on_after_its_page_and_shows_its_step,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -530,4 +531,29 @@ async fn observers_calibrate_against_the_reference(db: Db) {
             .status(),
         404
     );
+}
+
+/// A run that outlives the wait goes on in the background, and a failure is shown on the term
+/// page after (the page is not left refreshing).
+async fn a_long_run_goes_on_after_its_page_and_shows_its_step(db: Db) {
+    let app = spawn(db).await;
+    let coord_p = app.as_person(app.world.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let guard = tandem_web::guard::Guard::system(app.store.clone());
+    let started = guard.start_run(t, std::time::Duration::ZERO).await.unwrap();
+    assert!(matches!(started, tandem_web::guard::RunStart::Running));
+    let tv = guard.term(t).await.unwrap();
+    let mut failed = None;
+    for _ in 0..100 {
+        failed = guard.run_progress(&tv).and_then(|p| p.failed);
+        if failed.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let failed = failed.expect("the run ends");
+    assert!(failed.contains("no candidates yet"), "{failed}");
+    let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
+    assert!(page.contains("The last run was not kept"), "{page}");
+    assert!(!page.contains("http-equiv=\"refresh\""));
 }

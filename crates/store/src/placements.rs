@@ -888,14 +888,24 @@ impl Store {
     /// These people's completions, newest first (asked in slices: a state's run judges a
     /// quarter of a million mentors).
     pub async fn completions(&self, people: &[i64]) -> Result<Vec<Completion>> {
+        self.completions_where("r.person_id", people).await
+    }
+
+    /// Every completion of these modules, newest first.
+    pub async fn module_completions(&self, modules: &[i64]) -> Result<Vec<Completion>> {
+        self.completions_where("r.module_id", modules).await
+    }
+
+    async fn completions_where(&self, column: &str, ids: &[i64]) -> Result<Vec<Completion>> {
         let mut all: Vec<Completion> = Vec::new();
-        for slice in people.chunks(900) {
+        for slice in ids.chunks(900) {
             let mut sql = Sql::new(
                 "SELECT r.id, r.module_id, t.title, t.audience, t.valid_months, r.person_id, \
                  p.name AS person_name, r.completed_on FROM training_records r \
                  JOIN training_modules t ON t.id = r.module_id \
-                 JOIN people p ON p.id = r.person_id WHERE r.person_id IN ",
+                 JOIN people p ON p.id = r.person_id WHERE ",
             );
+            sql.push(column).push(" IN ");
             in_list(&mut sql, slice);
             all.extend(sql.fetch_all::<Completion>(self.pool()).await?);
         }
@@ -922,6 +932,36 @@ impl Store {
         in_list(&mut sql, districts);
         sql.push(" ORDER BY p.name, p.id LIMIT ").bind(CHOICES);
         sql.fetch_all(self.pool()).await
+    }
+
+    /// Those of `people` who are mentors at schools of `districts` or supervisors at
+    /// `provider`: the people a partnership's training records may name.
+    pub async fn trainees_among(
+        &self,
+        people: &[i64],
+        districts: &[i64],
+        provider: i64,
+    ) -> Result<Vec<i64>> {
+        let mut found = Vec::new();
+        for slice in people.chunks(900) {
+            let mut sql = Sql::new(
+                "SELECT DISTINCT ms.person_id FROM memberships ms \
+                 JOIN organizations s ON s.id = ms.org_id WHERE ms.person_id IN ",
+            );
+            in_list(&mut sql, slice);
+            sql.push(" AND ((ms.role = ")
+                .bind(Role::Mentor.code())
+                .push(" AND s.parent_id IN ");
+            in_list(&mut sql, districts);
+            sql.push(") OR (ms.role = ")
+                .bind(Role::Supervisor.code())
+                .push(" AND ms.org_id = ")
+                .bind(provider)
+                .push("))");
+            let rows: Vec<(i64,)> = sql.fetch_all(self.pool()).await?;
+            found.extend(rows.into_iter().map(|r| r.0));
+        }
+        Ok(found)
     }
 
     /// People holding `role` at one organization: (person, name).

@@ -459,8 +459,16 @@ impl Guard {
         Ok(view)
     }
 
-    /// People who can be recorded as trained: mentors of the districts' schools and the
-    /// provider's supervisors.
+    /// Those of `people` the partnership's training records may name.
+    async fn trainees_among(&self, view: &PartnershipView, people: &[i64]) -> Result<Vec<i64>> {
+        Ok(self
+            .store
+            .trainees_among(people, &districts_of(view), view.partnership.provider_id)
+            .await?)
+    }
+
+    /// People who can be recorded as trained, for the form (the first by name): mentors of the
+    /// districts' schools and the provider's supervisors.
     pub async fn trainees(&self, view: &PartnershipView) -> Result<Vec<(i64, String)>> {
         let districts = districts_of(view);
         let mut people: Vec<(i64, String)> = self
@@ -489,8 +497,8 @@ impl Guard {
     ) -> Result<()> {
         let view = self.module(partnership_id, module_id).await?;
         allow(view.can_work)?;
-        let allowed = self.trainees(&view).await?;
-        if !people.iter().all(|p| allowed.iter().any(|(id, _)| id == p)) {
+        let allowed = self.trainees_among(&view, people).await?;
+        if !people.iter().all(|p| allowed.contains(p)) {
             return Err(FieldErrors::single(
                 "person_ids",
                 "Select mentors and supervisors of this partnership",
@@ -503,19 +511,18 @@ impl Guard {
             .await?)
     }
 
-    /// Completions by these people (the partnership's trainees).
-    pub async fn completions_of(
-        &self,
-        view: &PartnershipView,
-        people: &[i64],
-    ) -> Result<Vec<Completion>> {
-        let allowed = self.trainees(view).await?;
-        let people: Vec<i64> = people
-            .iter()
-            .copied()
-            .filter(|p| allowed.iter().any(|(id, _)| id == p))
+    /// Completions of the partnership's modules by its trainees.
+    pub async fn completions_of(&self, view: &PartnershipView) -> Result<Vec<Completion>> {
+        let modules: Vec<i64> = self.modules(view).await?.iter().map(|m| m.id).collect();
+        let mut completions = self.store.module_completions(&modules).await?;
+        let people: Vec<i64> = completions.iter().map(|c| c.person_id).collect();
+        let allowed: std::collections::HashSet<i64> = self
+            .trainees_among(view, &people)
+            .await?
+            .into_iter()
             .collect();
-        Ok(self.store.completions(&people).await?)
+        completions.retain(|c| allowed.contains(&c.person_id));
+        Ok(completions)
     }
 
     /// The term's provider's programs, for the candidate form.

@@ -1318,8 +1318,7 @@ async fn training_page(
     let view = guard.partnership(id).await?;
     let modules = guard.modules(&view).await?;
     let trainees = guard.trainees(&view).await?;
-    let people: Vec<i64> = trainees.iter().map(|t| t.0).collect();
-    let completions = guard.completions_of(&view, &people).await?;
+    let completions = guard.completions_of(&view).await?;
     let (module_id, record) = record.unwrap_or_default();
     let page = TrainingPage {
         layout: Layout::new(guard, "Training", "/partnerships"),
@@ -1409,9 +1408,7 @@ pub async fn record_completions(
 
 pub async fn export_training(guard: Guard, Id(id): Id) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
-    let trainees = guard.trainees(&view).await?;
-    let people: Vec<i64> = trainees.iter().map(|t| t.0).collect();
-    let completions = guard.completions_of(&view, &people).await?;
+    let completions = guard.completions_of(&view).await?;
     let header = [
         "person_id",
         "person",

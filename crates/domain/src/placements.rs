@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::input::{FieldErrors, choice, email, name, zip};
 use crate::meetings::ids;
+use crate::nces::RowError;
 use crate::partnerships::{date, decimal, long_text};
 use crate::values::{GradeBand, LicensureArea};
 
@@ -620,8 +621,79 @@ impl CandidateFields {
 /// checked; the first problems come back with their line and field, and nothing is kept.
 pub fn read_candidates(
     reader: impl std::io::Read,
-) -> Result<Vec<(u64, CandidateDraft)>, Vec<crate::nces::RowError>> {
-    use crate::nces::RowError;
+) -> Result<Vec<(u64, CandidateDraft)>, Vec<RowError>> {
+    let mut seen = std::collections::HashMap::new();
+    read_rows(
+        reader,
+        &["name", "email", "program", "area", "band"],
+        |line, get| {
+            let draft = CandidateFields {
+                name: get("name"),
+                email: get("email"),
+                program: get("program"),
+                area: get("area"),
+                band: get("band"),
+                zip: get("zip"),
+                lat: get("lat"),
+                lon: get("lon"),
+                preferences: get("preferences"),
+                conflicts: get("conflicts"),
+                accommodations: get("accommodations"),
+            }
+            .parse()?;
+            if let Some(first) = seen.insert(draft.email.clone(), line) {
+                return Err(FieldErrors::single(
+                    "email",
+                    format!(
+                        "{} is already on line {first}: each candidate once",
+                        draft.email
+                    ),
+                ));
+            }
+            Ok(draft)
+        },
+    )
+}
+
+/// One row of a training-completions CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionRow {
+    pub email: String,
+    /// The module's title, as the partnership names it.
+    pub module: String,
+    pub completed_on: Date,
+}
+
+/// Reads a training-completions CSV with the columns `email`, `module` (its title) and
+/// `completed_on` (YYYY-MM-DD, not after `today`), checked like [`read_candidates`].
+pub fn read_completions(
+    reader: impl std::io::Read,
+    today: Date,
+) -> Result<Vec<(u64, CompletionRow)>, Vec<RowError>> {
+    read_rows(reader, &["email", "module", "completed_on"], |_, get| {
+        let mut errors = FieldErrors::default();
+        let email = email(&mut errors, "email", &get("email"));
+        let module = get("module").trim().to_owned();
+        if module.is_empty() {
+            errors.add("module", "Give the module's title");
+        }
+        let on = completed_on(&mut errors, &get("completed_on"), today);
+        errors.finish(|| CompletionRow {
+            email,
+            module,
+            completed_on: on.unwrap_or(Date::MIN),
+        })
+    })
+}
+
+/// Reads a CSV whose header names at least `needed`, parsing each row with `parse` (given the
+/// row's line and its fields by header name). Every row is checked and the first twenty
+/// problems come back, each with its line and field.
+fn read_rows<T>(
+    reader: impl std::io::Read,
+    needed: &[&str],
+    mut parse: impl FnMut(u64, &dyn Fn(&str) -> String) -> Result<T, FieldErrors>,
+) -> Result<Vec<(u64, T)>, Vec<RowError>> {
     let mut csv = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(reader);
@@ -634,8 +706,8 @@ pub fn read_candidates(
         Ok(h) => h.clone(),
         Err(e) => return Err(vec![problem(1, "header", e.to_string())]),
     };
-    for needed in ["name", "email", "program", "area", "band"] {
-        if !headers.iter().any(|h| h.trim() == needed) {
+    for needed in needed {
+        if !headers.iter().any(|h| h.trim() == *needed) {
             return Err(vec![problem(
                 1,
                 needed,
@@ -645,7 +717,6 @@ pub fn read_candidates(
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    let mut seen = std::collections::HashMap::new();
     for (i, record) in csv.records().enumerate() {
         let line = i as u64 + 2;
         let record = match record {
@@ -663,33 +734,8 @@ pub fn read_candidates(
                 .unwrap_or("")
                 .to_owned()
         };
-        let fields = CandidateFields {
-            name: get("name"),
-            email: get("email"),
-            program: get("program"),
-            area: get("area"),
-            band: get("band"),
-            zip: get("zip"),
-            lat: get("lat"),
-            lon: get("lon"),
-            preferences: get("preferences"),
-            conflicts: get("conflicts"),
-            accommodations: get("accommodations"),
-        };
-        match fields.parse() {
-            Ok(draft) => {
-                if let Some(first) = seen.insert(draft.email.clone(), line) {
-                    errors.push(problem(
-                        line,
-                        "email",
-                        format!(
-                            "{} is already on line {first}: each candidate once",
-                            draft.email
-                        ),
-                    ));
-                }
-                rows.push((line, draft));
-            }
+        match parse(line, &get) {
+            Ok(row) => rows.push((line, row)),
             Err(field_errors) => errors.extend(
                 field_errors
                     .0
@@ -805,18 +851,22 @@ impl CompletionFields {
         if people.is_empty() && errors.get("person_ids").is_none() {
             errors.add("person_ids", "Select who completed the module");
         }
-        let on = date(&mut errors, "completed_on", &self.completed_on);
-        match on {
-            None if errors.get("completed_on").is_none() => {
-                errors.add("completed_on", "Enter the date it was completed")
-            }
-            Some(d) if d > today => {
-                errors.add("completed_on", "A completion cannot be in the future")
-            }
-            _ => {}
-        }
+        let on = completed_on(&mut errors, &self.completed_on, today);
         errors.finish(|| (people, on.unwrap_or(Date::MIN)))
     }
+}
+
+/// A completion's date: given, real, and not after `today`.
+fn completed_on(errors: &mut FieldErrors, raw: &str, today: Date) -> Option<Date> {
+    let on = date(errors, "completed_on", raw);
+    match on {
+        None if errors.get("completed_on").is_none() => {
+            errors.add("completed_on", "Enter the date it was completed")
+        }
+        Some(d) if d > today => errors.add("completed_on", "A completion cannot be in the future"),
+        _ => {}
+    }
+    on
 }
 
 /// The last day a completion counts.

@@ -157,6 +157,21 @@ impl Store {
         Ok(ids)
     }
 
+    /// The ids of the people with these e-mail addresses (lower case), by address.
+    pub async fn people_by_emails(
+        &self,
+        emails: &[String],
+    ) -> Result<std::collections::HashMap<String, i64>> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in emails.chunks(900) {
+            let mut sql = Sql::new("SELECT email, id FROM people WHERE email IN ");
+            sql.bind_list(chunk.iter().map(String::as_str));
+            let rows: Vec<(String, i64)> = sql.fetch_all(self.pool()).await?;
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
     /// Adds a person and, when given, their first membership, together or not at all.
     pub async fn create_person(
         &self,

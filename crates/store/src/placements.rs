@@ -870,21 +870,39 @@ impl Store {
 
     /// Records completions, all or none; a completion recorded before is kept once.
     pub async fn record_completions(&self, module_id: i64, people: &[i64], on: &str) -> Result<()> {
+        let rows: Vec<(i64, i64, String)> = people
+            .iter()
+            .map(|person| (module_id, *person, on.to_owned()))
+            .collect();
+        self.add_completions(&rows).await
+    }
+
+    /// Completions as (module, person, YYYY-MM-DD), in one transaction; one already recorded
+    /// is left as it is.
+    pub async fn add_completions(&self, rows: &[(i64, i64, String)]) -> Result<()> {
+        let now = now();
         let mut tx = self.pool().begin().await?;
-        for person in people {
-            let mut sql = Sql::insert(
-                "training_records",
-                &["module_id", "person_id", "completed_on", "created_at"],
-                vec![module_id.into(), (*person).into(), on.into(), now().into()],
-            );
-            sql.push(" ON CONFLICT (module_id, person_id, completed_on) DO NOTHING");
-            sql.query().execute(&mut *tx).await?;
-        }
+        insert_rows(
+            &mut tx,
+            "training_records",
+            &["module_id", "person_id", "completed_on", "created_at"],
+            rows.iter()
+                .map(|(module, person, on)| -> Vec<Value> {
+                    vec![
+                        (*module).into(),
+                        (*person).into(),
+                        on.as_str().into(),
+                        now.into(),
+                    ]
+                })
+                .collect(),
+            " ON CONFLICT (module_id, person_id, completed_on) DO NOTHING",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Completions by these people, newest first.
     /// These people's completions, newest first (asked in slices: a state's run judges a
     /// quarter of a million mentors).
     pub async fn completions(&self, people: &[i64]) -> Result<Vec<Completion>> {

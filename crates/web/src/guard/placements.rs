@@ -8,8 +8,9 @@ use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
-    self, CandidateDraft, EligibilityRules, HostingFields, MentorDraft, MentorFacts, ModuleDraft,
-    PlacementStatus, RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
+    self, CandidateDraft, CompletionRow, EligibilityRules, HostingFields, MentorDraft, MentorFacts,
+    ModuleDraft, PlacementStatus, RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary,
+    TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_store::placements::{
@@ -486,6 +487,60 @@ impl Guard {
             people.push((id, format!("{name} (supervisor)")));
         }
         Ok(people)
+    }
+
+    /// Completions from a CSV, all or nothing: each row names a module of the partnership (by
+    /// title) and one of its trainees (by e-mail); a problem names the file, line and field.
+    pub async fn import_completions(
+        &self,
+        partnership_id: i64,
+        rows: &[(u64, CompletionRow)],
+        file: &str,
+    ) -> Result<usize> {
+        let view = self.working_partnership(partnership_id).await?;
+        let modules = self.modules(&view).await?;
+        let emails: Vec<String> = rows.iter().map(|(_, r)| r.email.clone()).collect();
+        let people = self.store.people_by_emails(&emails).await?;
+        let known: Vec<i64> = people.values().copied().collect();
+        let trainees: std::collections::HashSet<i64> = self
+            .trainees_among(&view, &known)
+            .await?
+            .into_iter()
+            .collect();
+        let mut errors = FieldErrors::default();
+        let mut records = Vec::with_capacity(rows.len());
+        for (line, row) in rows {
+            let module = modules
+                .iter()
+                .find(|m| m.title.trim().eq_ignore_ascii_case(&row.module));
+            let person = people.get(&row.email).filter(|p| trainees.contains(p));
+            if module.is_none() {
+                errors.add(
+                    "file",
+                    format!(
+                        "{file} line {line}, module: the partnership has no module called \"{}\"",
+                        row.module
+                    ),
+                );
+            }
+            if person.is_none() {
+                errors.add(
+                    "file",
+                    format!(
+                        "{file} line {line}, email: {} is not a mentor or supervisor of this partnership",
+                        row.email
+                    ),
+                );
+            }
+            if let (Some(module), Some(person)) = (module, person) {
+                records.push((module.id, *person, row.completed_on.to_string()));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        self.store.add_completions(&records).await?;
+        Ok(records.len())
     }
 
     pub async fn record_completions(

@@ -181,6 +181,10 @@ pub fn router() -> Router<AppState> {
             post(placements::record_completions),
         )
         .route(
+            "/partnerships/{id}/training/import",
+            post(placements::import_completions),
+        )
+        .route(
             "/partnerships/{id}/training.csv",
             get(placements::export_training),
         )

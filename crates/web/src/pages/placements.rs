@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tandem_domain::placements::{
     CandidateFields, CompletionFields, DeclineFields, EligibilityFields, EligibilityRules,
     HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary, TermFields, TermKind,
-    bands_from_codes, read_candidates,
+    bands_from_codes, read_candidates, read_completions,
 };
 use tandem_domain::values::areas_from_codes;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
@@ -832,16 +832,7 @@ pub async fn import_candidates(
         ))),
         Some((name, bytes)) => match read_candidates(bytes.as_slice()) {
             Ok(rows) => guard.add_candidates(id, &rows, Some(&name)).await,
-            Err(problems) => {
-                let mut errors = FieldErrors::default();
-                for p in problems {
-                    errors.add(
-                        "file",
-                        format!("{name} line {}, {}: {}", p.line, p.field, p.problem),
-                    );
-                }
-                Err(AppError::Invalid(errors))
-            }
+            Err(problems) => Err(AppError::Invalid(row_errors(&name, problems))),
         }
         .map(|n| format!("/terms/{id}/candidates?saved={n}")),
     };
@@ -1402,6 +1393,42 @@ pub async fn record_completions(
             Some((form.module_id.clone(), fields)),
             errors,
         )
+    })
+    .await
+}
+
+/// Each problem of a CSV as "FILE line N, field: problem", on the form's file field.
+fn row_errors(file: &str, problems: Vec<tandem_domain::nces::RowError>) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for p in problems {
+        errors.add(
+            "file",
+            format!("{file} line {}, {}: {}", p.line, p.field, p.problem),
+        );
+    }
+    errors
+}
+
+pub async fn import_completions(
+    guard: Guard,
+    Id(id): Id,
+    mut multipart: Multipart,
+) -> PageResult<Response> {
+    let (csrf, file) = crate::form::read_upload(&mut multipart).await?;
+    guard.check_csrf(&csrf)?;
+    let result = match file {
+        None => Err(AppError::Invalid(FieldErrors::single(
+            "file",
+            "Select a CSV file of completions",
+        ))),
+        Some((name, bytes)) => match read_completions(bytes.as_slice(), super::today()) {
+            Ok(rows) => guard.import_completions(id, &rows, &name).await,
+            Err(problems) => Err(AppError::Invalid(row_errors(&name, problems))),
+        }
+        .map(|_| format!("/partnerships/{id}/training")),
+    };
+    saved_or_form(result, |errors| {
+        training_page(&guard, id, None, None, errors)
     })
     .await
 }

@@ -14,6 +14,7 @@ on_both!(
     candidates_import_all_or_nothing,
     observers_calibrate_against_the_reference,
     a_long_run_goes_on_after_its_page_and_shows_its_step,
+    training_completions_import_all_or_nothing,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -556,4 +557,80 @@ async fn a_long_run_goes_on_after_its_page_and_shows_its_step(db: Db) {
     let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
     assert!(page.contains("The last run was not kept"), "{page}");
     assert!(!page.contains("http-equiv=\"refresh\""));
+}
+
+/// A completions CSV names people by e-mail and modules by title; a row naming someone who is
+/// not the partnership's mentor or supervisor, or an unknown module, refuses the whole file.
+async fn training_completions_import_all_or_nothing(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (p, _) = term(&app, &coord_p).await;
+    let module = app
+        .store
+        .create_module(&tandem_domain::placements::ModuleDraft {
+            org_id: w.provider_p,
+            title: "Mentor foundations".into(),
+            audience: tandem_domain::placements::Audience::Mentors,
+            hours: 12.0,
+            valid_months: 24,
+        })
+        .await
+        .unwrap();
+    let email = |id: i64| {
+        let store = app.store.clone();
+        async move { store.person(id).await.unwrap().email.unwrap() }
+    };
+    let (mentor_a, mentor_b, supervisor) = (
+        email(w.mentor_a1).await,
+        email(w.mentor_b1).await,
+        email(w.supervisor_p).await,
+    );
+    let upload = |caller: Caller, text: String| async move {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", caller.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(text.into_bytes()).file_name("completions.csv"),
+            );
+        caller
+            .client
+            .post(format!("{}/partnerships/{p}/training/import", caller.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    };
+    let recorded = || {
+        let store = app.store.clone();
+        async move { store.module_completions(&[module]).await.unwrap().len() }
+    };
+    let bad = format!(
+        "email,module,completed_on\n{mentor_a},Cooking,2026-09-01\n{mentor_b},Mentor foundations,2026-09-01\n"
+    );
+    let refused = upload(coord_p.clone(), bad).await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("completions.csv line 2, module"), "{text}");
+    assert!(text.contains("completions.csv line 3, email"), "{text}");
+    assert_eq!(recorded().await, 0, "nothing written");
+    let future = format!("email,module,completed_on\n{mentor_a},Mentor foundations,2999-01-01\n");
+    let refused = upload(coord_p.clone(), future).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("line 2, completed_on")
+    );
+
+    let good = format!(
+        "email,module,completed_on\n{mentor_a},mentor foundations,2026-09-01\n{supervisor},Mentor foundations,2026-08-15\n"
+    );
+    let coord_q = app.as_person(w.coord_q).await;
+    assert_eq!(upload(coord_q, good.clone()).await.status(), 404);
+    assert_eq!(recorded().await, 0);
+    assert_eq!(upload(coord_p, good).await.status(), 303);
+    assert_eq!(recorded().await, 2);
 }

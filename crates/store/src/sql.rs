@@ -195,11 +195,11 @@ impl Sql {
     }
 }
 
-/// The most placeholders one statement carries: SQLite's historical limit, which every build of
-/// it accepts (PostgreSQL allows far more).
+/// The most bound parameters (`$1, $2, …`) one statement carries: SQLite's historical limit,
+/// which every build of it accepts (PostgreSQL allows far more).
 const MAX_BINDS: usize = 999;
 
-/// Inserts `rows` into `table` with as few multi-row statements as the placeholder limit allows,
+/// Inserts `rows` into `table` with as few multi-row statements as the bound-parameter limit allows,
 /// inside the caller's transaction. (Rows come collected: an iterator's closure held across
 /// the awaits would make the callers' futures lose `Send`.) `tail` ends each statement (`ON CONFLICT …`, `RETURNING …`);
 /// every returned row is given back.

@@ -40,16 +40,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         tracing::info!("reusing the demo database");
         return Ok(sign_ins);
     }
-    let file = std::fs::File::open(nces_file)
-        .with_context(|| format!("could not open {} (pass --nces-file)", nces_file.display()))?;
-    let summary = store
-        .import_schools(
-            &nces_file.display().to_string(),
-            std::io::BufReader::new(file),
-            |_| {},
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let summary = import_directory(store, nces_file).await?;
     tracing::info!(
         schools = summary.schools,
         districts = summary.districts,
@@ -881,6 +872,23 @@ async fn work(
         store.attach_tool(residency, item.id).await?;
     }
     Ok(())
+}
+
+/// Imports the NCES directory a demo is built on.
+pub async fn import_directory(
+    store: &Store,
+    nces_file: &Path,
+) -> Result<tandem_store::nces::ImportSummary> {
+    let file = std::fs::File::open(nces_file)
+        .with_context(|| format!("could not open {} (pass --nces-file)", nces_file.display()))?;
+    store
+        .import_schools(
+            &nces_file.display().to_string(),
+            std::io::BufReader::new(file),
+            |_| {},
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn org(store: &Store, kind: OrgKind, name: &str, city: &str, zip: &str) -> Result<i64> {

@@ -81,16 +81,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         );
     }
     let started = Instant::now();
-    let file = std::fs::File::open(nces_file)
-        .with_context(|| format!("could not open {} (pass --nces-file)", nces_file.display()))?;
-    store
-        .import_schools(
-            &nces_file.display().to_string(),
-            std::io::BufReader::new(file),
-            |_| {},
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::demo::import_directory(store, nces_file).await?;
     let located = crate::bench::located_schools(nces_file)?;
     let org_ids = store.org_ids_by_nces().await?;
     let id_of = |nces: &str| {

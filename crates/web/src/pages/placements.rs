@@ -823,19 +823,13 @@ pub async fn import_candidates(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (csrf, file) = crate::form::read_upload(&mut multipart).await?;
-    guard.check_csrf(&csrf)?;
-    let result = match file {
-        None => Err(AppError::Invalid(FieldErrors::single(
-            "file",
-            "Select a CSV file of candidates",
-        ))),
-        Some((name, bytes)) => match read_candidates(bytes.as_slice()) {
-            Ok(rows) => guard.add_candidates(id, &rows, Some(&name)).await,
-            Err(problems) => Err(AppError::Invalid(row_errors(&name, problems))),
-        }
-        .map(|n| format!("/terms/{id}/candidates?saved={n}")),
-    };
+    let (name, bytes) = csv_upload(&guard, &mut multipart, "candidates").await?;
+    let result = match bytes.map(|b| read_candidates(b.as_slice())) {
+        Err(e) => Err(e),
+        Ok(Ok(rows)) => guard.add_candidates(id, &rows, Some(&name)).await,
+        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
+    }
+    .map(|n| format!("/terms/{id}/candidates?saved={n}"));
     saved_or_form(result, |errors| {
         candidates_page(&guard, id, ListQuery::default(), None, errors)
     })
@@ -1397,6 +1391,27 @@ pub async fn record_completions(
     .await
 }
 
+/// An upload form's CSV file, its CSRF token checked: (file name, bytes), or a problem on the
+/// file field when none was chosen.
+async fn csv_upload(
+    guard: &Guard,
+    multipart: &mut Multipart,
+    what: &str,
+) -> PageResult<(String, Result<Vec<u8>, AppError>)> {
+    let (csrf, file) = crate::form::read_upload(multipart).await?;
+    guard.check_csrf(&csrf)?;
+    Ok(match file {
+        Some((name, bytes)) => (name, Ok(bytes)),
+        None => (
+            String::new(),
+            Err(AppError::Invalid(FieldErrors::single(
+                "file",
+                format!("Select a CSV file of {what}"),
+            ))),
+        ),
+    })
+}
+
 /// Each problem of a CSV as "FILE line N, field: problem", on the form's file field.
 fn row_errors(file: &str, problems: Vec<tandem_domain::nces::RowError>) -> FieldErrors {
     let mut errors = FieldErrors::default();
@@ -1414,19 +1429,13 @@ pub async fn import_completions(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (csrf, file) = crate::form::read_upload(&mut multipart).await?;
-    guard.check_csrf(&csrf)?;
-    let result = match file {
-        None => Err(AppError::Invalid(FieldErrors::single(
-            "file",
-            "Select a CSV file of completions",
-        ))),
-        Some((name, bytes)) => match read_completions(bytes.as_slice(), super::today()) {
-            Ok(rows) => guard.import_completions(id, &rows, &name).await,
-            Err(problems) => Err(AppError::Invalid(row_errors(&name, problems))),
-        }
-        .map(|_| format!("/partnerships/{id}/training")),
-    };
+    let (name, bytes) = csv_upload(&guard, &mut multipart, "completions").await?;
+    let result = match bytes.map(|b| read_completions(b.as_slice(), super::today())) {
+        Err(e) => Err(e),
+        Ok(Ok(rows)) => guard.import_completions(id, &rows, &name).await,
+        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
+    }
+    .map(|_| format!("/partnerships/{id}/training"));
     saved_or_form(result, |errors| {
         training_page(&guard, id, None, None, errors)
     })

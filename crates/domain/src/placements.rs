@@ -1127,6 +1127,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         },
         locks,
         high_needs_min: r.high_needs_min,
+        districts: Vec::new(),
     };
     let solution = m::solve(&instance, &rules).map_err(|e| e.to_string())?;
     let mut results = Vec::with_capacity(inputs.candidates.len());

@@ -197,10 +197,23 @@ impl Network {
         self.arcs[arc].flow
     }
 
-    /// Sets a node's starting potential (before any flow), to keep an arc of negative cost
+    /// Raises a node's starting potential (before any flow) so that no arc out of it is
+    /// negative in reduced cost: called downstream first, it keeps bonus arcs of negative cost
     /// non-negative in reduced cost.
-    pub fn set_potential(&mut self, node: usize, value: i64) {
-        self.potential[node] = value;
+    pub fn lift(&mut self, node: usize) {
+        let floor = self.out[node]
+            .iter()
+            .map(|&a| &self.arcs[a as usize])
+            .map(|a| self.potential[a.to as usize] - a.cost)
+            .max();
+        if let Some(floor) = floor {
+            self.potential[node] = self.potential[node].max(floor);
+        }
+    }
+
+    /// The cost of the flow: the sum of each arc's flow times its cost.
+    pub fn cost(&self) -> i64 {
+        self.arcs.iter().map(|a| i64::from(a.flow) * a.cost).sum()
     }
 
     pub fn potential(&self, node: usize) -> i64 {

@@ -18,7 +18,7 @@ pub mod geo;
 pub mod model;
 
 pub use edges::Cost;
-pub use model::{Areas, Bands, Candidate, Instance, Mentor, Rules, School, Weights};
+pub use model::{Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Rules, School, Weights};
 
 /// One placement and how its cost is made up.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +90,16 @@ pub struct Solution {
     pub high_needs_placed: u32,
     /// How far the high-needs quota is from being met (0 when met): no assignment does better.
     pub high_needs_short: u32,
+    /// Per district limit (in the order of the rules): placements there, and how far its
+    /// minimum is from being met.
+    pub districts: Vec<DistrictPlaced>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DistrictPlaced {
+    pub district: u32,
+    pub placed: u32,
+    pub short: u32,
 }
 
 impl Solution {
@@ -169,6 +179,21 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
             "weights must be whole numbers from 0 to {MAX_WEIGHT}"
         )));
     }
+    let mut limited = std::collections::HashSet::new();
+    for limit in &rules.districts {
+        if limit.min > limit.max {
+            return Err(InstanceError(format!(
+                "district {}: the minimum {} is above the maximum {}",
+                limit.district, limit.min, limit.max
+            )));
+        }
+        if !limited.insert(limit.district) {
+            return Err(InstanceError(format!(
+                "district {} is limited twice",
+                limit.district
+            )));
+        }
+    }
     if !rules.max_travel_km.is_finite() || rules.max_travel_km < 0.0 {
         return Err(InstanceError(
             "the travel limit must be a positive number of kilometres".into(),
@@ -200,6 +225,13 @@ pub struct Prepared<'a> {
     chosen: Vec<Vec<edges::Choice>>,
     /// Per candidate: every option cheaper than this is among the chosen.
     complete_below: Vec<i64>,
+    /// Per school: its district's limit (an index into `rules.districts`), if any.
+    limit_of: Vec<Option<u32>>,
+    /// Per district limit: placements still needed for its minimum, and still allowed.
+    district_left: Vec<(i64, i64)>,
+    /// Taken off the cost of every high-needs option: the Lagrangian price of the high-needs
+    /// quota when the network cannot carry it (see `Prepared::price_high_needs`).
+    high_needs_bonus: i64,
 }
 
 impl Prepared<'_> {
@@ -264,11 +296,27 @@ pub fn prepare_with<'a>(
         .map(|m| i64::from(m.capacity))
         .collect();
     let mut school_left: Vec<i64> = instance.schools.iter().map(|s| i64::from(s.cap)).collect();
+    let limit_index: std::collections::HashMap<u32, u32> = (rules.districts.iter())
+        .enumerate()
+        .map(|(i, l)| (l.district, i as u32))
+        .collect();
+    let limit_of: Vec<Option<u32>> = (instance.schools.iter())
+        .map(|s| limit_index.get(&s.district).copied())
+        .collect();
+    let mut district_left: Vec<(i64, i64)> = (rules.districts.iter())
+        .map(|l| (i64::from(l.min), i64::from(l.max)))
+        .collect();
     let mut locked_placements = Vec::new();
     for &(c, m) in &rules.locks {
         locked[c as usize] = true;
         mentor_left[m as usize] -= 1;
-        school_left[instance.mentors[m as usize].school as usize] -= 1;
+        let school = instance.mentors[m as usize].school as usize;
+        school_left[school] -= 1;
+        if let Some(l) = limit_of[school] {
+            let (min, max) = &mut district_left[l as usize];
+            *min = (*min - 1).max(0);
+            *max = (*max - 1).max(0);
+        }
         locked_placements.push(placement(instance, rules, c as usize, m as usize, true));
     }
     let groups = edges::Groups::new(instance, rules, &mentor_left, &school_left);
@@ -293,6 +341,9 @@ pub fn prepare_with<'a>(
         options,
         chosen,
         complete_below,
+        limit_of,
+        district_left,
+        high_needs_bonus: 0,
     })
 }
 
@@ -308,6 +359,9 @@ struct Nodes {
     sink: usize,
     /// Where high-needs schools' placements gather on their way to the sink.
     high_needs: usize,
+    /// Where each limited district's placements gather (one node per limit, in rule order).
+    districts: usize,
+    count: usize,
 }
 
 impl Prepared<'_> {
@@ -325,7 +379,39 @@ impl Prepared<'_> {
             unplaced: nc + ng + nm + ns,
             sink: nc + ng + nm + ns + 1,
             high_needs: nc + ng + nm + ns + 2,
+            districts: nc + ng + nm + ns + 3,
+            count: nc + ng + nm + ns + 3 + self.district_left.len(),
         }
+    }
+
+    /// Whether placements in school `s` gather in the high-needs node (when the quota is in
+    /// the network) rather than go straight to the sink or their district.
+    fn to_high_needs(&self, quota: bool, s: usize) -> bool {
+        quota && self.instance.schools[s].high_needs
+    }
+
+    /// The option's cost in the network: with the Lagrangian price of high-needs placements.
+    fn option_cost(&self, o: &edges::Choice) -> i64 {
+        let school = self.groups.school[o.group as usize] as usize;
+        if self.instance.schools[school].high_needs {
+            o.cost - self.high_needs_bonus
+        } else {
+            o.cost
+        }
+    }
+
+    /// Limited districts with both high-needs schools and others: the high-needs node cannot
+    /// sit downstream of their node, so their quota and the high-needs quota cross.
+    fn limits_cross_high_needs(&self) -> bool {
+        let mut seen = vec![(false, false); self.district_left.len()];
+        for (s, school) in self.instance.schools.iter().enumerate() {
+            if let Some(l) = self.limit_of[s] {
+                let (hn, other) = &mut seen[l as usize];
+                *hn |= school.high_needs;
+                *other |= !school.high_needs;
+            }
+        }
+        seen.iter().any(|&(hn, other)| hn && other)
     }
 
     /// Solves the network of the chosen options; prices the options left out; adds those that
@@ -342,7 +428,8 @@ impl Prepared<'_> {
             // as possible look negative: schools first, then mentors, then groups (each bound
             // from below by what is downstream of it).
             let network = &mut solved.0;
-            for node in (n.schools..n.unplaced)
+            for node in (n.districts..n.count)
+                .chain(n.schools..n.unplaced)
                 .chain(n.mentors..n.schools)
                 .chain(n.groups..n.mentors)
             {
@@ -362,7 +449,9 @@ impl Prepared<'_> {
             let per_km = self.rules.weights.travel_per_km;
             let mut added = Vec::new();
             for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
-                let below = highest.saturating_sub(network.potential(c));
+                let below = highest
+                    .saturating_sub(network.potential(c))
+                    .saturating_add(self.high_needs_bonus);
                 if below <= self.complete_below[c] {
                     continue;
                 }
@@ -374,7 +463,7 @@ impl Prepared<'_> {
                 };
                 let chosen = &self.chosen[c];
                 self.options.each_within(&self.groups, c, km, |o| {
-                    let reduced = o.cost + network.potential(c)
+                    let reduced = self.option_cost(&o) + network.potential(c)
                         - network.potential(n.groups + o.group as usize);
                     if reduced < 0
                         && !self.groups.kept[o.group as usize].is_empty()
@@ -400,7 +489,8 @@ impl Prepared<'_> {
                 let (network, option_arcs, _) = &mut solved;
                 for (c, o) in added {
                     let group = n.groups + o.group as usize;
-                    option_arcs[c].push(network.add_to_solved(c, group, o.cost));
+                    let cost = self.option_cost(&o);
+                    option_arcs[c].push(network.add_to_solved(c, group, cost));
                 }
             }
         }
@@ -423,7 +513,7 @@ impl Prepared<'_> {
 
     fn run(&self, unplaced_cost: i64, quota: bool) -> Solved {
         let n = self.nodes();
-        let mut network = flow::Network::new(n.high_needs + 1);
+        let mut network = flow::Network::new(n.count);
         let mut option_arcs = vec![Vec::new(); self.chosen.len()];
         for (c, chosen) in self
             .chosen
@@ -432,7 +522,8 @@ impl Prepared<'_> {
             .filter(|(c, _)| !self.locked[*c])
         {
             for o in chosen {
-                option_arcs[c].push(network.add(c, n.groups + o.group as usize, 1, o.cost));
+                let cost = self.option_cost(o);
+                option_arcs[c].push(network.add(c, n.groups + o.group as usize, 1, cost));
             }
             network.add(c, n.unplaced, 1, unplaced_cost);
         }
@@ -469,28 +560,47 @@ impl Prepared<'_> {
         {
             // Only a binding quota gathers high-needs schools in one node: the hub would
             // otherwise widen every search.
-            let high_needs = quota && self.instance.schools[s].high_needs;
-            network.add(
-                n.schools + s,
-                if high_needs { n.high_needs } else { n.sink },
-                *left as i32,
-                0,
-            );
+            let to = match self.limit_of[s] {
+                Some(l) => n.districts + l as usize,
+                None if self.to_high_needs(quota, s) => n.high_needs,
+                None => n.sink,
+            };
+            network.add(n.schools + s, to, *left as i32, 0);
         }
         network.add(n.unplaced, n.sink, self.chosen.len() as i32, 0);
-        // The high-needs quota: its first units to the sink earn a bonus larger than anything
-        // else is worth, so it is met whenever it can be, before placing the most candidates.
-        let quota_bonus = unplaced_cost.saturating_mul(self.chosen.len() as i64 + 1);
+        // Quotas: their first units to the sink earn a bonus larger than anything else is
+        // worth, so they are met whenever they can be, before placing the most candidates.
+        let quota_bonus = self.quota_bonus(unplaced_cost);
+        for (l, &(min, max)) in self.district_left.iter().enumerate() {
+            // A district's node leads on to the high-needs node only when all its schools are
+            // high-needs (`limits_cross_high_needs` keeps mixed districts out of that network).
+            let all_high_needs = (self.limit_of.iter().enumerate())
+                .filter(|(_, limit)| **limit == Some(l as u32))
+                .all(|(s, _)| self.to_high_needs(quota, s));
+            let to = if all_high_needs { n.high_needs } else { n.sink };
+            let node = n.districts + l;
+            if min > 0 {
+                network.add(node, to, min as i32, -quota_bonus);
+            }
+            if max > min {
+                network.add(node, to, (max - min) as i32, 0);
+            }
+        }
         let still_needed = if quota { self.high_needs_needed() } else { 0 };
         if still_needed > 0 {
             network.add(n.high_needs, n.sink, still_needed as i32, -quota_bonus);
-            // Start the high-needs side of the network high enough that the bonus arc is not
-            // negative in reduced cost.
-            for node in self.high_needs_side(&n) {
-                network.set_potential(node, quota_bonus);
-            }
         }
         network.add(n.high_needs, n.sink, self.chosen.len() as i32, 0);
+        // Start every node upstream of a bonus high enough that no arc is negative in reduced
+        // cost: downstream nodes first (a candidate is lifted when it is sent).
+        for node in std::iter::once(n.high_needs)
+            .chain(n.districts..n.count)
+            .chain(n.schools..n.unplaced)
+            .chain(n.mentors..n.schools)
+            .chain(n.groups..n.mentors)
+        {
+            network.lift(node);
+        }
         // The order changes only the work, not the answer: candidates with few options go
         // first, so those with many rarely have to unseat anyone.
         let mut order: Vec<usize> = (0..self.chosen.len())
@@ -513,28 +623,9 @@ impl Prepared<'_> {
         self.rules.high_needs_min.saturating_sub(locked)
     }
 
-    /// The nodes upstream of the high-needs collector: its schools, their mentors and groups.
-    fn high_needs_side(&self, n: &Nodes) -> Vec<usize> {
-        let schools = &self.instance.schools;
-        let mut nodes = vec![n.high_needs];
-        nodes.extend(
-            (0..schools.len())
-                .filter(|s| schools[*s].high_needs)
-                .map(|s| n.schools + s),
-        );
-        let mentors = self.instance.mentors.iter().enumerate();
-        nodes.extend(
-            mentors
-                .filter(|(_, m)| schools[m.school as usize].high_needs)
-                .map(|(i, _)| n.mentors + i),
-        );
-        let groups = self.groups.school.iter().enumerate();
-        nodes.extend(
-            groups
-                .filter(|(_, s)| schools[**s as usize].high_needs)
-                .map(|(g, _)| n.groups + g),
-        );
-        nodes
+    /// What meeting a quota unit is worth: more than placing every candidate.
+    fn quota_bonus(&self, unplaced_cost: i64) -> i64 {
+        unplaced_cost.saturating_mul(self.chosen.len() as i64 + 1)
     }
 
     /// Finds the optimum and explains every unplaced candidate.
@@ -557,8 +648,14 @@ impl Prepared<'_> {
         // Solve without the quota first: when that optimum meets it anyway, it is also the
         // optimum with it. Only a binding quota needs the (slower) bonus network.
         let mut solved = self.optimize(unplaced_cost, false);
+        // How far the objective may be above the optimum: 0 from the network alone.
+        let mut proven_gap = 0;
         if self.high_needs_needed() > 0 && self.high_needs_in(&solved) < self.high_needs_needed() {
-            solved = self.optimize(unplaced_cost, true);
+            (solved, proven_gap) = if self.limits_cross_high_needs() {
+                self.price_high_needs(unplaced_cost)
+            } else {
+                (self.optimize(unplaced_cost, true), 0)
+            };
         }
         let (network, option_arcs, member_arcs) = solved;
         let certified = network.certified();
@@ -602,17 +699,86 @@ impl Prepared<'_> {
             .filter(|p| instance.schools[p.school as usize].high_needs)
             .count() as u32;
         Solution {
-            placements,
             unplaced,
             objective,
             // Non-negative reduced costs on every residual arc, and on every option left out,
             // prove the solution optimal.
-            bound: if certified { objective } else { i64::MIN },
+            bound: if certified {
+                objective - proven_gap
+            } else {
+                i64::MIN
+            },
             edges: self.chosen.iter().map(Vec::len).sum(),
             high_needs_short: self.rules.high_needs_min.saturating_sub(high_needs_placed),
             high_needs_placed,
+            districts: districts_placed(instance, self.rules, &placements),
+            placements,
         }
     }
+
+    /// The high-needs quota as a price when a limited district mixes high-needs schools and
+    /// others (the two quotas cross, which no network carries): every high-needs placement is
+    /// made cheaper by λ, the smallest λ that meets the quota is found by bisection, and each
+    /// λ tried proves a lower bound (Lagrangian relaxation). Returns the solved network at
+    /// that λ and how far its cost may be from the optimum.
+    fn price_high_needs(&mut self, unplaced_cost: i64) -> (Solved, i64) {
+        let needed = self.high_needs_needed();
+        let mut best_bound = i64::MIN;
+        let mut at = |this: &mut Self, bonus: i64| {
+            this.high_needs_bonus = bonus;
+            let solved = this.optimize(unplaced_cost, false);
+            let placed = this.high_needs_in(&solved);
+            // For any solution y meeting the quota: cost(y) ≥ cost_λ(y) + λ·needed ≥ the
+            // priced optimum + λ·needed.
+            let bound = solved.0.cost() + bonus * i64::from(needed);
+            best_bound = best_bound.max(bound);
+            let unpriced = solved.0.cost() + bonus * i64::from(placed);
+            (solved, placed, unpriced)
+        };
+        // Worth more than any placement: the most high-needs placements there can be.
+        let (mut low, mut high) = (0, self.quota_bonus(unplaced_cost));
+        let mut found = at(self, high);
+        if found.1 < needed {
+            // The quota cannot be met: every high-needs placement counts towards it, so this
+            // price is the quota's own bonus, and the network's optimum is exact.
+            return (found.0, 0);
+        }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            let tried = at(self, middle);
+            if tried.1 >= needed {
+                (high, found) = (middle, tried);
+            } else {
+                low = middle;
+            }
+        }
+        let (solved, _, unpriced) = found;
+        self.high_needs_bonus = high;
+        (solved, (unpriced - best_bound).max(0))
+    }
+}
+
+/// Placements and shortfall per district limit.
+fn districts_placed(
+    instance: &Instance,
+    rules: &Rules,
+    placements: &[Placement],
+) -> Vec<DistrictPlaced> {
+    rules
+        .districts
+        .iter()
+        .map(|limit| {
+            let placed = placements
+                .iter()
+                .filter(|p| instance.schools[p.school as usize].district == limit.district)
+                .count() as u32;
+            DistrictPlaced {
+                district: limit.district,
+                placed,
+                short: limit.min.saturating_sub(placed),
+            }
+        })
+        .collect()
 }
 
 fn placement(instance: &Instance, rules: &Rules, c: usize, m: usize, locked: bool) -> Placement {

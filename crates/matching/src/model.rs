@@ -113,6 +113,18 @@ pub struct Rules {
     /// At least this many placements in high-needs schools (locks count). A hard rule: it comes
     /// before placing the most candidates; when it cannot be met, the solution says by how much.
     pub high_needs_min: u32,
+    /// Limits on some districts' placements (locks count). A district's minimum is a quota like
+    /// the high-needs one (before placing the most candidates; a shortfall is reported); its
+    /// maximum is a hard cap like a school's.
+    pub districts: Vec<DistrictLimit>,
+}
+
+/// At least `min` and at most `max` placements in the schools of `district`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DistrictLimit {
+    pub district: u32,
+    pub min: u32,
+    pub max: u32,
 }
 
 impl Default for Rules {
@@ -122,6 +134,7 @@ impl Default for Rules {
             weights: Weights::default(),
             locks: Vec::new(),
             high_needs_min: 0,
+            districts: Vec::new(),
         }
     }
 }

@@ -6,9 +6,10 @@ use proptest::prelude::*;
 use tandem_matching::geo::distance_km;
 use tandem_matching::*;
 
-/// Every assignment tried: the high-needs quota met as far as it can be, then most placed, then
-/// least cost. Returns (placed, cost).
-fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
+/// Every assignment tried: the quotas (high-needs, district minimums) met as far as they can be,
+/// district maximums kept, then most placed, then least cost. Returns (quota units met, placed,
+/// cost).
+fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
     let allowed = |c: usize, m: usize| -> Option<i64> {
         let cand = &instance.candidates[c];
         let mentor = &instance.mentors[m];
@@ -49,6 +50,9 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
         allowed: &'a dyn Fn(usize, usize) -> Option<i64>,
         mentor_left: Vec<u32>,
         school_left: Vec<u32>,
+        /// Per district id (0–2): (minimum, placements still allowed), when limited.
+        limits: Vec<Option<(u32, u32)>>,
+        district_used: Vec<u32>,
         quota: usize,
         /// (quota part met, placed, cost)
         best: (usize, usize, i64),
@@ -57,7 +61,10 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
     impl Search<'_> {
         fn go(&mut self, c: usize, placed: usize, high_needs: usize, cost: i64) {
             if c == self.instance.candidates.len() {
-                let met = high_needs.min(self.quota);
+                let districts: u32 = (self.limits.iter().zip(&self.district_used))
+                    .map(|(limit, used)| limit.map_or(0, |(min, _)| min.min(*used)))
+                    .sum();
+                let met = high_needs.min(self.quota) + districts as usize;
                 let (best_met, best_placed, best_cost) = self.best;
                 if (met, placed) > (best_met, best_placed)
                     || ((met, placed) == (best_met, best_placed) && cost < best_cost)
@@ -69,16 +76,22 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
             self.go(c + 1, placed, high_needs, cost);
             for m in 0..self.instance.mentors.len() {
                 let s = self.instance.mentors[m].school as usize;
+                let d = self.instance.schools[s].district as usize;
+                let district_room =
+                    self.limits[d].is_none_or(|(_, max)| self.district_used[d] < max);
                 if self.mentor_left[m] > 0
                     && self.school_left[s] > 0
+                    && district_room
                     && let Some(edge) = (self.allowed)(c, m)
                 {
                     self.mentor_left[m] -= 1;
                     self.school_left[s] -= 1;
+                    self.district_used[d] += 1;
                     let hn = usize::from(self.instance.schools[s].high_needs);
                     self.go(c + 1, placed + 1, high_needs + hn, cost + edge);
                     self.mentor_left[m] += 1;
                     self.school_left[s] += 1;
+                    self.district_used[d] -= 1;
                 }
             }
         }
@@ -89,12 +102,45 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, i64) {
         allowed: &allowed,
         mentor_left: instance.mentors.iter().map(|m| m.capacity).collect(),
         school_left: instance.schools.iter().map(|s| s.cap).collect(),
+        limits: (0..3)
+            .map(|d| {
+                (rules.districts.iter())
+                    .find(|l| l.district == d)
+                    .map(|l| (l.min, l.max))
+            })
+            .collect(),
+        district_used: vec![0; 3],
         quota: rules.high_needs_min as usize,
         best: (0, 0, i64::MAX),
     };
     search.go(0, 0, 0, 0);
-    let best = (search.best.1, search.best.2);
-    if best.0 == 0 { (0, 0) } else { best }
+    let (met, placed, cost) = search.best;
+    if placed == 0 {
+        (met, 0, 0)
+    } else {
+        (met, placed, cost)
+    }
+}
+
+/// Up to three district limits, at most one per district.
+fn district_limits() -> impl Strategy<Value = Vec<DistrictLimit>> {
+    proptest::collection::vec((0u32..3, 0u32..3, 0u32..4), 0..3).prop_map(|limits| {
+        let mut seen = Vec::new();
+        limits
+            .into_iter()
+            .filter(|(d, _, _)| {
+                !seen.contains(d) && {
+                    seen.push(*d);
+                    true
+                }
+            })
+            .map(|(district, a, b)| DistrictLimit {
+                district,
+                min: a.min(b),
+                max: a.max(b),
+            })
+            .collect()
+    })
 }
 
 fn instance() -> impl Strategy<Value = Instance> {
@@ -176,14 +222,34 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn matches_brute_force_and_keeps_every_rule(instance in instance(), quota in 0u32..4) {
-        let rules = Rules { high_needs_min: quota, ..rules() };
+    fn matches_brute_force_and_keeps_every_rule(
+        instance in instance(),
+        quota in 0u32..4,
+        districts in district_limits(),
+    ) {
+        let rules = Rules { high_needs_min: quota, districts, ..rules() };
         let solution = solve(&instance, &rules).unwrap();
-        let (placed, cost) = brute_force(&instance, &rules);
-        prop_assert_eq!(solution.placements.len(), placed);
-        prop_assert_eq!(solution.objective, cost);
-        prop_assert_eq!(solution.gap(), 0);
+        let (met, placed, cost) = brute_force(&instance, &rules);
+        let met_here = solution.high_needs_placed.min(quota) as usize
+            + (solution.districts.iter().zip(&rules.districts))
+                .map(|(d, l)| d.placed.min(l.min) as usize)
+                .sum::<usize>();
+        prop_assert_eq!(met_here, met, "quota units met");
+        prop_assert!(solution.gap() >= 0);
+        if solution.gap() == 0 {
+            prop_assert_eq!(solution.placements.len(), placed);
+            prop_assert_eq!(solution.objective, cost);
+        }
+        // Only crossing quotas (a limited district with high-needs schools and others, and a
+        // binding high-needs quota) may leave a gap.
+        if rules.districts.is_empty() {
+            prop_assert_eq!(solution.gap(), 0);
+        }
         prop_assert_eq!(solution.high_needs_short, quota.saturating_sub(solution.high_needs_placed));
+        for (d, l) in solution.districts.iter().zip(&rules.districts) {
+            prop_assert!(d.placed <= l.max, "district maximum kept");
+            prop_assert_eq!(d.short, l.min.saturating_sub(d.placed));
+        }
         prop_assert_eq!(solution.placements.len() + solution.unplaced.len(), instance.candidates.len());
         let mut mentor_used = vec![0u32; instance.mentors.len()];
         let mut school_used = vec![0u32; instance.schools.len()];
@@ -206,9 +272,46 @@ proptest! {
         prop_assert_eq!(solve(&instance, &rules).unwrap(), solution.clone());
         // Starting from one option each, pricing must find the same optimum.
         let priced = prepare_with(&instance, &rules, 1).unwrap().solve();
-        prop_assert_eq!(priced.placements.len(), solution.placements.len());
-        prop_assert_eq!(priced.objective, solution.objective);
-        prop_assert_eq!(priced.gap(), 0);
+        if solution.gap() == 0 && priced.gap() == 0 {
+            prop_assert_eq!(priced.placements.len(), solution.placements.len());
+            prop_assert_eq!(priced.objective, solution.objective);
+        }
+        if rules.districts.is_empty() {
+            prop_assert_eq!(priced.gap(), 0);
+        }
+    }
+
+    /// A limited district with high-needs schools and others, and a high-needs quota: the two
+    /// quotas cross, the high-needs one is priced (Lagrangian), and the gap is proven.
+    #[test]
+    fn crossing_quotas_keep_every_rule_and_prove_their_gap(
+        instance in instance(),
+        quota in 1u32..4,
+        (min, max) in (0u32..3, 0u32..4),
+    ) {
+        let mut instance = instance;
+        if instance.schools.len() < 2 {
+            instance.schools.push(instance.schools[0].clone());
+        }
+        for (s, school) in instance.schools.iter_mut().enumerate() {
+            school.district = 0;
+            school.high_needs = s == 0;
+        }
+        let limit = DistrictLimit { district: 0, min: min.min(max), max: min.max(max) };
+        let mut rules = Rules { high_needs_min: quota, districts: vec![limit], ..rules() };
+        // No pull towards high-needs schools but the quota's.
+        rules.weights.high_needs_priority = 0;
+        let solution = solve(&instance, &rules).unwrap();
+        let (met, placed, cost) = brute_force(&instance, &rules);
+        let met_here = solution.high_needs_placed.min(quota) + solution.districts[0].placed.min(limit.min);
+        prop_assert_eq!(met_here as usize, met, "quota units met");
+        prop_assert!(solution.districts[0].placed <= limit.max);
+        prop_assert!(solution.gap() >= 0);
+        if solution.gap() == 0 {
+            prop_assert_eq!((solution.placements.len(), solution.objective), (placed, cost));
+        } else {
+            prop_assert!(solution.bound <= cost && cost <= solution.objective);
+        }
     }
 
     #[test]
@@ -434,5 +537,48 @@ fn blocking_pairs_are_found() {
     assert_eq!(
         deferred::deferred_acceptance(&prefs),
         vec![Some(1), Some(0)]
+    );
+}
+
+#[test]
+fn district_limits_cap_a_district_and_fill_another() {
+    // Three candidates beside district 0's school; district 1's school is 20 km away.
+    let mut far = school(42.18, -83.0, 3, false);
+    far.district = 1;
+    let instance = Instance {
+        schools: vec![school(42.0, -83.0, 3, false), far],
+        mentors: (0..6).map(|i| mentor(i / 3, 100)).collect(),
+        candidates: (0..3).map(|_| candidate(42.0, -83.0)).collect(),
+    };
+    let in_district = |solution: &Solution, d: u32| {
+        (solution.placements.iter())
+            .filter(|p| instance.schools[p.school as usize].district == d)
+            .count()
+    };
+    let free = solve(&instance, &Rules::default()).unwrap();
+    assert_eq!(in_district(&free, 0), 3, "all near home without limits");
+    let limit = |district, min, max| Rules {
+        districts: vec![DistrictLimit { district, min, max }],
+        ..Rules::default()
+    };
+    let capped = solve(&instance, &limit(0, 0, 1)).unwrap();
+    assert_eq!((in_district(&capped, 0), in_district(&capped, 1)), (1, 2));
+    assert_eq!(capped.gap(), 0);
+    let filled = solve(&instance, &limit(1, 2, 3)).unwrap();
+    assert_eq!((in_district(&filled, 0), in_district(&filled, 1)), (1, 2));
+    assert_eq!(filled.districts[0].short, 0);
+    let short = solve(&instance, &limit(1, 5, 5)).unwrap();
+    assert_eq!(in_district(&short, 1), 3);
+    assert_eq!(
+        short.districts[0],
+        DistrictPlaced {
+            district: 1,
+            placed: 3,
+            short: 2
+        }
+    );
+    assert_eq!(
+        solve(&instance, &limit(1, 3, 2)).unwrap_err().0,
+        "district 1: the minimum 3 is above the maximum 2"
     );
 }

@@ -9,6 +9,8 @@
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
 //!   `mentor_quality`, `high_needs_priority`, `high_needs_min`
 //! - `locks.csv`: `candidate,mentor`
+//! - `districts.csv` (only when some are limited): `district,min,max` placements in a district's
+//!   schools
 //! - `edges.csv` (written, not read): `candidate,mentor,cost`, every pair the hard rules allow
 //!   with its total cost — what a general min-cost-flow solver needs besides capacities.
 //!
@@ -17,7 +19,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use tandem_matching::{Areas, Bands, Candidate, Instance, Mentor, Rules, School, Weights};
+use tandem_matching::{
+    Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Rules, School, Weights,
+};
 
 fn list(values: impl IntoIterator<Item = impl ToString>) -> String {
     values
@@ -124,6 +128,13 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
         w.write_record([c.to_string(), m.to_string()])?;
     }
     w.flush()?;
+    if !rules.districts.is_empty() {
+        let mut w = writer(dir, "districts.csv", &["district", "min", "max"])?;
+        for l in &rules.districts {
+            w.write_record([l.district, l.min, l.max].map(|v| v.to_string()))?;
+        }
+        w.flush()?;
+    }
     let mut w = writer(dir, "edges.csv", &["candidate", "mentor", "cost"])?;
     let mut count = 0;
     let mut failed = None;
@@ -332,6 +343,16 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             Ok(())
         })?;
     }
+    if dir.join("districts.csv").exists() {
+        read(dir, "districts.csv", |r| {
+            rules.districts.push(DistrictLimit {
+                district: r.parse("district")?,
+                min: r.parse("min")?,
+                max: r.parse("max")?,
+            });
+            Ok(())
+        })?;
+    }
     if instance.schools.is_empty() {
         bail!("{}: no schools", dir.join("schools.csv").display());
     }
@@ -392,6 +413,11 @@ mod tests {
         let rules = Rules {
             max_travel_km: 25.5,
             locks: vec![(0, 0)],
+            districts: vec![DistrictLimit {
+                district: 0,
+                min: 1,
+                max: 2,
+            }],
             ..Rules::default()
         };
         (instance, rules)

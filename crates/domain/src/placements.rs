@@ -32,7 +32,7 @@ vocabulary! {
 }
 
 /// The hard rules and weights a coordinator sets for a term's runs.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RunRules {
     pub max_travel_km: f64,
     /// At least this many placements in high-needs schools.
@@ -41,6 +41,67 @@ pub struct RunRules {
     pub preference_rank: i64,
     pub mentor_quality: i64,
     pub high_needs_priority: i64,
+    /// Limits on the placements in some of the partnership's districts.
+    #[serde(default)]
+    pub districts: Vec<DistrictRule>,
+}
+
+/// At least `min` and at most `max` (no limit when absent) placements in a district's schools.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DistrictRule {
+    pub district_id: i64,
+    /// The district's name when the rule was set.
+    pub name: String,
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+/// A line of the district-limits field, before its district is looked up by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictLine {
+    pub line: usize,
+    pub name: String,
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+/// Reads the district-limits field: one district a line, `name, at least, at most` (a blank
+/// number means no limit).
+fn district_lines(errors: &mut FieldErrors, field: &str, raw: &str) -> Vec<DistrictLine> {
+    let mut lines = Vec::new();
+    for (i, text) in raw
+        .lines()
+        .enumerate()
+        .filter(|(_, t)| !t.trim().is_empty())
+    {
+        let line = i + 1;
+        let parts: Vec<&str> = text.rsplitn(3, ',').map(str::trim).collect();
+        let [max, min, name] = parts[..] else {
+            errors.add(field, format!("Line {line}: write the district's name, the least and the most placements, separated by commas"));
+            return lines;
+        };
+        let number = |raw: &str| -> Result<Option<u32>, ()> {
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            raw.parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 100_000)
+                .map(Some)
+                .ok_or(())
+        };
+        match (number(min), number(max)) {
+            (Ok(min), Ok(max)) if min.unwrap_or(0) <= max.unwrap_or(u32::MAX) => {
+                if lines.iter().any(|l: &DistrictLine| l.name.eq_ignore_ascii_case(name)) {
+                    errors.add(field, format!("Line {line}: {name} is limited twice"));
+                }
+                lines.push(DistrictLine { line, name: name.to_string(), min: min.unwrap_or(0), max });
+            }
+            (Ok(_), Ok(_)) => errors.add(field, format!("Line {line}: the least is more than the most")),
+            _ => errors.add(field, format!("Line {line}: the least and the most are whole numbers from 0 to 100000, or blank")),
+        }
+    }
+    lines
 }
 
 impl Default for RunRules {
@@ -53,6 +114,7 @@ impl Default for RunRules {
             preference_rank: w.preference_rank,
             mentor_quality: w.mentor_quality,
             high_needs_priority: w.high_needs_priority,
+            districts: Vec::new(),
         }
     }
 }
@@ -74,7 +136,9 @@ pub struct TermDraft {
     pub kind: TermKind,
     pub starts_on: Date,
     pub ends_on: Date,
+    /// Its `districts` are filled from `district_lines` once their names are looked up.
     pub rules: RunRules,
+    pub district_lines: Vec<DistrictLine>,
 }
 
 /// Raw fields of a term and its run rules.
@@ -92,11 +156,17 @@ pub struct TermFields {
     pub preference_rank: String,
     pub mentor_quality: String,
     pub high_needs_priority: String,
+    /// One district a line: `name, at least, at most`.
+    pub district_limits: String,
 }
 
 impl TermFields {
     pub fn from_rules(rules: &RunRules) -> TermFields {
+        let limit = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
         TermFields {
+            district_limits: (rules.districts.iter())
+                .map(|d| format!("{}, {}, {}\n", d.name, d.min, limit(d.max)))
+                .collect(),
             max_travel_km: format!("{}", rules.max_travel_km),
             high_needs_min: rules.high_needs_min.to_string(),
             travel_per_km: rules.travel_per_km.to_string(),
@@ -132,7 +202,9 @@ impl TermFields {
             errors.add("ends_on", "The term must end after it starts");
         }
         let rules = self.rules(&mut errors);
+        let district_lines = district_lines(&mut errors, "district_limits", &self.district_limits);
         errors.finish(|| TermDraft {
+            district_lines,
             name,
             kind: kind.unwrap_or(TermKind::StudentTeaching),
             starts_on: starts_on.unwrap_or(Date::MIN),
@@ -187,6 +259,7 @@ impl TermFields {
                 weight,
                 defaults.high_needs_priority,
             ),
+            districts: Vec::new(),
         }
     }
 }
@@ -948,6 +1021,16 @@ pub struct RunResult {
     pub detail: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DistrictOutcome {
+    pub name: String,
+    pub placed: u32,
+    pub min: u32,
+    pub max: Option<u32>,
+    /// How far the minimum is from being met (0 when met).
+    pub short: u32,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RunSummary {
     pub candidates: u32,
@@ -957,6 +1040,9 @@ pub struct RunSummary {
     /// How far the high-needs minimum is from being met (0 when met).
     pub high_needs_short: u32,
     pub average_km: f64,
+    /// Placements in each limited district, in the order of the rules.
+    #[serde(default)]
+    pub districts: Vec<DistrictOutcome>,
     pub objective: i64,
     /// Proven lower bound: equal to the objective when the result is optimal.
     pub bound: i64,
@@ -985,24 +1071,41 @@ impl RunSummary {
 pub fn contradictions(inputs: &RunInputs) -> Vec<String> {
     let rules = &inputs.rules;
     let mut problems = Vec::new();
-    let offered: u32 = inputs
-        .schools
-        .iter()
+    // What a school can host: its answer, up to its eligible mentors' capacity.
+    let hosted = |s: &RunSchool| {
+        let mentors: u32 = (inputs.mentors.iter())
+            .filter(|m| m.school_id == s.id && m.eligible)
+            .map(|m| m.capacity)
+            .sum();
+        mentors.min(s.cap)
+    };
+    let offered: u32 = (inputs.schools.iter())
         .filter(|s| s.high_needs)
-        .map(|s| {
-            let mentors: u32 = inputs
-                .mentors
-                .iter()
-                .filter(|m| m.school_id == s.id && m.eligible)
-                .map(|m| m.capacity)
-                .sum();
-            mentors.min(s.cap)
-        })
+        .map(hosted)
         .sum();
     if rules.high_needs_min > offered {
         problems.push(format!(
             "The high-needs minimum ({}) is more than high-needs schools can host with eligible mentors ({offered}): lower it to {offered} or less, or ask more high-needs schools to host",
             rules.high_needs_min
+        ));
+    }
+    for rule in &rules.districts {
+        let offered: u32 = (inputs.schools.iter())
+            .filter(|s| s.district_id == rule.district_id)
+            .map(&hosted)
+            .sum();
+        if rule.min > offered {
+            problems.push(format!(
+                "The minimum for {} ({}) is more than its schools can host with eligible mentors ({offered}): lower it to {offered} or less, or ask more of its schools to host",
+                rule.name, rule.min
+            ));
+        }
+    }
+    let minimums: u32 = rules.districts.iter().map(|d| d.min).sum();
+    if minimums as usize > inputs.candidates.len() {
+        problems.push(format!(
+            "The district minimums add up to {minimums}, more than the term's {} candidates",
+            inputs.candidates.len()
         ));
     }
     if rules.high_needs_min as usize > inputs.candidates.len() {
@@ -1127,7 +1230,18 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         },
         locks,
         high_needs_min: r.high_needs_min,
-        districts: Vec::new(),
+        // A district with no school in the run still gets its limit (under an index no school
+        // has), so a minimum there is reported short.
+        districts: (r.districts.iter())
+            .map(|d| {
+                let next = districts.len() as u32;
+                m::DistrictLimit {
+                    district: *districts.entry(d.district_id).or_insert(next),
+                    min: d.min,
+                    max: d.max.unwrap_or(u32::MAX),
+                }
+            })
+            .collect(),
     };
     let solution = m::solve(&instance, &rules).map_err(|e| e.to_string())?;
     let mut results = Vec::with_capacity(inputs.candidates.len());
@@ -1179,6 +1293,15 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         } else {
             (km_total / placed as f64 * 10.0).round() / 10.0
         },
+        districts: (r.districts.iter().zip(&solution.districts))
+            .map(|(rule, outcome)| DistrictOutcome {
+                name: rule.name.clone(),
+                placed: outcome.placed,
+                min: rule.min,
+                max: rule.max,
+                short: outcome.short,
+            })
+            .collect(),
         objective: solution.objective,
         bound: solution.bound,
         millis: started.elapsed().as_millis() as u64,

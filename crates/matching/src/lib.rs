@@ -5,9 +5,12 @@
 //! Pure and synchronous: no I/O, no clock, no randomness; the same input gives the same output.
 //!
 //! Done so far: area and grade-band fit, eligibility, maximum travel, conflicts, allowed
-//! districts, mentor capacities, school caps, locks and a minimum of high-needs placements, with
-//! travel, preference, mentor-quality and high-needs costs. Not yet: district quotas, a quota as
-//! a share, cohorts, program × school caps (see the issue tracker). `deferred` holds the
+//! districts, mentor capacities, school caps, locks, a minimum of high-needs placements and
+//! per-district minimums and maximums, with travel, preference, mentor-quality and high-needs
+//! costs. All in the network (gap 0), except when a limited district mixes high-needs schools
+//! and others while the high-needs quota binds: the two quotas cross, and the high-needs one is
+//! priced by Lagrangian relaxation with its gap proven. Not yet: a quota as a share, cohorts,
+//! program × school caps (see the issue tracker). `deferred` holds the
 //! preference mode (deferred acceptance).
 
 pub mod deferred;

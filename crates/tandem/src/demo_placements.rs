@@ -292,6 +292,7 @@ async fn term(store: &Store, ids: &Ids, name: &str, starts: &str, ends: &str) ->
         .create_term(
             ids.residency,
             &TermDraft {
+                district_lines: Vec::new(),
                 name: name.into(),
                 kind: TermKind::StudentTeaching,
                 starts_on: day(starts)?,

@@ -165,6 +165,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         .create_term(
             partnership,
             &TermDraft {
+                district_lines: Vec::new(),
                 name: "Fall 2027 (California scale)".into(),
                 kind: TermKind::StudentTeaching,
                 starts_on: time::macros::date!(2027 - 08 - 16),

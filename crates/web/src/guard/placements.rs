@@ -8,9 +8,9 @@ use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
-    self, CandidateDraft, CompletionRow, EligibilityRules, HostingFields, MentorDraft, MentorFacts,
-    ModuleDraft, PlacementStatus, RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary,
-    TermDraft,
+    self, CandidateDraft, CompletionRow, DistrictRule, EligibilityRules, HostingFields,
+    MentorDraft, MentorFacts, ModuleDraft, PlacementStatus, RunCandidate, RunInputs, RunMentor,
+    RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_store::placements::{
@@ -187,13 +187,15 @@ impl Guard {
     }
 
     pub async fn create_term(&self, partnership_id: i64, draft: &TermDraft) -> Result<i64> {
-        self.working_partnership(partnership_id).await?;
-        Ok(self.store.create_term(partnership_id, draft).await?)
+        let view = self.working_partnership(partnership_id).await?;
+        let draft = with_districts(&view.parties, draft)?;
+        Ok(self.store.create_term(partnership_id, &draft).await?)
     }
 
     pub async fn update_term(&self, id: i64, draft: &TermDraft) -> Result<()> {
-        self.working_term(id).await?;
-        Ok(self.store.update_term(id, draft).await?)
+        let tv = self.working_term(id).await?;
+        let draft = with_districts(&tv.view.parties, draft)?;
+        Ok(self.store.update_term(id, &draft).await?)
     }
 
     pub async fn eligibility(&self, view: &PartnershipView) -> Result<EligibilityRules> {
@@ -1345,6 +1347,37 @@ fn balanced(supervisors: &[i64], placements: &[Placement]) -> Vec<(i64, i64)> {
 
 fn districts_of(view: &PartnershipView) -> Vec<i64> {
     district_ids(&view.parties)
+}
+
+/// The draft with its district limits named by the partnership's districts.
+fn with_districts(
+    parties: &[tandem_store::partnerships::Party],
+    draft: &TermDraft,
+) -> Result<TermDraft> {
+    let mut draft = draft.clone();
+    draft.rules.districts = Vec::new();
+    for line in &draft.district_lines {
+        let district = parties
+            .iter()
+            .filter(|p| p.org_kind == OrgKind::District.code())
+            .find(|p| p.org_name.trim().eq_ignore_ascii_case(&line.name))
+            .ok_or_else(|| {
+                FieldErrors::single(
+                    "district_limits",
+                    format!(
+                        "Line {}: no district of this partnership is named {}",
+                        line.line, line.name
+                    ),
+                )
+            })?;
+        draft.rules.districts.push(DistrictRule {
+            district_id: district.org_id,
+            name: district.org_name.clone(),
+            min: line.min,
+            max: line.max,
+        });
+    }
+    Ok(draft)
 }
 
 fn district_ids(parties: &[tandem_store::partnerships::Party]) -> Vec<i64> {

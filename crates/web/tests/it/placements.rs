@@ -235,13 +235,44 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("lower it to 1"));
     assert!(app.store.runs(t).await.unwrap().is_empty(), "no run kept");
-    assert_eq!(
-        coord_p
-            .post_form(&format!("/terms/{t}"), &rules("1"))
+    // District limits name the partnership's districts; a minimum above what a district's
+    // schools can host is refused before solving.
+    let limited = |limits: &'static str| {
+        let mut fields = rules("1").to_vec();
+        fields.push(("district_limits", limits));
+        fields
+    };
+    let term_page = format!("/terms/{t}");
+    for (limits, problem) in [
+        (
+            "Birch District, 1, 2",
+            "Line 1: no district of this partnership is named Birch District",
+        ),
+        (
+            "Alder District, 3, 2",
+            "Line 1: the least is more than the most",
+        ),
+        ("Alder District; 3", "Line 1: write the district"),
+    ] {
+        let refused = coord_p.post_form(&term_page, &limited(limits)).await;
+        assert_eq!(refused.status(), 422, "{limits}");
+        assert!(refused.text().await.unwrap().contains(problem), "{limits}");
+    }
+    let saved = coord_p
+        .post_form(&term_page, &limited("Alder District, 5,"))
+        .await;
+    assert_eq!(saved.status(), 303);
+    let refused = coord_p.post_form(&format!("/terms/{t}/run"), &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
             .await
-            .status(),
-        303
+            .unwrap()
+            .contains("The minimum for Alder District (5) is more than its schools can host")
     );
+    let saved = (coord_p.post_form(&term_page, &limited("alder district, 1, 1"))).await;
+    assert_eq!(saved.status(), 303);
     assert_eq!(
         admin_b
             .post_form(&format!("/terms/{t}/run"), &[])
@@ -255,6 +286,10 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     assert_eq!(status, 200);
     assert!(
         results.contains("Ana Ruiz") && results.contains("proven optimal"),
+        "{results}"
+    );
+    assert!(
+        results.contains("<dt>Alder District</dt><dd>1 placed (at least 1, at most 1)</dd>"),
         "{results}"
     );
 

@@ -14,7 +14,8 @@ pub fn scenario(name: &str) -> Result<(&'static str, usize, usize)> {
     match name {
         "michigan" => Ok(("michigan", 4_000, 30)),
         "california" => Ok(("california", 20_000, 80)),
-        other => anyhow::bail!("unknown scenario '{other}': use michigan or california"),
+        "national" => Ok(("national", 160_000, 640)),
+        other => anyhow::bail!("unknown scenario '{other}': use michigan, california or national"),
     }
 }
 
@@ -76,8 +77,50 @@ fn peak_mb() -> u64 {
 /// The instance of a scenario, generated from its NCES directory.
 pub fn generate(name: &str, seed: u64, nces_dir: &Path) -> Result<tandem_matching::Instance> {
     let (stem, candidates, sites) = scenario(name)?;
-    let directory = directory(&nces_dir.join(format!("{stem}_schools.csv")))?;
+    let directory = if stem == "national" {
+        national(nces_dir)?
+    } else {
+        directory(&nces_dir.join(format!("{stem}_schools.csv")))?
+    };
     Ok(instance(&directory, candidates, sites, seed))
+}
+
+/// A synthetic nation of 3.0 million teachers: the three states' real directories (California,
+/// Michigan, Florida: 505,000 teachers in 18,000 schools) laid out six times over, at 0°, 120°
+/// and 240° of longitude east of where they are, in both hemispheres (the southern copies
+/// mirrored across the equator). The copies are thousands of kilometres apart, so each is an
+/// independent market; districts are numbered apart per copy.
+fn national(nces_dir: &Path) -> Result<Vec<DirectorySchool>> {
+    let mut states = Vec::new();
+    for stem in ["california", "michigan", "florida"] {
+        let schools = directory(&nces_dir.join(format!("{stem}_schools.csv")))?;
+        let offset = states
+            .iter()
+            .map(|s: &DirectorySchool| s.district + 1)
+            .max();
+        states.extend(schools.into_iter().map(|s| DirectorySchool {
+            district: s.district + offset.unwrap_or(0),
+            ..s
+        }));
+    }
+    let districts = states.iter().map(|s| s.district + 1).max().unwrap_or(0);
+    let mut nation = Vec::with_capacity(states.len() * 6);
+    for copy in 0..6u32 {
+        let east = f64::from(copy % 3) * 120.0;
+        let south = copy >= 3;
+        nation.extend(states.iter().map(|s| DirectorySchool {
+            district: s.district + copy * districts,
+            lat: if south { -s.lat } else { s.lat },
+            // Within (-180, 180]: the states span 124° W to 80° W.
+            lon: if s.lon + east > 180.0 {
+                s.lon + east - 360.0
+            } else {
+                s.lon + east
+            },
+            ..s.clone()
+        }));
+    }
+    Ok(nation)
 }
 
 /// Solves and prints one line of figures.

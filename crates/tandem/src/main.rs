@@ -66,7 +66,8 @@ enum Command {
     /// Generate a state-scale placement instance from a real school directory, solve it, and print
     /// one line of figures (build with --release).
     BenchMatch {
-        /// michigan (4,000 candidates) or california (20,000 candidates).
+        /// michigan (4,000 candidates), california (20,000) or national (160,000 on a synthetic
+        /// nation of 3.0 million teachers).
         #[arg(long, default_value = "michigan")]
         scenario: String,
         #[arg(long, default_value_t = 1)]
@@ -145,7 +146,7 @@ enum FrameworkCommand {
 enum MatchCommand {
     /// Generate a scenario's instance and write it to DIR as CSV (with every allowed edge).
     Export {
-        /// michigan or california.
+        /// michigan, california or national.
         #[arg(long, default_value = "michigan")]
         scenario: String,
         #[arg(long, default_value_t = 1)]

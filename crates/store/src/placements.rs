@@ -1204,18 +1204,13 @@ impl Store {
     }
 
     /// The candidates whose mentor differs between two runs (a page), named, with how many.
-    pub async fn run_changes(
-        &self,
-        before: i64,
-        after: i64,
-        page: Page,
-    ) -> Result<(Vec<RunChange>, i64)> {
+    /// The results of a run whose mentor differs from the run before it (marked when the run
+    /// was kept), with both mentors named.
+    pub async fn run_changes(&self, run_id: i64, page: Page) -> Result<(Vec<RunChange>, i64)> {
         let filter = |sql: &mut Sql| {
-            sql.push(" LEFT JOIN run_results b ON b.candidate_id = r.candidate_id AND b.run_id = ")
-                .bind(before)
-                .push(" WHERE r.run_id = ")
-                .bind(after)
-                .push(" AND COALESCE(b.mentor_id, 0) <> COALESCE(r.mentor_id, 0)");
+            sql.push(" WHERE r.run_id = ")
+                .bind(run_id)
+                .push(" AND r.changed = 1");
         };
         page_of(
             self.pool(),
@@ -1228,7 +1223,10 @@ impl Store {
               JOIN people p ON p.id = m.person_id JOIN organizations s ON s.id = m.school_id \
               WHERE m.id = r.mentor_id) AS after \
              FROM run_results r JOIN candidates c ON c.id = r.candidate_id \
-             JOIN people cp ON cp.id = c.person_id",
+             JOIN people cp ON cp.id = c.person_id \
+             JOIN match_runs ra ON ra.id = r.run_id \
+             LEFT JOIN match_runs rb ON rb.term_id = ra.term_id AND rb.number = ra.number - 1 \
+             LEFT JOIN run_results b ON b.run_id = rb.id AND b.candidate_id = r.candidate_id",
             filter,
             "r.candidate_id",
             page,
@@ -1265,6 +1263,25 @@ impl Store {
         );
         insert.push(" RETURNING id");
         let run: i64 = sqlx::Row::try_get(&insert.query().fetch_one(&mut *tx).await?, 0)?;
+        // Each candidate's mentor in the run before, to mark what changed.
+        let mut previous = Sql::new(
+            "SELECT r.candidate_id, r.mentor_id FROM run_results r \
+             JOIN match_runs m ON m.id = r.run_id WHERE m.term_id = ",
+        );
+        previous
+            .bind(term_id)
+            .push(" AND m.number = ")
+            .bind(number - 1);
+        let before = previous
+            .query()
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| Ok((sqlx::Row::try_get(row, 0)?, sqlx::Row::try_get(row, 1)?)))
+            .collect::<Result<std::collections::HashMap<i64, Option<i64>>>>()?;
+        let changed = |r: &RunResult| {
+            number > 1 && before.get(&r.candidate_id).copied().flatten() != r.mentor_id
+        };
         Sql::insert(
             "run_inputs",
             &["run_id", "inputs"],
@@ -1289,6 +1306,7 @@ impl Store {
                 "km",
                 "detail",
                 "locked",
+                "changed",
             ],
             results
                 .iter()
@@ -1301,6 +1319,7 @@ impl Store {
                         r.km.into(),
                         r.detail.as_str().into(),
                         r.locked.into(),
+                        changed(r).into(),
                     ]
                 })
                 .collect(),

@@ -1037,13 +1037,12 @@ impl Guard {
             .position(|r| r.id == run_id)
             .ok_or(AppError::NotFound)?;
         let (rows, total) = self.store.run_rows(run_id, page).await?;
-        let changes = match runs.get(position + 1) {
-            Some(previous) => Some(
-                self.store
-                    .run_changes(previous.id, run_id, Page::new(None, Some(CHANGES_SHOWN)))
-                    .await?,
-            ),
-            None => None,
+        // The first run has nothing to differ from.
+        let changes = if position + 1 < runs.len() {
+            let first = Page::new(None, Some(CHANGES_SHOWN));
+            Some(self.store.run_changes(run_id, first).await?)
+        } else {
+            None
         };
         Ok(RunView {
             run: runs[position].clone(),

@@ -271,6 +271,11 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
             .unwrap()
             .contains("The minimum for Alder District (5) is more than its schools can host")
     );
+    // A first run with no room in Alder leaves Ana unplaced; the run after lists her change.
+    let saved = (coord_p.post_form(&term_page, &limited("Alder District, 0, 0"))).await;
+    assert_eq!(saved.status(), 303);
+    let first = coord_p.post_form(&format!("/terms/{t}/run"), &[]).await;
+    assert_eq!(first.status(), 303);
     let saved = (coord_p.post_form(&term_page, &limited("alder district, 1, 1"))).await;
     assert_eq!(saved.status(), 303);
     assert_eq!(
@@ -291,6 +296,21 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     assert!(
         results.contains("<dt>Alder District</dt><dd>1 placed (at least 1, at most 1)</dd>"),
         "{results}"
+    );
+    let runs = app.store.runs(t).await.unwrap();
+    let (changes, count) = app
+        .store
+        .run_changes(runs[0].id, Page::all())
+        .await
+        .unwrap();
+    assert_eq!((count, changes[0].candidate_name.as_str()), (1, "Ana Ruiz"));
+    assert_eq!(
+        app.store
+            .run_changes(runs[1].id, Page::all())
+            .await
+            .unwrap()
+            .1,
+        0
     );
 
     let (placements, _) = app.store.placements(t, Page::all()).await.unwrap();

@@ -692,14 +692,17 @@ impl Store {
                 " WHERE m.id IN (SELECT m.id FROM organizations s CROSS JOIN mentors m \
                  JOIN people p ON p.id = m.person_id",
             );
+        // CROSS JOIN keeps SQLite looking up each mentor's term row, not scanning the
+        // term's rows once per school.
         if available {
-            sql.push(
-                " JOIN mentor_terms t ON t.mentor_id = m.id AND t.capacity > 0 AND t.term_id = ",
-            )
-            .bind(term_id);
+            sql.push(" CROSS JOIN mentor_terms t");
         }
         sql.push(" WHERE m.school_id = s.id AND s.kind = 'school' AND s.parent_id IN ");
         in_list(&mut sql, districts);
+        if available {
+            sql.push(" AND t.mentor_id = m.id AND t.capacity > 0 AND t.term_id = ")
+                .bind(term_id);
+        }
         sql.push(" ORDER BY s.name, p.name, m.id");
         page.apply(&mut sql);
         sql.push(") ORDER BY s.name, p.name, m.id");

@@ -668,22 +668,62 @@ impl Store {
         available: bool,
         page: Page,
     ) -> Result<(Vec<Mentor>, i64)> {
-        let mut count = Sql::new(
-            "SELECT COUNT(*) FROM mentors m WHERE m.school_id IN \
-             (SELECT id FROM organizations WHERE parent_id IN ",
+        // CROSS JOIN keeps SQLite looking up each mentor's term row, not scanning the term's
+        // rows once per school.
+        let from = |sql: &mut Sql, schools: &str, ids: &[i64]| {
+            if available {
+                sql.push(" CROSS JOIN mentor_terms t");
+            }
+            sql.push(" WHERE m.school_id = s.id AND s.kind = 'school' AND ")
+                .push(schools)
+                .push(" IN ");
+            in_list(sql, ids);
+            if available {
+                sql.push(" AND t.mentor_id = m.id AND t.capacity > 0 AND t.term_id = ")
+                    .bind(term_id);
+            }
+        };
+        // Mentors per school, summed in the list's order: a page lies in the few schools it
+        // spans, so a deep page never walks the mentors before it. (The first row always
+        // comes, for the total.)
+        let mut counts = Sql::new(
+            "SELECT id, n, before, total FROM (SELECT id, n, \
+             CAST(SUM(n) OVER (ORDER BY name, id ROWS UNBOUNDED PRECEDING) - n AS BIGINT) AS before, \
+             CAST(SUM(n) OVER () AS BIGINT) AS total, \
+             ROW_NUMBER() OVER (ORDER BY name, id) AS row \
+             FROM (SELECT s.id, s.name, (SELECT COUNT(*) FROM mentors m",
         );
-        in_list(&mut count, districts);
-        count.push(")");
         if available {
-            count
+            counts
                 .push(
-                    " AND EXISTS (SELECT 1 FROM mentor_terms t WHERE t.mentor_id = m.id \
-                     AND t.capacity > 0 AND t.term_id = ",
+                    " CROSS JOIN mentor_terms t WHERE t.mentor_id = m.id AND t.capacity > 0 \
+                     AND t.term_id = ",
                 )
                 .bind(term_id)
-                .push(")");
+                .push(" AND");
+        } else {
+            counts.push(" WHERE");
         }
-        let total = count.count(self.pool()).await?;
+        counts.push(
+            " m.school_id = s.id) AS n FROM organizations s \
+             WHERE s.kind = 'school' AND s.parent_id IN ",
+        );
+        in_list(&mut counts, districts);
+        let (start, size) = (page.offset(), page.size);
+        let end = start.saturating_add(size);
+        counts
+            .push(") AS c) AS w WHERE row = 1 OR (before + n > ")
+            .bind(start)
+            .push(" AND before < ")
+            .bind(end)
+            .push(") ORDER BY row");
+        let rows: Vec<(i64, i64, i64, i64)> = counts.fetch_all(self.pool()).await?;
+        let total = rows.first().map_or(0, |r| r.3);
+        let spanned: Vec<&(i64, i64, i64, i64)> = (rows.iter())
+            .filter(|(_, n, before, _)| before + n > start && *before < end)
+            .collect();
+        let skip = spanned.first().map_or(0, |r| start - r.2);
+        let schools: Vec<i64> = spanned.iter().map(|r| r.0).collect();
         let mut sql = Sql::new(MENTOR_COLUMNS);
         sql.push(MENTOR_FROM)
             .push(" LEFT JOIN mentor_terms t ON t.mentor_id = m.id AND t.term_id = ")
@@ -692,20 +732,17 @@ impl Store {
                 " WHERE m.id IN (SELECT m.id FROM organizations s CROSS JOIN mentors m \
                  JOIN people p ON p.id = m.person_id",
             );
-        // CROSS JOIN keeps SQLite looking up each mentor's term row, not scanning the
-        // term's rows once per school.
-        if available {
-            sql.push(" CROSS JOIN mentor_terms t");
+        if size > Page::MAX_SIZE {
+            // Everything (an export or a run's inputs): by district, not by a list of schools.
+            from(&mut sql, "s.parent_id", districts);
+        } else {
+            from(&mut sql, "s.id", &schools);
         }
-        sql.push(" WHERE m.school_id = s.id AND s.kind = 'school' AND s.parent_id IN ");
-        in_list(&mut sql, districts);
-        if available {
-            sql.push(" AND t.mentor_id = m.id AND t.capacity > 0 AND t.term_id = ")
-                .bind(term_id);
-        }
-        sql.push(" ORDER BY s.name, p.name, m.id");
-        page.apply(&mut sql);
-        sql.push(") ORDER BY s.name, p.name, m.id");
+        sql.push(" ORDER BY s.name, s.id, p.name, m.id LIMIT ")
+            .bind(size)
+            .push(" OFFSET ")
+            .bind(skip)
+            .push(") ORDER BY s.name, s.id, p.name, m.id");
         Ok((sql.fetch_all(self.pool()).await?, total))
     }
 

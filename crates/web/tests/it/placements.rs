@@ -297,6 +297,24 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         results.contains("<dt>Alder District</dt><dd>1 placed (at least 1, at most 1)</dd>"),
         "{results}"
     );
+    // A page of the mentor list is its slice of the whole list, whatever schools it spans.
+    let districts = [w.district_a];
+    let (all, total) = (app.store.term_mentors(t, &districts, false, Page::all()))
+        .await
+        .unwrap();
+    assert!(total >= 1 && total as usize == all.len());
+    for (i, mentor) in all.iter().enumerate() {
+        let one = Page::new(Some(i as i64 + 1), Some(1));
+        let (page, count) = (app.store.term_mentors(t, &districts, false, one))
+            .await
+            .unwrap();
+        assert_eq!((page[0].id, count), (mentor.id, total));
+    }
+    let beyond = Page::new(Some(total + 1), Some(1));
+    let (none, count) = (app.store.term_mentors(t, &districts, false, beyond))
+        .await
+        .unwrap();
+    assert_eq!((none.len(), count), (0, total));
     let runs = app.store.runs(t).await.unwrap();
     let (changes, count) = app
         .store

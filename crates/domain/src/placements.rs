@@ -962,8 +962,11 @@ pub struct RunCandidate {
     pub lon: f64,
     /// School ids, most wanted first.
     pub preferences: Vec<i64>,
-    /// Schools excluded: declared conflicts and schools that declined the candidate.
+    /// Schools excluded: declared conflicts and schools whose district declined the candidate.
     pub conflicts: Vec<i64>,
+    /// Mentors who declined the candidate (their schools stay open with other mentors).
+    #[serde(default)]
+    pub declined_by_mentors: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1141,6 +1144,17 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
             .filter_map(|id| school_index.get(id).copied())
             .collect()
     };
+    // Mentors without a school in the run are left out of the instance: index the rest.
+    let mentor_ids: Vec<&RunMentor> = inputs
+        .mentors
+        .iter()
+        .filter(|mentor| school_index.contains_key(&mentor.school_id))
+        .collect();
+    let mentor_at: std::collections::HashMap<i64, u32> = mentor_ids
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i as u32))
+        .collect();
     let instance = m::Instance {
         candidates: inputs
             .candidates
@@ -1154,6 +1168,9 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
                 preferences: schools_of(&c.preferences),
                 allowed_districts: None,
                 conflicts: schools_of(&c.conflicts),
+                excluded_mentors: (c.declined_by_mentors.iter())
+                    .filter_map(|id| mentor_at.get(id).copied())
+                    .collect(),
             })
             .collect(),
         mentors: inputs
@@ -1197,22 +1214,11 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
             })
             .collect(),
     };
-    // Mentors dropped above (no school in the run) are not in the instance: index the rest.
-    let mentor_ids: Vec<&RunMentor> = inputs
-        .mentors
-        .iter()
-        .filter(|mentor| school_index.contains_key(&mentor.school_id))
-        .collect();
     let candidate_at: std::collections::HashMap<i64, u32> = inputs
         .candidates
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i as u32))
-        .collect();
-    let mentor_at: std::collections::HashMap<i64, u32> = mentor_ids
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id, i as u32))
         .collect();
     let locks = inputs
         .locks
@@ -1399,6 +1405,7 @@ mod tests {
                     lon: -83.05,
                     preferences: vec![],
                     conflicts: vec![],
+                    declined_by_mentors: vec![],
                 })
                 .collect(),
             mentors: vec![
@@ -1445,6 +1452,24 @@ mod tests {
             ],
             locks: vec![],
         }
+    }
+
+    #[test]
+    fn a_mentor_who_declined_is_not_proposed_again_but_their_school_stays_open() {
+        let mut declined = inputs(0);
+        declined.candidates[0].declined_by_mentors = vec![10];
+        let (results, _) = run(&declined).unwrap();
+        let first = results.iter().find(|r| r.candidate_id == 1).unwrap();
+        assert_eq!(first.mentor_id, Some(11));
+        assert!(
+            results.iter().any(|r| r.mentor_id == Some(10)),
+            "others may have M"
+        );
+        // A district's decline closes the school: no one else is there for candidate 1.
+        declined.candidates[0].conflicts = vec![101];
+        let (results, _) = run(&declined).unwrap();
+        let first = results.iter().find(|r| r.candidate_id == 1).unwrap();
+        assert_eq!(first.mentor_id, None);
     }
 
     #[test]

@@ -89,6 +89,22 @@ pub struct Groups {
     pub cheapest: Vec<i64>,
     /// The largest of those.
     pub dearest_cheapest: i64,
+    /// (candidate, group) → the candidate's own copy of the group, without the mentors the
+    /// candidate may not have (`NONE` when none is left).
+    private: std::collections::HashMap<(u32, u32), u32>,
+}
+
+/// The cheapest of `members` (sorted cheapest first) whose capacity covers the school's room.
+fn keep(members: &[u32], mut room: i64, mentor_left: &[i64]) -> Vec<u32> {
+    members
+        .iter()
+        .copied()
+        .take_while(|&m| {
+            let take = room > 0;
+            room -= mentor_left[m as usize];
+            take
+        })
+        .collect()
 }
 
 impl Groups {
@@ -109,6 +125,7 @@ impl Groups {
             kept: vec![],
             cheapest: vec![],
             dearest_cheapest: 0,
+            private: std::collections::HashMap::new(),
         };
         for (m, mentor) in instance.mentors.iter().enumerate() {
             if !mentor.eligible || mentor_left[m] <= 0 {
@@ -136,17 +153,8 @@ impl Groups {
         }
         for (g, members) in groups.members.iter_mut().enumerate() {
             members.sort_by_key(|&m| (mentor_cost(instance, rules, m as usize), m));
-            let mut room = school_left[groups.school[g] as usize];
-            let kept = members
-                .iter()
-                .copied()
-                .take_while(|&m| {
-                    let take = room > 0;
-                    room -= mentor_left[m as usize];
-                    take
-                })
-                .collect();
-            groups.kept.push(kept);
+            let room = school_left[groups.school[g] as usize];
+            groups.kept.push(keep(members, room, mentor_left));
         }
         groups.dearest_cheapest = groups.cheapest.iter().copied().max().unwrap_or(0);
         for (s, list) in by_school.iter().enumerate() {
@@ -162,6 +170,57 @@ impl Groups {
             }
         }
         groups
+    }
+
+    /// Gives each candidate who may not have some mentors a copy of each group they are in,
+    /// without them. (A copy shares its mentors' capacity and its school's room with the
+    /// group: the network gives a mentor kept by two groups a node of its own.)
+    pub fn exclude(
+        &mut self,
+        instance: &Instance,
+        rules: &Rules,
+        mentor_left: &[i64],
+        school_left: &[i64],
+    ) {
+        for (c, cand) in instance.candidates.iter().enumerate() {
+            for &m in &cand.excluded_mentors {
+                let school = instance.mentors[m as usize].school;
+                let Some(g) = self.at(school, cand.area, cand.band) else {
+                    continue;
+                };
+                if self.private.contains_key(&(c as u32, g)) {
+                    continue;
+                }
+                let members: Vec<u32> = (self.members[g as usize].iter())
+                    .copied()
+                    .filter(|x| !cand.excluded_mentors.contains(x))
+                    .collect();
+                let copy = if members.is_empty() {
+                    NONE
+                } else {
+                    let copy = self.school.len() as u32;
+                    let room = school_left[school as usize];
+                    self.kept.push(keep(&members, room, mentor_left));
+                    self.school.push(school);
+                    let cheapest = mentor_cost(instance, rules, members[0] as usize);
+                    self.dearest_cheapest = self.dearest_cheapest.max(cheapest);
+                    self.cheapest.push(cheapest);
+                    self.members.push(members);
+                    copy
+                };
+                self.private.insert((c as u32, g), copy);
+            }
+        }
+    }
+
+    /// The group a candidate reaches at (school, area, band): its own copy when it has one.
+    fn for_candidate(&self, candidate: usize, school: u32, area: u8, band: u8) -> Option<u32> {
+        let g = self.at(school, area, band)?;
+        match self.private.get(&(candidate as u32, g)) {
+            Some(&NONE) => None,
+            Some(&copy) => Some(copy),
+            None => Some(g),
+        }
     }
 
     fn at(&self, school: u32, area: u8, band: u8) -> Option<u32> {
@@ -244,7 +303,7 @@ impl<'a> Options<'a> {
         let c = &self.instance.candidates[candidate];
         let limit = km.min(self.rules.max_travel_km);
         for school in self.grid.near(c.lat, c.lon, limit) {
-            let Some(group) = groups.at(school, c.area, c.band) else {
+            let Some(group) = groups.for_candidate(candidate, school, c.area, c.band) else {
                 continue;
             };
             let s = &self.instance.schools[school as usize];

@@ -257,6 +257,7 @@ pub fn instance(
             preferences,
             allowed_districts: None,
             conflicts: Vec::new(),
+            excluded_mentors: Vec::new(),
         });
     }
     instance

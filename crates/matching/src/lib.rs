@@ -153,6 +153,13 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
                 "candidate {i}: school {s} does not exist"
             )));
         }
+        if let Some(m) =
+            (c.excluded_mentors.iter()).find(|m| **m as usize >= instance.mentors.len())
+        {
+            return Err(InstanceError(format!(
+                "candidate {i}: mentor {m} does not exist"
+            )));
+        }
         if !(c.lat.is_finite() && c.lon.is_finite()) {
             return Err(InstanceError(format!(
                 "candidate {i}: home location is not a number"
@@ -258,7 +265,8 @@ pub fn each_edge(
         .map(|m| i64::from(m.capacity))
         .collect();
     let caps: Vec<i64> = instance.schools.iter().map(|s| i64::from(s.cap)).collect();
-    let groups = edges::Groups::new(instance, rules, &capacity, &caps);
+    let mut groups = edges::Groups::new(instance, rules, &capacity, &caps);
+    groups.exclude(instance, rules, &capacity, &caps);
     let options = edges::Options::new(instance, rules);
     for c in 0..instance.candidates.len() {
         let mut pairs = Vec::new();
@@ -322,7 +330,8 @@ pub fn prepare_with<'a>(
         }
         locked_placements.push(placement(instance, rules, c as usize, m as usize, true));
     }
-    let groups = edges::Groups::new(instance, rules, &mentor_left, &school_left);
+    let mut groups = edges::Groups::new(instance, rules, &mentor_left, &school_left);
+    groups.exclude(instance, rules, &mentor_left, &school_left);
     let options = edges::Options::new(instance, rules);
     let (chosen, complete_below) = (0..instance.candidates.len())
         .map(|c| {

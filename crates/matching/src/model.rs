@@ -54,6 +54,9 @@ pub struct Candidate {
     pub allowed_districts: Option<Vec<u32>>,
     /// Schools the candidate must not be placed in (a former school, a relative works there).
     pub conflicts: Vec<u32>,
+    /// Mentors the candidate must not be placed with (they declined the candidate); their
+    /// schools stay open with other mentors.
+    pub excluded_mentors: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

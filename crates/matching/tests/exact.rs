@@ -16,6 +16,7 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
         let school = &instance.schools[mentor.school as usize];
         let km = distance_km(cand.lat, cand.lon, school.lat, school.lon);
         let ok = mentor.eligible
+            && !cand.excluded_mentors.contains(&(m as u32))
             && mentor.areas.contains(cand.area)
             && mentor.bands.contains(cand.band)
             && km <= rules.max_travel_km
@@ -184,29 +185,39 @@ fn instance() -> impl Strategy<Value = Instance> {
             -83.4f64..-83.0,
             proptest::collection::vec(0..n, 0..3),
             proptest::collection::vec(0..n, 0..2),
+            proptest::collection::vec(0u32..6, 0..3),
         )
-            .prop_map(|(area, band, lat, lon, mut preferences, conflicts)| {
-                preferences.dedup();
-                Candidate {
-                    program: 0,
-                    area,
-                    band,
-                    lat,
-                    lon,
-                    preferences,
-                    allowed_districts: None,
-                    conflicts,
-                }
-            });
+            .prop_map(
+                |(area, band, lat, lon, mut preferences, conflicts, excluded)| {
+                    preferences.dedup();
+                    Candidate {
+                        program: 0,
+                        area,
+                        band,
+                        lat,
+                        lon,
+                        preferences,
+                        allowed_districts: None,
+                        conflicts,
+                        // Kept to mentors that exist once they are drawn (below).
+                        excluded_mentors: excluded,
+                    }
+                },
+            );
         (
             Just(schools),
             proptest::collection::vec(mentor, 0..6),
             proptest::collection::vec(candidate, 0..6),
         )
-            .prop_map(|(schools, mentors, candidates)| Instance {
-                candidates,
-                mentors,
-                schools,
+            .prop_map(|(schools, mentors, mut candidates)| {
+                for c in &mut candidates {
+                    c.excluded_mentors.retain(|m| (*m as usize) < mentors.len());
+                }
+                Instance {
+                    candidates,
+                    mentors,
+                    schools,
+                }
             })
     })
 }
@@ -357,6 +368,7 @@ fn candidate(lat: f64, lon: f64) -> Candidate {
         preferences: vec![],
         allowed_districts: None,
         conflicts: vec![],
+        excluded_mentors: Vec::new(),
     }
 }
 
@@ -580,5 +592,42 @@ fn district_limits_cap_a_district_and_fill_another() {
     assert_eq!(
         solve(&instance, &limit(1, 3, 2)).unwrap_err().0,
         "district 1: the minimum 3 is above the maximum 2"
+    );
+}
+
+#[test]
+fn a_mentor_who_declined_is_excluded_but_not_their_school() {
+    // Two mentors in one school, the better one declined the candidate.
+    let instance = Instance {
+        schools: vec![school(42.0, -83.0, 2, false)],
+        mentors: vec![mentor(0, 100), mentor(0, 10)],
+        candidates: vec![Candidate {
+            excluded_mentors: vec![0],
+            ..candidate(42.0, -83.0)
+        }],
+    };
+    let solution = solve(&instance, &Rules::default()).unwrap();
+    assert_eq!(
+        (solution.placements[0].mentor, solution.placements[0].school),
+        (1, 0)
+    );
+    let alone = Instance {
+        mentors: vec![mentor(0, 100)],
+        ..instance.clone()
+    };
+    assert_eq!(
+        solve(&alone, &Rules::default()).unwrap().placements.len(),
+        0
+    );
+    let missing = Instance {
+        candidates: vec![Candidate {
+            excluded_mentors: vec![7],
+            ..candidate(42.0, -83.0)
+        }],
+        ..instance
+    };
+    assert_eq!(
+        solve(&missing, &Rules::default()).unwrap_err().0,
+        "candidate 0: mentor 7 does not exist"
     );
 }

@@ -19,6 +19,7 @@ fn edge(instance: &Instance, rules: &Rules, c: usize, m: usize) -> Option<i64> {
     let school = &instance.schools[mentor.school as usize];
     let km = distance_km(cand.lat, cand.lon, school.lat, school.lon);
     let ok = mentor.eligible
+        && !cand.excluded_mentors.contains(&(m as u32))
         && mentor.capacity > 0
         && mentor.areas.contains(cand.area)
         && mentor.bands.contains(cand.band)
@@ -208,6 +209,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                     preferences,
                     allowed_districts: None,
                     conflicts: vec![],
+                    excluded_mentors: Vec::new(),
                 }
             });
         (
@@ -278,6 +280,7 @@ fn an_option_skipped_by_pricing_is_priced_again_when_it_turns_negative() {
         preferences: preferences.to_vec(),
         allowed_districts: None,
         conflicts: vec![],
+        excluded_mentors: Vec::new(),
     };
     let instance = Instance {
         candidates: vec![

@@ -252,6 +252,7 @@ impl Placement {
 pub struct Decline {
     pub candidate_id: i64,
     pub candidate_name: String,
+    pub mentor_id: i64,
     pub mentor_name: String,
     pub school_id: i64,
     pub school_name: String,
@@ -1549,7 +1550,7 @@ impl Store {
 
     pub async fn declines(&self, term_id: i64) -> Result<Vec<Decline>> {
         let mut sql = Sql::new(
-            "SELECT d.candidate_id, cp.name AS candidate_name, mp.name AS mentor_name, d.school_id, \
+            "SELECT d.candidate_id, cp.name AS candidate_name, d.mentor_id, mp.name AS mentor_name, d.school_id, \
              s.name AS school_name, d.by_party, d.reason, d.declined_by, d.declined_at \
              FROM placement_declines d JOIN candidates c ON c.id = d.candidate_id \
              JOIN people cp ON cp.id = c.person_id JOIN mentors m ON m.id = d.mentor_id \

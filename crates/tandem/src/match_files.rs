@@ -5,7 +5,8 @@
 //! - `schools.csv`: `school,district,lat,lon,cap,high_needs`
 //! - `mentors.csv`: `mentor,school,areas,bands,capacity,eligible,quality`
 //! - `candidates.csv`: `candidate,program,area,band,lat,lon,preferences,allowed_districts,conflicts`
-//!   (`allowed_districts` empty means any district)
+//!   `,excluded_mentors` (`allowed_districts` empty means any district; `excluded_mentors`, the
+//!   mentors who declined the candidate, may be left out)
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
 //!   `mentor_quality`, `high_needs_priority`, `high_needs_min`
 //! - `locks.csv`: `candidate,mentor`
@@ -94,6 +95,7 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
         "preferences",
         "allowed_districts",
         "conflicts",
+        "excluded_mentors",
     ];
     let mut w = writer(dir, "candidates.csv", &header)?;
     for (i, c) in instance.candidates.iter().enumerate() {
@@ -107,6 +109,7 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
             list(&c.preferences),
             c.allowed_districts.as_ref().map(list).unwrap_or_default(),
             list(&c.conflicts),
+            list(&c.excluded_mentors),
         ])?;
     }
     w.flush()?;
@@ -194,6 +197,10 @@ impl Cells<'_> {
             .position(|h| h == field)
             .ok_or(format!("{field}: column is missing"))?;
         Ok(self.record.get(column).unwrap_or("").trim())
+    }
+
+    fn has(&self, field: &str) -> bool {
+        self.headers.iter().any(|h| h == field)
     }
 
     fn parse<T: std::str::FromStr>(&self, field: &str) -> Result<T, String> {
@@ -284,6 +291,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
         });
         Ok(())
     })?;
+    let mentors = instance.mentors.len() as u32;
     read(dir, "candidates.csv", |r| {
         r.index("candidate")?;
         let in_range = |field: &str, list: &[u32]| match list.iter().find(|s| **s >= schools) {
@@ -295,6 +303,16 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
         in_range("preferences", &preferences)?;
         in_range("conflicts", &conflicts)?;
         let allowed: Vec<u32> = r.list("allowed_districts")?;
+        let excluded: Vec<u32> = if r.has("excluded_mentors") {
+            r.list("excluded_mentors")?
+        } else {
+            Vec::new()
+        };
+        if let Some(m) = excluded.iter().find(|m| **m >= mentors) {
+            return Err(format!(
+                "excluded_mentors: {m} is not a mentor of mentors.csv"
+            ));
+        }
         instance.candidates.push(Candidate {
             program: r.parse("program")?,
             area: r.number("area", 0.0, 31.0)? as u8,
@@ -304,6 +322,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             preferences,
             allowed_districts: (!allowed.is_empty()).then_some(allowed),
             conflicts,
+            excluded_mentors: excluded,
         });
         Ok(())
     })?;
@@ -408,6 +427,7 @@ mod tests {
                 preferences: vec![1, 0],
                 allowed_districts: Some(vec![0]),
                 conflicts: vec![1],
+                excluded_mentors: vec![1],
             }],
         };
         let rules = Rules {

@@ -891,13 +891,18 @@ impl Guard {
         let run_candidates = candidates
             .iter()
             .map(|c| {
+                // A district's decline closes the school to the candidate; a mentor's, only
+                // that mentor.
+                let declined = declines.iter().filter(|d| d.candidate_id == c.id);
                 let mut conflicts = c.conflict_ids();
-                conflicts.extend(
-                    declines
-                        .iter()
-                        .filter(|d| d.candidate_id == c.id)
-                        .map(|d| d.school_id),
-                );
+                let mut declined_by_mentors = Vec::new();
+                for d in declined {
+                    if d.by_party == "mentor" {
+                        declined_by_mentors.push(d.mentor_id);
+                    } else {
+                        conflicts.push(d.school_id);
+                    }
+                }
                 RunCandidate {
                     id: c.id,
                     name: c.name.clone(),
@@ -909,6 +914,7 @@ impl Guard {
                     lon: c.lon,
                     preferences: c.preference_ids(),
                     conflicts,
+                    declined_by_mentors,
                 }
             })
             .collect();

@@ -216,6 +216,9 @@ impl Groups {
     /// The group a candidate reaches at (school, area, band): its own copy when it has one.
     fn for_candidate(&self, candidate: usize, school: u32, area: u8, band: u8) -> Option<u32> {
         let g = self.at(school, area, band)?;
+        if self.private.is_empty() {
+            return Some(g); // (the usual case, on a path walked for every option)
+        }
         match self.private.get(&(candidate as u32, g)) {
             Some(&NONE) => None,
             Some(&copy) => Some(copy),

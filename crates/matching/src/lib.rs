@@ -239,6 +239,8 @@ pub struct Prepared<'a> {
     limit_of: Vec<Option<u32>>,
     /// Per district limit: placements still needed for its minimum, and still allowed.
     district_left: Vec<(i64, i64)>,
+    /// Per district limit: whether its schools include high-needs ones, and others.
+    district_kinds: Vec<(bool, bool)>,
     /// Taken off the cost of every high-needs option: the Lagrangian price of the high-needs
     /// quota when the network cannot carry it (see `Prepared::price_high_needs`).
     high_needs_bonus: i64,
@@ -317,6 +319,14 @@ pub fn prepare_with<'a>(
     let mut district_left: Vec<(i64, i64)> = (rules.districts.iter())
         .map(|l| (i64::from(l.min), i64::from(l.max)))
         .collect();
+    let mut district_kinds = vec![(false, false); rules.districts.len()];
+    for (s, school) in instance.schools.iter().enumerate() {
+        if let Some(l) = limit_of[s] {
+            let (high_needs, other) = &mut district_kinds[l as usize];
+            *high_needs |= school.high_needs;
+            *other |= !school.high_needs;
+        }
+    }
     let mut locked_placements = Vec::new();
     for &(c, m) in &rules.locks {
         locked[c as usize] = true;
@@ -355,6 +365,7 @@ pub fn prepare_with<'a>(
         complete_below,
         limit_of,
         district_left,
+        district_kinds,
         high_needs_bonus: 0,
     })
 }
@@ -415,15 +426,7 @@ impl Prepared<'_> {
     /// Limited districts with both high-needs schools and others: the high-needs node cannot
     /// sit downstream of their node, so their quota and the high-needs quota cross.
     fn limits_cross_high_needs(&self) -> bool {
-        let mut seen = vec![(false, false); self.district_left.len()];
-        for (s, school) in self.instance.schools.iter().enumerate() {
-            if let Some(l) = self.limit_of[s] {
-                let (hn, other) = &mut seen[l as usize];
-                *hn |= school.high_needs;
-                *other |= !school.high_needs;
-            }
-        }
-        seen.iter().any(|&(hn, other)| hn && other)
+        self.district_kinds.iter().any(|&(hn, other)| hn && other)
     }
 
     /// Solves the network of the chosen options; prices the options left out; adds those that
@@ -586,9 +589,7 @@ impl Prepared<'_> {
         for (l, &(min, max)) in self.district_left.iter().enumerate() {
             // A district's node leads on to the high-needs node only when all its schools are
             // high-needs (`limits_cross_high_needs` keeps mixed districts out of that network).
-            let all_high_needs = (self.limit_of.iter().enumerate())
-                .filter(|(_, limit)| **limit == Some(l as u32))
-                .all(|(s, _)| self.to_high_needs(quota, s));
+            let all_high_needs = quota && !self.district_kinds[l].1;
             let to = if all_high_needs { n.high_needs } else { n.sink };
             let node = n.districts + l;
             if min > 0 {

@@ -428,6 +428,20 @@ impl Caller {
             .unwrap()
     }
 
+    /// Uploads `text` as the form's `file` field, named `file_name`, with the CSRF token.
+    pub async fn upload(&self, path: &str, file_name: &str, text: impl Into<Vec<u8>>) -> Response {
+        let file = reqwest::multipart::Part::bytes(text.into()).file_name(file_name.to_string());
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", self.csrf.clone())
+            .part("file", file);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> Response {
         self.client
             .post(format!("{}{path}", self.base))

@@ -134,19 +134,7 @@ async fn the_upload_page_imports_with_progress(db: Db) {
     let app = spawn(db).await;
     let text = first_lines(&nces("michigan_schools.csv"), 50);
     let upload = |caller: crate::harness::Caller, text: String| async move {
-        let form = reqwest::multipart::Form::new()
-            .text("_csrf", caller.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(text.into_bytes()).file_name("michigan.csv"),
-            );
-        caller
-            .client
-            .post(format!("{}/admin/import", caller.base))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap()
+        caller.upload("/admin/import", "michigan.csv", text).await
     };
     // Only installation administrators import.
     let admin_a = app.as_person(app.world.admin_a).await;

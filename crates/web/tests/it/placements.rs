@@ -534,19 +534,8 @@ async fn candidates_import_all_or_nothing(db: Db) {
     let coord_p = app.as_person(w.coord_p).await;
     let (_, t) = term(&app, &coord_p).await;
     let upload = |caller: Caller, text: &'static str| async move {
-        let form = reqwest::multipart::Form::new()
-            .text("_csrf", caller.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("cohort.csv"),
-            );
-        caller
-            .client
-            .post(format!("{}/terms/{t}/candidates/import", caller.base))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap()
+        let path = format!("/terms/{t}/candidates/import");
+        caller.upload(&path, "cohort.csv", text).await
     };
     let bad = "name,email,program,area,band,zip\n\
                Ana Ruiz,ana@students.test.example,Elementary BA,elementary,elementary,48201\n\
@@ -681,19 +670,13 @@ async fn training_completions_import_all_or_nothing(db: Db) {
         email(w.supervisor_p).await,
     );
     let upload = |caller: Caller, text: String| async move {
-        let form = reqwest::multipart::Form::new()
-            .text("_csrf", caller.csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(text.into_bytes()).file_name("completions.csv"),
-            );
         caller
-            .client
-            .post(format!("{}/partnerships/{p}/training/import", caller.base))
-            .multipart(form)
-            .send()
+            .upload(
+                &format!("/partnerships/{p}/training/import"),
+                "completions.csv",
+                text,
+            )
             .await
-            .unwrap()
     };
     let recorded = || {
         let store = app.store.clone();

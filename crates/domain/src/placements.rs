@@ -44,6 +44,9 @@ pub struct RunRules {
     /// Limits on the placements in some of the partnership's districts.
     #[serde(default)]
     pub districts: Vec<DistrictRule>,
+    /// Cohort size: at most this many candidates of one program in a school.
+    #[serde(default)]
+    pub cohort_max: Option<u32>,
 }
 
 /// At least `min` and at most `max` (no limit when absent) placements in a district's schools.
@@ -115,6 +118,7 @@ impl Default for RunRules {
             mentor_quality: w.mentor_quality,
             high_needs_priority: w.high_needs_priority,
             districts: Vec::new(),
+            cohort_max: None,
         }
     }
 }
@@ -158,6 +162,8 @@ pub struct TermFields {
     pub high_needs_priority: String,
     /// One district a line: `name, at least, at most`.
     pub district_limits: String,
+    /// Blank for no cohort size limit.
+    pub cohort_max: String,
 }
 
 impl TermFields {
@@ -173,6 +179,7 @@ impl TermFields {
             preference_rank: rules.preference_rank.to_string(),
             mentor_quality: rules.mentor_quality.to_string(),
             high_needs_priority: rules.high_needs_priority.to_string(),
+            cohort_max: rules.cohort_max.map(|n| n.to_string()).unwrap_or_default(),
             ..TermFields::default()
         }
     }
@@ -260,6 +267,18 @@ impl TermFields {
                 defaults.high_needs_priority,
             ),
             districts: Vec::new(),
+            cohort_max: match self.cohort_max.trim() {
+                "" => None,
+                raw => {
+                    match raw.parse::<u32>() {
+                        Ok(n) if (1..=1000).contains(&n) => Some(n),
+                        _ => {
+                            errors.add("cohort_max", "Enter a whole number from 1 to 1000, or leave it blank for no limit");
+                            None
+                        }
+                    }
+                }
+            },
         }
     }
 }
@@ -967,6 +986,9 @@ pub struct RunCandidate {
     /// Mentors who declined the candidate (their schools stay open with other mentors).
     #[serde(default)]
     pub declined_by_mentors: Vec<i64>,
+    /// The candidate's program (for the cohort size limit).
+    #[serde(default)]
+    pub program_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1046,6 +1068,9 @@ pub struct RunSummary {
     /// Placements in each limited district, in the order of the rules.
     #[serde(default)]
     pub districts: Vec<DistrictOutcome>,
+    /// The run's cohort size limit: at most this many of a program in a school.
+    #[serde(default)]
+    pub cohort_max: Option<u32>,
     pub objective: i64,
     /// Proven lower bound: equal to the objective when the result is optimal.
     pub bound: i64,
@@ -1155,12 +1180,15 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         .enumerate()
         .map(|(i, m)| (m.id, i as u32))
         .collect();
+    let mut programs: Vec<i64> = inputs.candidates.iter().map(|c| c.program_id).collect();
+    programs.sort_unstable();
+    programs.dedup();
     let instance = m::Instance {
         candidates: inputs
             .candidates
             .iter()
             .map(|c| m::Candidate {
-                program: 0,
+                program: programs.binary_search(&c.program_id).unwrap_or(0) as u32,
                 area: area_index(c.area),
                 band: band_index(c.band),
                 lat: c.lat,
@@ -1236,6 +1264,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         },
         locks,
         high_needs_min: r.high_needs_min,
+        program_school_cap: r.cohort_max,
         // A district with no school in the run still gets its limit (under an index no school
         // has), so a minimum there is reported short.
         districts: (r.districts.iter())
@@ -1308,6 +1337,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
                 short: outcome.short,
             })
             .collect(),
+        cohort_max: r.cohort_max,
         objective: solution.objective,
         bound: solution.bound,
         millis: started.elapsed().as_millis() as u64,
@@ -1406,6 +1436,7 @@ mod tests {
                     preferences: vec![],
                     conflicts: vec![],
                     declined_by_mentors: vec![],
+                    program_id: 7,
                 })
                 .collect(),
             mentors: vec![
@@ -1452,6 +1483,29 @@ mod tests {
             ],
             locks: vec![],
         }
+    }
+
+    #[test]
+    fn the_cohort_size_keeps_a_program_from_filling_a_school() {
+        let placed = |inputs: &RunInputs| {
+            let (results, summary) = run(inputs).unwrap();
+            let in_b = results.iter().filter(|r| r.school_id == Some(101)).count();
+            (summary.placed, in_b, summary.cohort_max)
+        };
+        let mut capped = inputs(0);
+        assert_eq!(placed(&capped), (3, 2, None), "B takes two of one program");
+        capped.rules.cohort_max = Some(1);
+        assert_eq!(
+            placed(&capped),
+            (2, 1, Some(1)),
+            "but one with a cohort size of 1"
+        );
+        capped.candidates[2].program_id = 8;
+        assert_eq!(
+            placed(&capped),
+            (3, 2, Some(1)),
+            "and one of each of two programs"
+        );
     }
 
     #[test]

@@ -9,9 +9,11 @@
 //! per-district minimums and maximums, with travel, preference, mentor-quality and high-needs
 //! costs. All in the network (gap 0), except when a limited district mixes high-needs schools
 //! and others while the high-needs quota binds: the two quotas cross, and the high-needs one is
-//! priced by Lagrangian relaxation with its gap proven. Not yet: a quota as a share, cohorts,
-//! program × school caps (see the issue tracker). `deferred` holds the
-//! preference mode (deferred acceptance).
+//! priced by Lagrangian relaxation with its gap proven. A cap on one program's candidates per
+//! school (the cohort size) crosses the network's structure too: it is priced the same way, a
+//! solution keeping it is repaired from the priced one when pricing finds none, and the gap is
+//! proven. Not yet: a quota as a share, a cohort weight (keeping a program together). `deferred`
+//! holds the preference mode (deferred acceptance).
 
 pub mod deferred;
 mod edges;
@@ -19,6 +21,8 @@ mod flow;
 pub mod generate;
 pub mod geo;
 pub mod model;
+
+use std::collections::HashMap;
 
 pub use edges::Cost;
 pub use model::{Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Rules, School, Weights};
@@ -244,6 +248,13 @@ pub struct Prepared<'a> {
     /// Taken off the cost of every high-needs option: the Lagrangian price of the high-needs
     /// quota when the network cannot carry it (see `Prepared::price_high_needs`).
     high_needs_bonus: i64,
+    /// Added to the cost of an option of (program, school): the Lagrangian prices of the
+    /// program × school cap (see `Prepared::cap_programs`).
+    pair_price: HashMap<(u32, u32), i64>,
+    /// Locked placements per (program, school).
+    locked_pairs: HashMap<(u32, u32), i64>,
+    /// (program, school) pairs closed by the cap's repair: only these candidates may go there.
+    closed: HashMap<(u32, u32), Vec<u32>>,
 }
 
 impl Prepared<'_> {
@@ -328,11 +339,14 @@ pub fn prepare_with<'a>(
         }
     }
     let mut locked_placements = Vec::new();
+    let mut locked_pairs = HashMap::new();
     for &(c, m) in &rules.locks {
         locked[c as usize] = true;
         mentor_left[m as usize] -= 1;
         let school = instance.mentors[m as usize].school as usize;
         school_left[school] -= 1;
+        let program = instance.candidates[c as usize].program;
+        *locked_pairs.entry((program, school as u32)).or_insert(0) += 1;
         if let Some(l) = limit_of[school] {
             let (min, max) = &mut district_left[l as usize];
             *min = (*min - 1).max(0);
@@ -352,7 +366,7 @@ pub fn prepare_with<'a>(
             }
         })
         .unzip();
-    Ok(Prepared {
+    let mut prepared = Prepared {
         instance,
         rules,
         locked,
@@ -367,7 +381,12 @@ pub fn prepare_with<'a>(
         district_left,
         district_kinds,
         high_needs_bonus: 0,
-    })
+        pair_price: HashMap::new(),
+        locked_pairs,
+        closed: HashMap::new(),
+    };
+    prepared.close_pairs();
+    Ok(prepared)
 }
 
 /// A solved network, with the arcs of the chosen options and of the group → mentor links.
@@ -413,14 +432,43 @@ impl Prepared<'_> {
         quota && self.instance.schools[s].high_needs
     }
 
-    /// The option's cost in the network: with the Lagrangian price of high-needs placements.
-    fn option_cost(&self, o: &edges::Choice) -> i64 {
-        let school = self.groups.school[o.group as usize] as usize;
-        if self.instance.schools[school].high_needs {
-            o.cost - self.high_needs_bonus
-        } else {
-            o.cost
+    /// Candidate `c`'s option's cost in the network: with the Lagrangian prices of high-needs
+    /// placements and of its program in the option's school.
+    fn option_cost(&self, c: usize, o: &edges::Choice) -> i64 {
+        let school = self.groups.school[o.group as usize];
+        let mut cost = o.cost;
+        if self.instance.schools[school as usize].high_needs {
+            cost -= self.high_needs_bonus;
         }
+        if !self.pair_price.is_empty() {
+            let pair = (self.instance.candidates[c].program, school);
+            cost += self.pair_price.get(&pair).copied().unwrap_or(0);
+        }
+        cost
+    }
+
+    /// Takes out of every candidate's options the schools the program × school cap closes.
+    fn close_pairs(&mut self) {
+        if self.rules.program_school_cap.is_none() {
+            return;
+        }
+        for c in 0..self.chosen.len() {
+            let mut chosen = std::mem::take(&mut self.chosen[c]);
+            chosen.retain(|o| self.open(c, self.groups.school[o.group as usize]));
+            self.chosen[c] = chosen;
+        }
+    }
+
+    /// Whether the program × school cap leaves school `school` open to candidate `c`: not when
+    /// locks fill the cap of the candidate's program there, or the cap's repair closed the
+    /// pair to all but some others.
+    fn open(&self, c: usize, school: u32) -> bool {
+        let Some(cap) = self.rules.program_school_cap else {
+            return true;
+        };
+        let pair = (self.instance.candidates[c].program, school);
+        self.pair_room(cap, &pair) > 0
+            && (self.closed.get(&pair)).is_none_or(|kept| kept.contains(&(c as u32)))
     }
 
     /// Limited districts with both high-needs schools and others: the high-needs node cannot
@@ -478,10 +526,11 @@ impl Prepared<'_> {
                 };
                 let chosen = &self.chosen[c];
                 self.options.each_within(&self.groups, c, km, |o| {
-                    let reduced = self.option_cost(&o) + network.potential(c)
+                    let reduced = self.option_cost(c, &o) + network.potential(c)
                         - network.potential(n.groups + o.group as usize);
                     if reduced < 0
                         && !self.groups.kept[o.group as usize].is_empty()
+                        && self.open(c, self.groups.school[o.group as usize])
                         && !chosen.iter().any(|x| x.group == o.group)
                     {
                         added.push((c, o));
@@ -504,7 +553,7 @@ impl Prepared<'_> {
                 let (network, option_arcs, _) = &mut solved;
                 for (c, o) in added {
                     let group = n.groups + o.group as usize;
-                    let cost = self.option_cost(&o);
+                    let cost = self.option_cost(c, &o);
                     option_arcs[c].push(network.add_to_solved(c, group, cost));
                 }
             }
@@ -537,7 +586,7 @@ impl Prepared<'_> {
             .filter(|(c, _)| !self.locked[*c])
         {
             for o in chosen {
-                let cost = self.option_cost(o);
+                let cost = self.option_cost(c, o);
                 option_arcs[c].push(network.add(c, n.groups + o.group as usize, 1, cost));
             }
             network.add(c, n.unplaced, 1, unplaced_cost);
@@ -658,17 +707,13 @@ impl Prepared<'_> {
             + w.high_needs_priority
             + w.mentor_quality * 10;
         let unplaced_cost = (dearest + 1).saturating_mul(instance.candidates.len() as i64 + 1);
-        // Solve without the quota first: when that optimum meets it anyway, it is also the
-        // optimum with it. Only a binding quota needs the (slower) bonus network.
-        let mut solved = self.optimize(unplaced_cost, false);
+        let (mut solved, lower, upper) = self.solve_network(unplaced_cost);
         // How far the objective may be above the optimum: 0 from the network alone.
-        let mut proven_gap = 0;
-        if self.high_needs_needed() > 0 && self.high_needs_in(&solved) < self.high_needs_needed() {
-            (solved, proven_gap) = if self.limits_cross_high_needs() {
-                self.price_high_needs(unplaced_cost)
-            } else {
-                (self.optimize(unplaced_cost, true), 0)
-            };
+        let mut proven_gap = upper - lower;
+        if let Some(cap) = self.rules.program_school_cap
+            && !self.over_cap(&solved, cap).is_empty()
+        {
+            (solved, proven_gap) = self.cap_programs(unplaced_cost, cap, (solved, lower, upper));
         }
         let (network, option_arcs, member_arcs) = solved;
         let certified = network.certified();
@@ -729,12 +774,234 @@ impl Prepared<'_> {
         }
     }
 
+    /// The optimum under every rule the network carries, the program × school cap's prices
+    /// in the option costs. Returns it with a lower bound on the cost of any solution and
+    /// its own cost, both counted as the network with every quota in it counts them: each
+    /// quota unit met earns its bonus. (The two differ only when the quotas cross.)
+    fn solve_network(&mut self, unplaced_cost: i64) -> (Solved, i64, i64) {
+        self.high_needs_bonus = 0;
+        // Solve without the high-needs quota first: when that optimum meets it anyway, it is
+        // also the optimum with it. Only a binding quota needs the (slower) bonus network.
+        let solved = self.optimize(unplaced_cost, false);
+        let needed = self.high_needs_needed();
+        if needed > 0 && self.high_needs_in(&solved) < needed {
+            return if self.limits_cross_high_needs() {
+                self.price_high_needs(unplaced_cost)
+            } else {
+                let solved = self.optimize(unplaced_cost, true);
+                let cost = solved.0.cost();
+                (solved, cost, cost)
+            };
+        }
+        // (Met without its bonus arc: with it, the same flow earns the bonus for every unit.)
+        let cost = solved.0.cost() - self.quota_bonus(unplaced_cost) * i64::from(needed);
+        (solved, cost, cost)
+    }
+
+    /// The schools of the candidates a solved network places (not the locked ones), with
+    /// what their option costs.
+    fn placed_in(&self, solved: &Solved) -> Vec<Option<(u32, i64)>> {
+        let (network, option_arcs, _) = solved;
+        (0..self.chosen.len())
+            .map(|c| {
+                let (o, _) = (self.chosen[c].iter().zip(&option_arcs[c]))
+                    .find(|(_, arc)| network.flow(**arc) > 0)?;
+                Some((self.groups.school[o.group as usize], self.option_cost(c, o)))
+            })
+            .collect()
+    }
+
+    /// Placements per (program, school) in a solved network, beside the locked ones.
+    fn pair_counts(&self, placed: &[Option<(u32, i64)>]) -> HashMap<(u32, u32), i64> {
+        let mut counts = HashMap::new();
+        for (c, at) in placed.iter().enumerate() {
+            if let Some((school, _)) = at {
+                let pair = (self.instance.candidates[c].program, *school);
+                *counts.entry(pair).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// Placements a (program, school) pair may still take under the cap, beside the locks.
+    fn pair_room(&self, cap: u32, pair: &(u32, u32)) -> i64 {
+        let locked = self.locked_pairs.get(pair).copied().unwrap_or(0);
+        (i64::from(cap) - locked).max(0)
+    }
+
+    fn price_of(&self, pair: &(u32, u32)) -> i64 {
+        self.pair_price.get(pair).copied().unwrap_or(0)
+    }
+
+    /// What the prices add to the cost of placements counted per pair.
+    fn priced(&self, counts: &HashMap<(u32, u32), i64>) -> i64 {
+        counts.iter().map(|(pair, n)| self.price_of(pair) * n).sum()
+    }
+
+    /// The (program, school) pairs over the cap in a solved network, in order.
+    fn over_cap(&self, solved: &Solved, cap: u32) -> Vec<(u32, u32)> {
+        let counts = self.pair_counts(&self.placed_in(solved));
+        let mut over: Vec<(u32, u32)> = (counts.iter())
+            .filter(|(pair, n)| **n > self.pair_room(cap, pair))
+            .map(|(pair, _)| *pair)
+            .collect();
+        over.sort_unstable();
+        over
+    }
+
+    /// The program × school cap, which no network carries. Its pairs are priced (Lagrangian
+    /// relaxation): each set of prices proves a lower bound, and the prices move by
+    /// subgradient steps (Polyak's, once a solution keeping the cap is known). When no round
+    /// finds a solution keeping the cap, one is made by repair (see `repair_caps`) and the
+    /// prices move on towards its cost. The cheapest solution keeping the cap is the answer.
+    /// Returns it and how far its cost may be from the optimum. Starts from the network's
+    /// solution without prices (as `solve_network` returns it).
+    fn cap_programs(
+        &mut self,
+        unplaced_cost: i64,
+        cap: u32,
+        first: (Solved, i64, i64),
+    ) -> (Solved, i64) {
+        let mut search = CapSearch {
+            best: None,
+            best_lower: first.1,
+            scale: 1.0,
+            stalled: 0,
+        };
+        self.price_caps(unplaced_cost, cap, &mut search, first);
+        if search.best.is_none() {
+            let repaired = self.repair_caps(unplaced_cost, cap);
+            search.best = Some(repaired);
+            let again = self.solve_network(unplaced_cost);
+            self.price_caps(unplaced_cost, cap, &mut search, again);
+        }
+        let (solved, chosen, cost) = match search.best.take() {
+            Some(best) => best,
+            None => self.repair_caps(unplaced_cost, cap),
+        };
+        if let Some(chosen) = chosen {
+            self.chosen = chosen;
+        }
+        (solved, (cost - search.best_lower).max(0))
+    }
+
+    /// Rounds of prices for the program × school cap, from a solution at the current prices.
+    fn price_caps(
+        &mut self,
+        unplaced_cost: i64,
+        cap: u32,
+        search: &mut CapSearch,
+        (solved, lower, upper): (Solved, i64, i64),
+    ) {
+        const ROUNDS: usize = 30;
+        let dearest = unplaced_cost / (self.chosen.len() as i64 + 1);
+        let (mut current, mut current_lower, mut current_upper) = (solved, lower, upper);
+        for _ in 0..ROUNDS {
+            let counts = self.pair_counts(&self.placed_in(&current));
+            let mut pairs: Vec<(u32, u32)> =
+                (counts.keys().chain(self.pair_price.keys()).copied()).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            // Each pair's excess over the cap, where it can move its price (not below 0).
+            let excess: Vec<((u32, u32), i64)> = (pairs.iter())
+                .map(|pair| {
+                    let count = counts.get(pair).copied().unwrap_or(0);
+                    (*pair, count - self.pair_room(cap, pair))
+                })
+                .filter(|(pair, e)| *e > 0 || self.price_of(pair) > 0)
+                .collect();
+            if excess.iter().all(|(_, e)| *e <= 0) {
+                let cost = current_upper - self.priced(&counts);
+                if search.known().is_none_or(|known| cost < known) {
+                    search.best = Some((current, None, cost));
+                }
+            } else {
+                drop(current);
+            }
+            if search.known().is_some_and(|cost| cost <= search.best_lower) {
+                return;
+            }
+            let norm: i64 = excess.iter().map(|(_, e)| e * e).sum();
+            if norm == 0 {
+                return;
+            }
+            // Polyak's step towards the best known cost (or, before one is known, a
+            // placement's worth per unit over the cap).
+            let over: i64 = excess.iter().map(|(_, e)| *e.max(&0)).sum();
+            let target = (search.known()).unwrap_or(current_lower + dearest * over.max(1));
+            let step = search.scale * (target - current_lower).max(1) as f64 / norm as f64;
+            for (pair, e) in excess {
+                // A pair over the cap goes up at least a unit, so that whole-number prices
+                // never stall (and only those: moving both sides of a tie by a unit can step
+                // over the price that breaks it, again and again).
+                let moved = match (step * e as f64).round() as i64 {
+                    0 if e > 0 => 1,
+                    moved => moved,
+                };
+                let price = self.pair_price.entry(pair).or_insert(0);
+                *price = (*price + moved).clamp(0, unplaced_cost);
+            }
+            self.pair_price.retain(|_, price| *price > 0);
+            let (s, lower, upper) = self.solve_network(unplaced_cost);
+            // For any solution y keeping the cap: cost(y) ≥ cost(y) + Σ λ·(count − room) ≥
+            // the priced optimum − Σ λ·room.
+            let priced_room: i64 = (self.pair_price.iter())
+                .map(|(pair, price)| price * self.pair_room(cap, pair))
+                .sum();
+            (current, current_lower, current_upper) = (s, lower - priced_room, upper);
+            search.lower_found(current_lower);
+        }
+    }
+
+    /// A solution keeping the program × school cap, made from the network's at the current
+    /// prices: a pair over the cap keeps the candidates it has who cost least there, up to the
+    /// cap, and is closed to the rest of its program; the network is solved again, until every
+    /// pair keeps the cap. Returns it with the options it was solved with and its cost; the
+    /// pairs are opened again and the options restored, so later rounds still bound the whole
+    /// problem.
+    fn repair_caps(
+        &mut self,
+        unplaced_cost: i64,
+        cap: u32,
+    ) -> Capped {
+        let options = self.chosen.clone();
+        let (mut solved, _, mut upper) = self.solve_network(unplaced_cost);
+        loop {
+            let over = self.over_cap(&solved, cap);
+            if over.is_empty() {
+                break;
+            }
+            let placed = self.placed_in(&solved);
+            for pair in over {
+                let mut there: Vec<(i64, u32)> = (placed.iter().enumerate())
+                    .filter(|(c, at)| {
+                        at.is_some_and(|(school, _)| school == pair.1)
+                            && self.instance.candidates[*c].program == pair.0
+                    })
+                    .map(|(c, at)| (at.map_or(0, |(_, cost)| cost), c as u32))
+                    .collect();
+                there.sort_unstable();
+                there.truncate(self.pair_room(cap, &pair) as usize);
+                let kept: Vec<u32> = there.into_iter().map(|(_, c)| c).collect();
+                self.closed.insert(pair, kept);
+            }
+            self.close_pairs();
+            drop(solved);
+            (solved, _, upper) = self.solve_network(unplaced_cost);
+        }
+        // Its cost without the prices it was solved with.
+        let cost = upper - self.priced(&self.pair_counts(&self.placed_in(&solved)));
+        self.closed.clear();
+        let repaired_with = std::mem::replace(&mut self.chosen, options);
+        (solved, Some(repaired_with), cost)
+    }
+
     /// The high-needs quota as a price when a limited district mixes high-needs schools and
     /// others (the two quotas cross, which no network carries): every high-needs placement is
     /// made cheaper by λ, the smallest λ that meets the quota is found by bisection, and each
     /// λ tried proves a lower bound (Lagrangian relaxation). Returns the solved network at
-    /// that λ and how far its cost may be from the optimum.
-    fn price_high_needs(&mut self, unplaced_cost: i64) -> (Solved, i64) {
+    /// that λ, a lower bound and its cost, counted as `solve_network` counts them.
+    fn price_high_needs(&mut self, unplaced_cost: i64) -> (Solved, i64, i64) {
         let needed = self.high_needs_needed();
         let mut best_bound = i64::MIN;
         let mut at = |this: &mut Self, bonus: i64| {
@@ -754,7 +1021,8 @@ impl Prepared<'_> {
         if found.1 < needed {
             // The quota cannot be met: every high-needs placement counts towards it, so this
             // price is the quota's own bonus, and the network's optimum is exact.
-            return (found.0, 0);
+            let cost = found.0.0.cost();
+            return (found.0, cost, cost);
         }
         while high - low > 1 {
             let middle = low + (high - low) / 2;
@@ -767,7 +1035,40 @@ impl Prepared<'_> {
         }
         let (solved, _, unpriced) = found;
         self.high_needs_bonus = high;
-        (solved, (unpriced - best_bound).max(0))
+        // Met: with the quota's bonus arc, every needed unit would earn its bonus.
+        let bonus = self.quota_bonus(unplaced_cost) * i64::from(needed);
+        (solved, best_bound - bonus, unpriced.max(best_bound) - bonus)
+    }
+}
+
+/// A solution keeping the program × school cap: the solved network, the options it was solved
+/// with (when they are not the prepared ones) and its cost.
+type Capped = (Solved, Option<Vec<Vec<edges::Choice>>>, i64);
+
+/// The search for the program × school cap's answer: the cheapest solution keeping it so far
+/// (with the options it was solved with, when they differ from the prepared ones) and its cost,
+/// the best lower bound, and the step's scale, halved when the bound stalls.
+struct CapSearch {
+    best: Option<Capped>,
+    best_lower: i64,
+    scale: f64,
+    stalled: u32,
+}
+
+impl CapSearch {
+    fn known(&self) -> Option<i64> {
+        self.best.as_ref().map(|(_, _, cost)| *cost)
+    }
+
+    fn lower_found(&mut self, lower: i64) {
+        if lower > self.best_lower {
+            (self.best_lower, self.stalled) = (lower, 0);
+        } else {
+            self.stalled += 1;
+            if self.stalled == 3 {
+                (self.scale, self.stalled) = (self.scale / 2.0, 0);
+            }
+        }
     }
 }
 

@@ -120,6 +120,10 @@ pub struct Rules {
     /// the high-needs one (before placing the most candidates; a shortfall is reported); its
     /// maximum is a hard cap like a school's.
     pub districts: Vec<DistrictLimit>,
+    /// At most this many candidates of one program in any one school (locks count): keeps a
+    /// school from being filled by one program's cohort. Not a network rule: it is priced
+    /// (Lagrangian relaxation) and the solution reports its proven gap.
+    pub program_school_cap: Option<u32>,
 }
 
 /// At least `min` and at most `max` placements in the schools of `district`.
@@ -138,6 +142,7 @@ impl Default for Rules {
             locks: Vec::new(),
             high_needs_min: 0,
             districts: Vec::new(),
+            program_school_cap: None,
         }
     }
 }

@@ -7,7 +7,7 @@ use tandem_matching::geo::distance_km;
 use tandem_matching::*;
 
 /// Every assignment tried: the quotas (high-needs, district minimums) met as far as they can be,
-/// district maximums kept, then most placed, then least cost. Returns (quota units met, placed,
+/// district maximums and the program × school cap kept, then most placed, then least cost. Returns (quota units met, placed,
 /// cost).
 fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
     let allowed = |c: usize, m: usize| -> Option<i64> {
@@ -54,6 +54,9 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
         /// Per district id (0–2): (minimum, placements still allowed), when limited.
         limits: Vec<Option<(u32, u32)>>,
         district_used: Vec<u32>,
+        /// Per (program, school): placements, against the cap.
+        pair_used: Vec<u32>,
+        cap: u32,
         quota: usize,
         /// (quota part met, placed, cost)
         best: (usize, usize, i64),
@@ -80,19 +83,24 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
                 let d = self.instance.schools[s].district as usize;
                 let district_room =
                     self.limits[d].is_none_or(|(_, max)| self.district_used[d] < max);
+                let pair =
+                    self.instance.candidates[c].program as usize * self.instance.schools.len() + s;
                 if self.mentor_left[m] > 0
                     && self.school_left[s] > 0
                     && district_room
+                    && self.pair_used[pair] < self.cap
                     && let Some(edge) = (self.allowed)(c, m)
                 {
                     self.mentor_left[m] -= 1;
                     self.school_left[s] -= 1;
                     self.district_used[d] += 1;
+                    self.pair_used[pair] += 1;
                     let hn = usize::from(self.instance.schools[s].high_needs);
                     self.go(c + 1, placed + 1, high_needs + hn, cost + edge);
                     self.mentor_left[m] += 1;
                     self.school_left[s] += 1;
                     self.district_used[d] -= 1;
+                    self.pair_used[pair] -= 1;
                 }
             }
         }
@@ -111,6 +119,8 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
             })
             .collect(),
         district_used: vec![0; 3],
+        pair_used: vec![0; 3 * instance.schools.len()],
+        cap: rules.program_school_cap.unwrap_or(u32::MAX),
         quota: rules.high_needs_min as usize,
         best: (0, 0, i64::MAX),
     };
@@ -179,7 +189,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                 quality,
             });
         let candidate = (
-            0u8..3,
+            (0u32..3, 0u8..3),
             0u8..2,
             42.0f64..42.4,
             -83.4f64..-83.0,
@@ -188,10 +198,10 @@ fn instance() -> impl Strategy<Value = Instance> {
             proptest::collection::vec(0u32..6, 0..3),
         )
             .prop_map(
-                |(area, band, lat, lon, mut preferences, conflicts, excluded)| {
+                |((program, area), band, lat, lon, mut preferences, conflicts, excluded)| {
                     preferences.dedup();
                     Candidate {
-                        program: 0,
+                        program,
                         area,
                         band,
                         lat,
@@ -323,6 +333,39 @@ proptest! {
         } else {
             prop_assert!(solution.bound <= cost && cost <= solution.objective);
         }
+    }
+
+    /// At most `cap` candidates of one program in a school: priced (Lagrangian), repaired, and
+    /// the gap proven.
+    #[test]
+    fn program_school_caps_keep_every_rule_and_prove_their_gap(
+        instance in instance(),
+        cap in 0u32..3,
+        quota in 0u32..3,
+    ) {
+        let rules = Rules { program_school_cap: Some(cap), high_needs_min: quota, ..rules() };
+        let solution = solve(&instance, &rules).unwrap();
+        let (met, placed, cost) = brute_force(&instance, &rules);
+        let mut pairs = std::collections::HashMap::new();
+        for p in &solution.placements {
+            let program = instance.candidates[p.candidate as usize].program;
+            *pairs.entry((program, p.school)).or_insert(0) += 1;
+        }
+        prop_assert!(pairs.values().all(|n| *n <= cap), "the cap holds: {:?}", pairs);
+        prop_assert!(solution.gap() >= 0);
+        let met_here = solution.high_needs_placed.min(quota) as usize;
+        if solution.gap() == 0 {
+            prop_assert_eq!(
+                (met_here, solution.placements.len(), solution.objective),
+                (met, placed, cost)
+            );
+        } else if (met_here, solution.placements.len()) == (met, placed) {
+            prop_assert!(solution.bound <= cost && cost <= solution.objective);
+        } else {
+            // Fewer quota units or placements than the optimum: the gap says so.
+            prop_assert!(solution.gap() > rules.weights.travel_per_km * 100);
+        }
+        prop_assert_eq!(solve(&instance, &rules).unwrap(), solution);
     }
 
     #[test]
@@ -593,6 +636,60 @@ fn district_limits_cap_a_district_and_fill_another() {
         solve(&instance, &limit(1, 3, 2)).unwrap_err().0,
         "district 1: the minimum 3 is above the maximum 2"
     );
+}
+
+#[test]
+fn a_program_cap_spreads_a_cohort_and_locks_count_towards_it() {
+    // Four candidates beside one school, two of each program; another school 20 km away.
+    let instance = Instance {
+        schools: vec![
+            school(42.0, -83.0, 4, false),
+            school(42.18, -83.0, 4, false),
+        ],
+        mentors: (0..8).map(|i| mentor(i / 4, 100)).collect(),
+        candidates: (0..4)
+            .map(|i| Candidate {
+                program: i % 2,
+                ..candidate(42.0, -83.0)
+            })
+            .collect(),
+    };
+    let near = |solution: &Solution| {
+        let mut per_program = [0, 0];
+        for p in solution.placements.iter().filter(|p| p.school == 0) {
+            per_program[instance.candidates[p.candidate as usize].program as usize] += 1;
+        }
+        per_program
+    };
+    let capped = |cap, locks| Rules {
+        program_school_cap: Some(cap),
+        locks,
+        ..Rules::default()
+    };
+    assert_eq!(near(&solve(&instance, &Rules::default()).unwrap()), [2, 2]);
+    let one_each = solve(&instance, &capped(1, vec![])).unwrap();
+    assert_eq!(near(&one_each), [1, 1]);
+    assert_eq!(one_each.placements.len(), 4);
+    assert_eq!(one_each.gap(), 0, "proven optimal");
+    // A lock of candidate 0 (program 0) with a mentor of the near school fills its cap there.
+    let locked = solve(&instance, &capped(1, vec![(0, 0)])).unwrap();
+    assert_eq!(near(&locked), [1, 1]);
+    assert!(
+        locked
+            .placements
+            .iter()
+            .any(|p| p.candidate == 0 && p.locked)
+    );
+    assert!(
+        locked
+            .placements
+            .iter()
+            .any(|p| p.candidate == 2 && p.school == 1)
+    );
+    // No room at all for a program: its candidates stay unplaced, nothing breaks.
+    let none = solve(&instance, &capped(0, vec![])).unwrap();
+    assert!(none.placements.is_empty());
+    assert_eq!(none.unplaced.len(), 4);
 }
 
 #[test]

@@ -156,9 +156,23 @@ pub fn rules(instance: &tandem_matching::Instance) -> Rules {
     }
 }
 
-pub fn run(name: &str, seed: u64, nces_dir: &Path, cold: bool) -> Result<()> {
-    let instance = generate(name, seed, nces_dir)?;
-    let rules = rules(&instance);
+pub fn run(
+    scenario: &str,
+    seed: u64,
+    nces_dir: &Path,
+    cold: bool,
+    program_cap: Option<u32>,
+) -> Result<()> {
+    let instance = generate(scenario, seed, nces_dir)?;
+    let rules = Rules {
+        program_school_cap: program_cap,
+        ..rules(&instance)
+    };
+    let name = match program_cap {
+        Some(cap) => format!("{scenario}-program-cap{cap}"),
+        None => scenario.to_string(),
+    };
+    let name = name.as_str();
     report(name, &instance, &rules)?;
     if cold {
         return Ok(());

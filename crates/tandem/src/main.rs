@@ -78,6 +78,9 @@ enum Command {
         /// Only the cold solve: skip the re-run after locking a tenth of the placements.
         #[arg(long)]
         cold: bool,
+        /// Also cap each program at this many candidates in one school (a side constraint).
+        #[arg(long)]
+        program_cap: Option<u32>,
     },
     /// Export or solve placement instances in the plain-file format (see match_files.rs).
     #[command(subcommand)]
@@ -436,7 +439,8 @@ async fn run(cli: Cli) -> Result<()> {
             seed,
             nces_dir,
             cold,
-        } => bench::run(&scenario, seed, &nces_dir, cold),
+            program_cap,
+        } => bench::run(&scenario, seed, &nces_dir, cold, program_cap),
         Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,
     }
 }

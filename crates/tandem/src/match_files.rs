@@ -8,7 +8,8 @@
 //!   `,excluded_mentors` (`allowed_districts` empty means any district; `excluded_mentors`, the
 //!   mentors who declined the candidate, may be left out)
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
-//!   `mentor_quality`, `high_needs_priority`, `high_needs_min`
+//!   `mentor_quality`, `high_needs_priority`, `high_needs_min` and, optionally,
+//!   `program_school_cap` (at most this many candidates of one program in a school)
 //! - `locks.csv`: `candidate,mentor`
 //! - `districts.csv` (only when some are limited): `district,min,max` placements in a district's
 //!   schools
@@ -124,6 +125,9 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
         ("high_needs_min", rules.high_needs_min.to_string()),
     ] {
         w.write_record([name, value.as_str()])?;
+    }
+    if let Some(cap) = rules.program_school_cap {
+        w.write_record(["program_school_cap", cap.to_string().as_str()])?;
     }
     w.flush()?;
     let mut w = writer(dir, "locks.csv", &["candidate", "mentor"])?;
@@ -339,6 +343,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             "mentor_quality" => rules.weights.mentor_quality = value()? as i64,
             "high_needs_priority" => rules.weights.high_needs_priority = value()? as i64,
             "high_needs_min" => rules.high_needs_min = value()? as u32,
+            "program_school_cap" => rules.program_school_cap = Some(value()? as u32),
             other => return Err(format!("name: '{other}' is not a rule")),
         }
         Ok(())
@@ -438,6 +443,7 @@ mod tests {
                 min: 1,
                 max: 2,
             }],
+            program_school_cap: Some(2),
             ..Rules::default()
         };
         (instance, rules)

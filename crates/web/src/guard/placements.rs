@@ -915,6 +915,7 @@ impl Guard {
                     preferences: c.preference_ids(),
                     conflicts,
                     declined_by_mentors,
+                    program_id: c.program_id,
                 }
             })
             .collect();

@@ -277,7 +277,21 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     assert_eq!(saved.status(), 303);
     let first = coord_p.post_form(&format!("/terms/{t}/run"), &[]).await;
     assert_eq!(first.status(), 303);
-    let saved = (coord_p.post_form(&term_page, &limited("alder district, 1, 1"))).await;
+    // The cohort size is a whole number from 1, or blank.
+    let cohort = |size: &'static str| {
+        let mut fields = limited("alder district, 1, 1");
+        fields.push(("cohort_max", size));
+        fields
+    };
+    for size in ["0", "two"] {
+        let refused = coord_p.post_form(&term_page, &cohort(size)).await;
+        assert_eq!(refused.status(), 422, "{size}");
+        assert!(
+            (refused.text().await.unwrap()).contains("Enter a whole number from 1 to 1000"),
+            "{size}"
+        );
+    }
+    let saved = (coord_p.post_form(&term_page, &cohort("2"))).await;
     assert_eq!(saved.status(), 303);
     assert_eq!(
         admin_b
@@ -296,6 +310,10 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     );
     assert!(
         results.contains("<dt>Alder District</dt><dd>1 placed (at least 1, at most 1)</dd>"),
+        "{results}"
+    );
+    assert!(
+        results.contains("<dt>Cohort size</dt><dd>at most 2 of a program in a school</dd>"),
         "{results}"
     );
     let runs = app.store.runs(t).await.unwrap();

@@ -37,6 +37,9 @@ pub struct RunRules {
     pub max_travel_km: f64,
     /// At least this many placements in high-needs schools.
     pub high_needs_min: u32,
+    /// At least this percentage of the placements in high-needs schools.
+    #[serde(default)]
+    pub high_needs_percent: Option<u32>,
     pub travel_per_km: i64,
     pub preference_rank: i64,
     pub mentor_quality: i64,
@@ -113,6 +116,7 @@ impl Default for RunRules {
         RunRules {
             max_travel_km: 40.0,
             high_needs_min: 0,
+            high_needs_percent: None,
             travel_per_km: w.travel_per_km,
             preference_rank: w.preference_rank,
             mentor_quality: w.mentor_quality,
@@ -156,6 +160,8 @@ pub struct TermFields {
     pub ends_on: String,
     pub max_travel_km: String,
     pub high_needs_min: String,
+    /// Blank for no percentage.
+    pub high_needs_percent: String,
     pub travel_per_km: String,
     pub preference_rank: String,
     pub mentor_quality: String,
@@ -180,6 +186,9 @@ impl TermFields {
             mentor_quality: rules.mentor_quality.to_string(),
             high_needs_priority: rules.high_needs_priority.to_string(),
             cohort_max: rules.cohort_max.map(|n| n.to_string()).unwrap_or_default(),
+            high_needs_percent: (rules.high_needs_percent)
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             ..TermFields::default()
         }
     }
@@ -267,6 +276,19 @@ impl TermFields {
                 defaults.high_needs_priority,
             ),
             districts: Vec::new(),
+            high_needs_percent: match self.high_needs_percent.trim().trim_end_matches('%') {
+                "" => None,
+                raw => match raw.trim().parse::<u32>() {
+                    Ok(n) if n <= 100 => Some(n),
+                    _ => {
+                        errors.add(
+                            "high_needs_percent",
+                            "Enter a whole percentage from 0 to 100, or leave it blank",
+                        );
+                        None
+                    }
+                },
+            },
             cohort_max: match self.cohort_max.trim() {
                 "" => None,
                 raw => {
@@ -1264,6 +1286,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         },
         locks,
         high_needs_min: r.high_needs_min,
+        high_needs_percent: r.high_needs_percent,
         program_school_cap: r.cohort_max,
         // A district with no school in the run still gets its limit (under an index no school
         // has), so a minimum there is reported short.
@@ -1483,6 +1506,28 @@ mod tests {
             ],
             locks: vec![],
         }
+    }
+
+    #[test]
+    fn a_high_needs_percentage_counts_from_the_most_placements() {
+        let mut share = inputs(0);
+        share.rules.high_needs_percent = Some(50);
+        let (_, summary) = run(&share).unwrap();
+        // Half of 3 is 2 (rounded up); the one high-needs school hosts 1.
+        assert_eq!(
+            (
+                summary.placed,
+                summary.high_needs_placed,
+                summary.high_needs_short
+            ),
+            (3, 1, 1)
+        );
+        share.rules.high_needs_percent = Some(30);
+        let (_, summary) = run(&share).unwrap();
+        assert_eq!(
+            (summary.high_needs_placed, summary.high_needs_short),
+            (1, 0)
+        );
     }
 
     #[test]

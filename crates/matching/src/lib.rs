@@ -193,6 +193,11 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
             "weights must be whole numbers from 0 to {MAX_WEIGHT}"
         )));
     }
+    if rules.high_needs_percent.is_some_and(|p| p > 100) {
+        return Err(InstanceError(
+            "the high-needs percentage must be from 0 to 100".into(),
+        ));
+    }
     let mut limited = std::collections::HashSet::new();
     for limit in &rules.districts {
         if limit.min > limit.max {
@@ -251,6 +256,8 @@ pub struct Prepared<'a> {
     /// Added to the cost of an option of (program, school): the Lagrangian prices of the
     /// program × school cap (see `Prepared::cap_programs`).
     pair_price: HashMap<(u32, u32), i64>,
+    /// The high-needs minimum: the rules', or more for their percentage (see `solve`).
+    high_needs_min: u32,
     /// Locked placements per (program, school).
     locked_pairs: HashMap<(u32, u32), i64>,
     /// (program, school) pairs closed by the cap's repair: only these candidates may go there.
@@ -383,6 +390,7 @@ pub fn prepare_with<'a>(
         high_needs_bonus: 0,
         pair_price: HashMap::new(),
         locked_pairs,
+        high_needs_min: rules.high_needs_min,
         closed: HashMap::new(),
     };
     prepared.close_pairs();
@@ -682,7 +690,7 @@ impl Prepared<'_> {
             .iter()
             .filter(|p| self.instance.schools[p.school as usize].high_needs)
             .count() as u32;
-        self.rules.high_needs_min.saturating_sub(locked)
+        self.high_needs_min.saturating_sub(locked)
     }
 
     /// What meeting a quota unit is worth: more than placing every candidate.
@@ -707,6 +715,13 @@ impl Prepared<'_> {
             + w.high_needs_priority
             + w.mentor_quality * 10;
         let unplaced_cost = (dearest + 1).saturating_mul(instance.candidates.len() as i64 + 1);
+        if let Some(percent) = self.rules.high_needs_percent {
+            // The percentage of the most placements the other rules allow, as a minimum.
+            let most = self.optimize(unplaced_cost, false);
+            let placed = self.placed_in(&most).iter().flatten().count() + self.rules.locks.len();
+            let needed = (placed as u64 * u64::from(percent)).div_ceil(100) as u32;
+            self.high_needs_min = self.high_needs_min.max(needed);
+        }
         let (mut solved, lower, upper) = self.solve_network(unplaced_cost);
         // How far the objective may be above the optimum: 0 from the network alone.
         let mut proven_gap = upper - lower;
@@ -767,7 +782,7 @@ impl Prepared<'_> {
                 i64::MIN
             },
             edges: self.chosen.iter().map(Vec::len).sum(),
-            high_needs_short: self.rules.high_needs_min.saturating_sub(high_needs_placed),
+            high_needs_short: self.high_needs_min.saturating_sub(high_needs_placed),
             high_needs_placed,
             districts: districts_placed(instance, self.rules, &placements),
             placements,
@@ -959,11 +974,7 @@ impl Prepared<'_> {
     /// pair keeps the cap. Returns it with the options it was solved with and its cost; the
     /// pairs are opened again and the options restored, so later rounds still bound the whole
     /// problem.
-    fn repair_caps(
-        &mut self,
-        unplaced_cost: i64,
-        cap: u32,
-    ) -> Capped {
+    fn repair_caps(&mut self, unplaced_cost: i64, cap: u32) -> Capped {
         let options = self.chosen.clone();
         let (mut solved, _, mut upper) = self.solve_network(unplaced_cost);
         loop {

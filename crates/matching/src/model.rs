@@ -116,6 +116,10 @@ pub struct Rules {
     /// At least this many placements in high-needs schools (locks count). A hard rule: it comes
     /// before placing the most candidates; when it cannot be met, the solution says by how much.
     pub high_needs_min: u32,
+    /// At least this percentage of placements in high-needs schools: of the most placements
+    /// the other rules allow (locks count), made a minimum like `high_needs_min` (the larger of
+    /// the two applies). Meeting it can place fewer, never lowering the share.
+    pub high_needs_percent: Option<u32>,
     /// Limits on some districts' placements (locks count). A district's minimum is a quota like
     /// the high-needs one (before placing the most candidates; a shortfall is reported); its
     /// maximum is a hard cap like a school's.
@@ -141,6 +145,7 @@ impl Default for Rules {
             weights: Weights::default(),
             locks: Vec::new(),
             high_needs_min: 0,
+            high_needs_percent: None,
             districts: Vec::new(),
             program_school_cap: None,
         }

@@ -335,6 +335,25 @@ proptest! {
         }
     }
 
+    /// A percentage of placements in high-needs schools is a minimum of that share of the most
+    /// placements there can be.
+    #[test]
+    fn a_high_needs_percentage_is_a_minimum_of_the_most_placements(
+        instance in instance(),
+        percent in 0u32..=100,
+    ) {
+        let most = brute_force(&instance, &rules()).1 as u64;
+        let needed = (most * u64::from(percent)).div_ceil(100) as u32;
+        let as_minimum = Rules { high_needs_min: needed, ..rules() };
+        let as_percent = Rules { high_needs_percent: Some(percent), ..rules() };
+        let solution = solve(&instance, &as_percent).unwrap();
+        let (met, placed, cost) = brute_force(&instance, &as_minimum);
+        prop_assert_eq!(solution.high_needs_placed.min(needed) as usize, met);
+        prop_assert_eq!((solution.placements.len(), solution.objective), (placed, cost));
+        prop_assert_eq!(solution.gap(), 0);
+        prop_assert_eq!(solution.high_needs_short, needed.saturating_sub(solution.high_needs_placed));
+    }
+
     /// At most `cap` candidates of one program in a school: priced (Lagrangian), repaired, and
     /// the gap proven.
     #[test]
@@ -531,6 +550,16 @@ fn the_high_needs_quota_comes_first_and_its_shortfall_is_reported() {
     };
     let short = solve(&instance, &too_many).unwrap();
     assert_eq!(short.high_needs_short, 2);
+    let share = |percent| Rules {
+        high_needs_percent: Some(percent),
+        ..Rules::default()
+    };
+    assert_eq!(solve(&instance, &share(0)).unwrap().placements[0].school, 0);
+    assert_eq!(solve(&instance, &share(1)).unwrap().placements[0].school, 1);
+    assert_eq!(
+        solve(&instance, &share(101)).unwrap_err().0,
+        "the high-needs percentage must be from 0 to 100"
+    );
 }
 
 fn preferences() -> impl Strategy<Value = deferred::Preferences> {

@@ -291,6 +291,14 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
             "{size}"
         );
     }
+    let mut over = cohort("2");
+    over.push(("high_needs_percent", "120"));
+    let refused = coord_p.post_form(&term_page, &over).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        (refused.text().await.unwrap())
+            .contains("Enter a whole percentage from 0 to 100, or leave it blank")
+    );
     let saved = (coord_p.post_form(&term_page, &cohort("2"))).await;
     assert_eq!(saved.status(), 303);
     assert_eq!(

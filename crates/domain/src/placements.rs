@@ -1545,6 +1545,13 @@ mod tests {
             (2, 1, Some(1)),
             "but one with a cohort size of 1"
         );
+        let (results, _) = run(&capped).unwrap();
+        let left = results.iter().find(|r| r.school_id.is_none()).unwrap();
+        assert!(
+            left.detail.contains("as the cohort size allows"),
+            "{}",
+            left.detail
+        );
         capped.candidates[2].program_id = 8;
         assert_eq!(
             placed(&capped),

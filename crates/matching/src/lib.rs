@@ -52,6 +52,9 @@ pub enum Unplaced {
     Excluded { compatible: u32 },
     /// Compatible mentors exist, but all of them went to candidates who had no other option.
     Taken { compatible: u32 },
+    /// Compatible mentors exist, but every one of their schools holds as many candidates of
+    /// the candidate's program as the cap allows.
+    CohortFull { compatible: u32 },
 }
 
 impl Unplaced {
@@ -78,6 +81,9 @@ impl Unplaced {
             ),
             Unplaced::Taken { compatible } => format!(
                 "the {compatible} compatible mentors within {max_km:.0} km went to candidates who had no other option"
+            ),
+            Unplaced::CohortFull { compatible } => format!(
+                "the {compatible} compatible mentors within {max_km:.0} km are in schools that already have as many candidates of this program as the cohort size allows"
             ),
         }
     }
@@ -766,6 +772,9 @@ impl Prepared<'_> {
             }
         }
         placements.sort_by_key(|p| p.candidate);
+        if let Some(cap) = self.rules.program_school_cap {
+            self.explain_cohorts(cap, &placements, &mut unplaced);
+        }
         let objective = placements.iter().map(|p| p.cost.total()).sum();
         let high_needs_placed = placements
             .iter()
@@ -1005,6 +1014,35 @@ impl Prepared<'_> {
         self.closed.clear();
         let repaired_with = std::mem::replace(&mut self.chosen, options);
         (solved, Some(repaired_with), cost)
+    }
+
+    /// Says so when the cap is what keeps an unplaced candidate out of every school they could
+    /// go to.
+    fn explain_cohorts(
+        &self,
+        cap: u32,
+        placements: &[Placement],
+        unplaced: &mut [(u32, Unplaced)],
+    ) {
+        let mut counts: HashMap<(u32, u32), u32> = HashMap::new();
+        for p in placements {
+            let program = self.instance.candidates[p.candidate as usize].program;
+            *counts.entry((program, p.school)).or_insert(0) += 1;
+        }
+        for (c, why) in unplaced.iter_mut() {
+            let Unplaced::Taken { compatible } = *why else {
+                continue;
+            };
+            let program = self.instance.candidates[*c as usize].program;
+            let mut all_full = true;
+            self.options.each(&self.groups, *c as usize, |o| {
+                let school = self.groups.school[o.group as usize];
+                all_full &= counts.get(&(program, school)).copied().unwrap_or(0) >= cap;
+            });
+            if all_full {
+                *why = Unplaced::CohortFull { compatible };
+            }
+        }
     }
 
     /// The high-needs quota as a price when a limited district mixes high-needs schools and

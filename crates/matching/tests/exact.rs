@@ -719,6 +719,11 @@ fn a_program_cap_spreads_a_cohort_and_locks_count_towards_it() {
     let none = solve(&instance, &capped(0, vec![])).unwrap();
     assert!(none.placements.is_empty());
     assert_eq!(none.unplaced.len(), 4);
+    assert_eq!(none.unplaced[0].1, Unplaced::CohortFull { compatible: 8 });
+    assert!(
+        (none.unplaced[0].1.describe("elementary", "K-5", 40.0))
+            .contains("as many candidates of this program as the cohort size allows")
+    );
 }
 
 #[test]

@@ -896,6 +896,7 @@ impl Prepared<'_> {
         if search.best.is_none() {
             let repaired = self.repair_caps(unplaced_cost, cap);
             search.best = Some(repaired);
+            search.scale = 1.0;
             let again = self.solve_network(unplaced_cost);
             self.price_caps(unplaced_cost, cap, &mut search, again);
         }
@@ -974,6 +975,10 @@ impl Prepared<'_> {
                 .sum();
             (current, current_lower, current_upper) = (s, lower - priced_room, upper);
             search.lower_found(current_lower);
+            // Steps a sixteenth of the first, and still no better bound: pricing has stalled.
+            if search.scale < 1.0 / 16.0 {
+                return;
+            }
         }
     }
 

@@ -96,6 +96,26 @@ pub fn optional_text(
     Some(value.to_owned())
 }
 
+/// An optional whole number in `range`: empty becomes `None`; anything else out of it is
+/// `problem` next to the field.
+pub fn optional_whole(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    range: std::ops::RangeInclusive<u32>,
+    problem: &str,
+) -> Option<u32> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let value = raw.parse::<u32>().ok().filter(|v| range.contains(v));
+    if value.is_none() {
+        errors.add(field, problem);
+    }
+    value
+}
+
 /// An e-mail address, lower-cased so that sign-in does not depend on case.
 pub fn email(errors: &mut FieldErrors, field: &str, raw: &str) -> String {
     let value = raw.trim().to_lowercase();

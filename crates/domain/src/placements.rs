@@ -7,7 +7,7 @@ pub use tandem_matching::geo::distance_km;
 use time::Date;
 use utoipa::ToSchema;
 
-use crate::input::{FieldErrors, choice, email, name, zip};
+use crate::input::{FieldErrors, choice, email, name, optional_whole, zip};
 use crate::meetings::ids;
 use crate::nces::RowError;
 use crate::partnerships::{date, decimal, long_text};
@@ -276,31 +276,20 @@ impl TermFields {
                 defaults.high_needs_priority,
             ),
             districts: Vec::new(),
-            high_needs_percent: match self.high_needs_percent.trim().trim_end_matches('%') {
-                "" => None,
-                raw => match raw.trim().parse::<u32>() {
-                    Ok(n) if n <= 100 => Some(n),
-                    _ => {
-                        errors.add(
-                            "high_needs_percent",
-                            "Enter a whole percentage from 0 to 100, or leave it blank",
-                        );
-                        None
-                    }
-                },
-            },
-            cohort_max: match self.cohort_max.trim() {
-                "" => None,
-                raw => {
-                    match raw.parse::<u32>() {
-                        Ok(n) if (1..=1000).contains(&n) => Some(n),
-                        _ => {
-                            errors.add("cohort_max", "Enter a whole number from 1 to 1000, or leave it blank for no limit");
-                            None
-                        }
-                    }
-                }
-            },
+            high_needs_percent: optional_whole(
+                errors,
+                "high_needs_percent",
+                self.high_needs_percent.trim().trim_end_matches('%'),
+                0..=100,
+                "Enter a whole percentage from 0 to 100, or leave it blank",
+            ),
+            cohort_max: optional_whole(
+                errors,
+                "cohort_max",
+                &self.cohort_max,
+                1..=1000,
+                "Enter a whole number from 1 to 1000, or leave it blank for no limit",
+            ),
         }
     }
 }
@@ -502,20 +491,8 @@ impl EligibilityFields {
     pub fn parse(&self) -> Result<EligibilityRules, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut clause = |field: &str, raw: &str| {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            match raw.parse::<u32>() {
-                Ok(v) if v <= 40 => Some(v),
-                _ => {
-                    errors.add(
-                        field,
-                        "Enter a whole number of years from 0 to 40, or leave it empty",
-                    );
-                    None
-                }
-            }
+            let problem = "Enter a whole number of years from 0 to 40, or leave it empty";
+            optional_whole(&mut errors, field, raw, 0..=40, problem)
         };
         let rules = EligibilityRules {
             min_years: clause("min_years", &self.min_years),

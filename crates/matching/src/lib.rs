@@ -721,18 +721,18 @@ impl Prepared<'_> {
             + w.high_needs_priority
             + w.mentor_quality * 10;
         let unplaced_cost = (dearest + 1).saturating_mul(instance.candidates.len() as i64 + 1);
+        let free = self.optimize(unplaced_cost, false);
         if let Some(percent) = self.rules.high_needs_percent {
             // The percentage of the most placements the other rules allow, as a minimum.
-            let most = self.optimize(unplaced_cost, false);
-            let placed = self.placed_in(&most).iter().flatten().count() + self.rules.locks.len();
+            let placed = self.placed_in(&free).iter().flatten().count() + self.rules.locks.len();
             let needed = (placed as u64 * u64::from(percent)).div_ceil(100) as u32;
             self.high_needs_min = self.high_needs_min.max(needed);
         }
-        let (mut solved, lower, upper) = self.solve_network(unplaced_cost);
+        let (mut solved, lower, upper) = self.meet_high_needs(unplaced_cost, free);
         // How far the objective may be above the optimum: 0 from the network alone.
         let mut proven_gap = upper - lower;
         if let Some(cap) = self.rules.program_school_cap
-            && !self.over_cap(&solved, cap).is_empty()
+            && !(self.over_cap(&self.pair_counts(&self.placed_in(&solved)), cap)).is_empty()
         {
             (solved, proven_gap) = self.cap_programs(unplaced_cost, cap, (solved, lower, upper));
         }
@@ -804,9 +804,14 @@ impl Prepared<'_> {
     /// quota unit met earns its bonus. (The two differ only when the quotas cross.)
     fn solve_network(&mut self, unplaced_cost: i64) -> (Solved, i64, i64) {
         self.high_needs_bonus = 0;
-        // Solve without the high-needs quota first: when that optimum meets it anyway, it is
-        // also the optimum with it. Only a binding quota needs the (slower) bonus network.
-        let solved = self.optimize(unplaced_cost, false);
+        let free = self.optimize(unplaced_cost, false);
+        self.meet_high_needs(unplaced_cost, free)
+    }
+
+    /// `solve_network` from the optimum without the high-needs quota (and its price): when
+    /// that optimum meets the quota anyway, it is also the optimum with it. Only a binding
+    /// quota needs the (slower) bonus network.
+    fn meet_high_needs(&mut self, unplaced_cost: i64, solved: Solved) -> (Solved, i64, i64) {
         let needed = self.high_needs_needed();
         if needed > 0 && self.high_needs_in(&solved) < needed {
             return if self.limits_cross_high_needs() {
@@ -862,9 +867,8 @@ impl Prepared<'_> {
         counts.iter().map(|(pair, n)| self.price_of(pair) * n).sum()
     }
 
-    /// The (program, school) pairs over the cap in a solved network, in order.
-    fn over_cap(&self, solved: &Solved, cap: u32) -> Vec<(u32, u32)> {
-        let counts = self.pair_counts(&self.placed_in(solved));
+    /// The (program, school) pairs over the cap, in order, given the placements per pair.
+    fn over_cap(&self, counts: &HashMap<(u32, u32), i64>, cap: u32) -> Vec<(u32, u32)> {
         let mut over: Vec<(u32, u32)> = (counts.iter())
             .filter(|(pair, n)| **n > self.pair_room(cap, pair))
             .map(|(pair, _)| *pair)
@@ -992,11 +996,11 @@ impl Prepared<'_> {
         let options = self.chosen.clone();
         let (mut solved, _, mut upper) = self.solve_network(unplaced_cost);
         loop {
-            let over = self.over_cap(&solved, cap);
+            let placed = self.placed_in(&solved);
+            let over = self.over_cap(&self.pair_counts(&placed), cap);
             if over.is_empty() {
                 break;
             }
-            let placed = self.placed_in(&solved);
             for pair in over {
                 let mut there: Vec<(i64, u32)> = (placed.iter().enumerate())
                     .filter(|(c, at)| {

@@ -7,6 +7,11 @@
 //! least. A candidate's augmenting path may unseat another who then moves on or, if nothing is
 //! left for them, becomes unplaced — so whom to place is decided exactly, not by processing order.
 //!
+//! Every unit goes from a node that has it to the nearest node short of one (the sink, while
+//! candidates are pushed): so a solved network takes changes to some candidates' options by
+//! taking back those candidates' units and sending them again (`unroute`), warm from the
+//! flow and potentials it has, rather than solving everything again.
+//!
 //! A node keeps the arcs leaving it and, apart, the arcs entering it that carry flow (whose
 //! reverse is residual): a popular school group is an option of hundreds of candidates, but a
 //! search from it only walks back to the few placed there.
@@ -101,12 +106,17 @@ pub struct Network {
     out: Vec<Vec<u32>>,
     carrying: Vec<Vec<u32>>,
     potential: Vec<i64>,
+    /// Units each node still lacks: the sink, until every candidate is pushed; the head of an
+    /// arc whose unit was taken back, until another unit reaches it.
+    short: Vec<u32>,
     // Search state kept between searches; only the nodes a search touched are reset.
     dist: Vec<i64>,
     via: Vec<Step>,
     done: Vec<bool>,
     touched: Vec<u32>,
     heap: RadixHeap,
+    /// The nearest node short of a unit the current search has reached, and its distance.
+    nearest: (i64, u32),
 }
 
 impl Network {
@@ -116,11 +126,42 @@ impl Network {
             out: vec![Vec::new(); nodes],
             carrying: vec![Vec::new(); nodes],
             potential: vec![0; nodes],
+            short: vec![0; nodes],
             dist: vec![i64::MAX; nodes],
             via: vec![Step::NONE; nodes],
             done: vec![false; nodes],
             touched: Vec::new(),
             heap: RadixHeap::new(),
+            nearest: (i64::MAX, u32::MAX),
+        }
+    }
+
+    /// Says that `node` lacks `units` more units: sources' units go there.
+    pub fn demand(&mut self, node: usize, units: u32) {
+        self.short[node] += units;
+    }
+
+    /// Takes back the unit `source` (a candidate: arcs out only) sends; `push_one` sends it
+    /// again. The unit is taken back along its path as far as the arcs it leaves with room
+    /// have zero reduced cost — at best up to the sink, where a search ends soonest — and the
+    /// node where it stops is left short of it. So every residual arc keeps a non-negative
+    /// reduced cost, and the potentials still prove what is left optimal.
+    pub fn unroute(&mut self, source: usize) {
+        let mut node = source;
+        while let Some(&a) = (self.out[node].iter()).find(|&&a| {
+            let arc = &self.arcs[a as usize];
+            arc.flow > 0 && (node == source || self.reduced(arc) == 0)
+        }) {
+            let arc = &mut self.arcs[a as usize];
+            arc.flow -= 1;
+            let to = arc.to as usize;
+            if arc.flow == 0 {
+                self.carrying[to].retain(|&x| x != a);
+            }
+            node = to;
+        }
+        if node != source {
+            self.short[node] += 1;
         }
     }
 
@@ -136,24 +177,6 @@ impl Network {
         });
         self.out[from].push(index as u32);
         index
-    }
-
-    /// Adds a unit arc to a solved network and keeps the flow optimal: when the arc is
-    /// negative in reduced cost, a unit goes over it and then takes the cheapest way back to
-    /// `from` (at worst back over the arc itself), so the work is local to what the arc changes.
-    pub fn add_to_solved(&mut self, from: usize, to: usize, cost: i64) -> usize {
-        let a = self.add(from, to, 1, cost);
-        if self.reduced(&self.arcs[a]) < 0 {
-            self.arcs[a].flow = 1;
-            self.carrying[to].push(a as u32);
-            // The arc's own reverse always leads back; were there no way, the unit is taken
-            // back and the arc left empty.
-            if self.send(to, from).is_none() {
-                self.arcs[a].flow = 0;
-                self.carrying[to].retain(|&x| x as usize != a);
-            }
-        }
-        a
     }
 
     /// Moves a node's potential as low as its residual arcs allow. Potentials are not unique:
@@ -224,9 +247,9 @@ impl Network {
         arc.cost + self.potential[arc.from as usize] - self.potential[arc.to as usize]
     }
 
-    /// Sends one unit from `source` (a node with only outgoing arcs so far) to `sink` along a
-    /// cheapest path; returns its cost, or `None` when the sink cannot be reached.
-    pub fn push_one(&mut self, source: usize, sink: usize) -> Option<i64> {
+    /// Sends one unit from `source` (a node with only outgoing arcs, none carrying flow) to the
+    /// nearest node short of one; returns its cost, or `None` when none can be reached.
+    pub fn push_one(&mut self, source: usize) -> Option<i64> {
         // Make the new source's arcs non-negative in reduced cost.
         let lift = self.out[source]
             .iter()
@@ -235,28 +258,23 @@ impl Network {
             .map(|a| self.potential[a.to as usize] - a.cost)
             .max()?;
         self.potential[source] = lift;
-        self.send(source, sink)
-    }
-
-    /// Sends one unit from `source` to `sink` along a cheapest path; returns its cost.
-    fn send(&mut self, source: usize, sink: usize) -> Option<i64> {
-        if !self.search(source, sink) {
-            return None;
-        }
+        let target = self.search(source)?;
         // Keep reduced costs non-negative: settled nodes move by their distance, all others by
-        // the sink's — the same, up to a constant, as moving settled nodes by distance − reach.
-        let reach = self.dist[sink];
+        // the target's — the same, up to a constant, as moving settled nodes by distance − reach.
+        let reach = self.dist[target];
         for &node in &self.touched {
             let node = node as usize;
             if self.done[node] {
                 self.potential[node] += self.dist[node] - reach;
             }
         }
-        Some(self.augment(source, sink))
+        self.short[target] -= 1;
+        Some(self.augment(source, target))
     }
 
-    /// Dijkstra on reduced costs from `source` until `sink` is settled; false if it cannot be.
-    fn search(&mut self, source: usize, sink: usize) -> bool {
+    /// Dijkstra on reduced costs from `source` until the nearest node short of a unit is
+    /// settled; returns it, or `None` when none can be reached.
+    fn search(&mut self, source: usize) -> Option<usize> {
         for &node in &self.touched {
             let node = node as usize;
             self.dist[node] = i64::MAX;
@@ -265,26 +283,25 @@ impl Network {
         }
         self.touched.clear();
         self.heap.clear();
+        self.nearest = (i64::MAX, u32::MAX);
         self.dist[source] = 0;
         self.touched.push(source as u32);
         self.heap.push(0, source as u32);
         while let Some((d, node)) = self.heap.pop() {
-            // Nothing left is nearer than the sink's best path so far, so the sink is settled.
-            // Ties go to the sink: a plateau of zero reduced cost can be wide, and settling it
-            // first was once most of the work.
+            // Nothing left is nearer than the nearest target reached so far, so it is settled.
+            // Ties go to the target: a plateau of zero reduced cost can be wide, and settling
+            // it first was once most of the work.
             let d = d as i64;
-            if d >= self.dist[sink] {
-                self.done[sink] = true;
-                return true;
+            if d >= self.nearest.0 {
+                let target = self.nearest.1 as usize;
+                self.done[target] = true;
+                return Some(target);
             }
             let node = node as usize;
             if self.done[node] {
                 continue;
             }
             self.done[node] = true;
-            if node == sink {
-                return true;
-            }
             for i in 0..self.out[node].len() {
                 let a = self.out[node][i];
                 let arc = self.arcs[a as usize];
@@ -298,7 +315,7 @@ impl Network {
                 self.relax(d - self.reduced(&arc), arc.from, Step::new(a, true));
             }
         }
-        false
+        None
     }
 
     fn relax(&mut self, distance: i64, to: u32, step: Step) {
@@ -310,14 +327,17 @@ impl Network {
             }
             *slot = distance;
             self.via[to as usize] = step;
+            if self.short[to as usize] > 0 && distance < self.nearest.0 {
+                self.nearest = (distance, to);
+            }
             self.heap.push(distance as u64, to);
         }
     }
 
     /// Moves one unit along the path the last search found; returns its cost.
-    fn augment(&mut self, source: usize, sink: usize) -> i64 {
+    fn augment(&mut self, source: usize, target: usize) -> i64 {
         let mut cost = 0;
-        let mut node = sink;
+        let mut node = target;
         while node != source {
             let step = self.via[node];
             let a = step.arc();

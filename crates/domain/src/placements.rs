@@ -659,35 +659,11 @@ impl CandidateFields {
             GradeBand::parse,
             "a grade band",
         );
-        let zip = zip(&mut errors, "zip", Some(&self.zip)).unwrap_or_default();
-        let lat = decimal(&mut errors, "lat", &self.lat);
-        let lon = decimal(&mut errors, "lon", &self.lon);
-        let home = match (lat, lon) {
-            (Some(lat), Some(lon))
-                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-            {
-                Home::At {
-                    zip: zip.clone(),
-                    lat,
-                    lon,
-                }
-            }
-            (None, None) if !zip.is_empty() => Home::Zip(zip.clone()),
-            (None, None) => {
-                errors.add(
-                    "zip",
-                    "Enter the candidate's home ZIP code (or latitude and longitude)",
-                );
-                Home::Zip(String::new())
-            }
-            _ => {
-                errors.add(
-                    "lat",
-                    "Enter both latitude (−90 to 90) and longitude (−180 to 180)",
-                );
-                Home::Zip(zip.clone())
-            }
-        };
+        let home = home(
+            &mut errors,
+            [&self.zip, &self.lat, &self.lon],
+            "Enter the candidate's home ZIP code (or latitude and longitude)",
+        );
         let preferences = school_list(&self.preferences);
         if preferences.len() > 10 {
             errors.add("preferences", "Name at most 10 schools");
@@ -704,6 +680,64 @@ impl CandidateFields {
             conflicts: school_list(&self.conflicts),
             accommodations,
         })
+    }
+}
+
+/// A place from a ZIP code or coordinates (`[zip, lat, lon]` as typed); `missing` is said
+/// when neither is given.
+fn home(errors: &mut FieldErrors, [zip_raw, lat, lon]: [&str; 3], missing: &str) -> Home {
+    let zip = zip(errors, "zip", Some(zip_raw)).unwrap_or_default();
+    let lat = decimal(errors, "lat", lat);
+    let lon = decimal(errors, "lon", lon);
+    match (lat, lon) {
+        (Some(lat), Some(lon))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+        {
+            Home::At {
+                zip: zip.clone(),
+                lat,
+                lon,
+            }
+        }
+        (None, None) if !zip.is_empty() => Home::Zip(zip.clone()),
+        (None, None) => {
+            errors.add("zip", missing);
+            Home::Zip(String::new())
+        }
+        _ => {
+            errors.add(
+                "lat",
+                "Enter both latitude (−90 to 90) and longitude (−180 to 180)",
+            );
+            Home::Zip(zip.clone())
+        }
+    }
+}
+
+/// Where a program supervisor sets out from to visit placements, from a form.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct BaseFields {
+    /// The supervisor (a person id).
+    pub supervisor_id: String,
+    pub zip: String,
+    pub lat: String,
+    pub lon: String,
+}
+
+impl BaseFields {
+    pub fn parse(&self) -> Result<(i64, Home), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let supervisor = self.supervisor_id.trim().parse::<i64>().ok();
+        if supervisor.is_none() {
+            errors.add("supervisor_id", "Select a supervisor");
+        }
+        let home = home(
+            &mut errors,
+            [&self.zip, &self.lat, &self.lon],
+            "Enter the ZIP code the supervisor sets out from (or latitude and longitude)",
+        );
+        errors.finish(|| (supervisor.unwrap_or_default(), home))
     }
 }
 

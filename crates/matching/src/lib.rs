@@ -12,9 +12,11 @@
 //! priced by Lagrangian relaxation with its gap proven. A cap on one program's candidates per
 //! school (the cohort size) crosses the network's structure too: it is priced the same way, a
 //! solution keeping it is repaired from the priced one when pricing finds none, and the gap is
-//! proven. Not yet: a quota as a share, a cohort weight (keeping a program together). `deferred`
-//! holds the preference mode (deferred acceptance).
+//! proven. The high-needs quota may also be a share of the most placements. Not yet: a cohort
+//! weight (keeping a program together). `deferred` holds the preference mode (deferred
+//! acceptance); `caseloads` assigns program supervisors to placements.
 
+pub mod caseloads;
 pub mod deferred;
 mod edges;
 mod flow;

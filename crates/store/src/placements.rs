@@ -248,6 +248,22 @@ impl Placement {
     }
 }
 
+/// A program supervisor and where they set out from, when set.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SupervisorBase {
+    pub id: i64,
+    pub name: String,
+    pub zip: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+impl SupervisorBase {
+    pub fn base(&self) -> Option<(f64, f64)> {
+        self.lat.zip(self.lon)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Decline {
     pub candidate_id: i64,
@@ -1033,6 +1049,67 @@ impl Store {
             .push(" AND ms.org_id = ")
             .bind(org_id)
             .push(" ORDER BY p.name, p.id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// A provider's program supervisors, by name, with their bases when set.
+    pub async fn supervisors_at(&self, provider_id: i64) -> Result<Vec<SupervisorBase>> {
+        let mut sql = Sql::new(
+            "SELECT p.id, p.name, b.zip, b.lat, b.lon FROM memberships ms \
+             JOIN people p ON p.id = ms.person_id \
+             LEFT JOIN supervisor_bases b ON b.person_id = p.id \
+             WHERE p.disabled = 0 AND ms.role = ",
+        );
+        sql.bind(Role::Supervisor.code())
+            .push(" AND ms.org_id = ")
+            .bind(provider_id)
+            .push(" ORDER BY p.name, p.id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// Sets where a supervisor sets out from.
+    pub async fn set_supervisor_base(
+        &self,
+        person_id: i64,
+        zip: &str,
+        lat: f64,
+        lon: f64,
+    ) -> Result<()> {
+        let mut sql = Sql::new("INSERT INTO supervisor_bases (person_id, zip, lat, lon) VALUES (");
+        sql.bind(person_id)
+            .push(", ")
+            .bind(zip)
+            .push(", ")
+            .bind(Some(lat))
+            .push(", ")
+            .bind(Some(lon))
+            .push(") ON CONFLICT (person_id) DO UPDATE SET zip = excluded.zip, lat = excluded.lat, lon = excluded.lon");
+        sql.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// A term's supervised placements per supervisor and school, with where the school is:
+    /// (supervisor, latitude, longitude, placements).
+    pub async fn supervised_schools(
+        &self,
+        term_id: i64,
+    ) -> Result<Vec<(i64, Option<f64>, Option<f64>, i64)>> {
+        let mut sql = Sql::new(
+            "SELECT pl.supervisor_id, o.latitude, o.longitude, COUNT(*) FROM placements pl \
+             JOIN organizations o ON o.id = pl.school_id WHERE pl.supervisor_id IS NOT NULL AND pl.term_id = ",
+        );
+        sql.bind(term_id)
+            .push(" GROUP BY pl.supervisor_id, pl.school_id, o.latitude, o.longitude ORDER BY pl.supervisor_id, pl.school_id");
+        sql.fetch_all(self.pool()).await
+    }
+
+    /// Where schools are: (id, latitude, longitude).
+    pub async fn school_points(&self, ids: &[i64]) -> Result<Vec<(i64, Option<f64>, Option<f64>)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new("SELECT id, latitude, longitude FROM organizations WHERE id IN ");
+        in_list(&mut sql, ids);
         sql.fetch_all(self.pool()).await
     }
 

@@ -304,7 +304,7 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
         msu_coordinator,
     };
     let residency = partnerships(store, &parties).await?;
-    store
+    let second_supervisor = store
         .create_person(
             "Grace Mensah",
             None,
@@ -312,6 +312,13 @@ pub async fn build(store: &Store, nces_file: &Path) -> Result<Vec<(&'static str,
             false,
             Some((wayne, Role::Supervisor)),
         )
+        .await?;
+    // Where the supervisors set out from: Wayne State's campus, and Dearborn.
+    store
+        .set_supervisor_base(supervisor, "48202", 42.3572, -83.0664)
+        .await?;
+    store
+        .set_supervisor_base(second_supervisor, "48126", 42.3223, -83.1763)
         .await?;
     crate::demo_placements::build(
         store,

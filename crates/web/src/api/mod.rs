@@ -118,6 +118,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::list_candidates))
         .routes(routes!(placements::list_runs, placements::start_run))
         .routes(routes!(placements::list_placements))
+        .routes(routes!(placements::list_supervisors))
+        .routes(routes!(placements::set_supervisor_base))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

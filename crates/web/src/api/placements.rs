@@ -1,16 +1,17 @@
 //! Placements through the API: a term with its rules, its schools' hosting, mentors judged for
-//! eligibility, candidates, runs (read, and started with a write token) and placements.
+//! eligibility, candidates, runs (read, and started with a write token), placements, and the
+//! provider's supervisors with their bases and caseloads.
 
 use axum::Json;
 use axum::http::StatusCode;
-use serde::Serialize;
-use tandem_domain::placements::{EligibilityRules, RunRules, RunSummary};
+use serde::{Deserialize, Serialize};
+use tandem_domain::placements::{BaseFields, EligibilityRules, RunRules, RunSummary};
 use tandem_store::Page;
 use utoipa::ToSchema;
 
-use super::{ApiPath, ApiQuery, Paging};
+use super::{ApiPath, ApiQuery, JsonBody, Paging};
 use crate::error::{ApiResult, ReadProblems, WriteProblems};
-use crate::guard::Guard;
+use crate::guard::{Caseload, Guard};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermOut {
@@ -289,4 +290,84 @@ pub async fn list_placements(
             })
             .collect(),
     ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisorOut {
+    /// The supervisor's person id.
+    id: i64,
+    name: String,
+    /// Where they set out from to visit placements, when set.
+    zip: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    /// Placements they supervise this term.
+    placements: i64,
+    /// Kilometres from their base to those placements' schools (one trip each); null without
+    /// a base.
+    km: Option<f64>,
+}
+
+impl From<Caseload> for SupervisorOut {
+    fn from(c: Caseload) -> SupervisorOut {
+        SupervisorOut {
+            id: c.supervisor.id,
+            name: c.supervisor.name,
+            zip: c.supervisor.zip,
+            lat: c.supervisor.lat,
+            lon: c.supervisor.lon,
+            placements: c.placements,
+            km: c.km,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/supervisors", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = [SupervisorOut]), ReadProblems))]
+pub async fn list_supervisors(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<SupervisorOut>>> {
+    let tv = guard.term(id).await?;
+    let caseloads = guard.caseloads(&tv).await?;
+    Ok(Json(
+        caseloads.into_iter().map(SupervisorOut::from).collect(),
+    ))
+}
+
+/// Where a supervisor sets out from: a ZIP code (the middle of the directory's schools with
+/// it) or coordinates.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BaseInput {
+    zip: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+#[utoipa::path(put, path = "/api/v1/terms/{id}/supervisors/{supervisor}/base", tag = "placements",
+    params(("id" = i64, Path), ("supervisor" = i64, Path, description = "The supervisor's person id")),
+    request_body = BaseInput,
+    responses((status = 200, body = SupervisorOut), WriteProblems))]
+pub async fn set_supervisor_base(
+    guard: Guard,
+    ApiPath((id, supervisor)): ApiPath<(i64, i64)>,
+    JsonBody(input): JsonBody<BaseInput>,
+) -> ApiResult<Json<SupervisorOut>> {
+    guard.check_api_write()?;
+    let fields = BaseFields {
+        supervisor_id: supervisor.to_string(),
+        zip: input.zip.unwrap_or_default(),
+        lat: input.lat.map(|v| v.to_string()).unwrap_or_default(),
+        lon: input.lon.map(|v| v.to_string()).unwrap_or_default(),
+    };
+    let (supervisor, home) = fields.parse()?;
+    guard.set_supervisor_base(id, supervisor, &home).await?;
+    let tv = guard.term(id).await?;
+    let caseload = (guard.caseloads(&tv).await?.into_iter())
+        .find(|c| c.supervisor.id == supervisor)
+        .map(SupervisorOut::from);
+    caseload
+        .map(Json)
+        .ok_or_else(|| crate::error::AppError::NotFound.into())
 }

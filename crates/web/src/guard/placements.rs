@@ -13,9 +13,11 @@ use tandem_domain::placements::{
     RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
+use tandem_matching::caseloads;
+use tandem_matching::geo::distance_km;
 use tandem_store::placements::{
     Candidate, Completion, Decline, HostingRow, Mentor, Module, NewCandidate, Placement, Run,
-    RunChange, RunRow, Term,
+    RunChange, RunRow, SupervisorBase, Term,
 };
 use tandem_store::{Page, Store};
 
@@ -1261,36 +1263,126 @@ impl Guard {
         })
     }
 
-    /// Assigns the provider's supervisors to the term's confirmed placements: each placement
-    /// to the supervisor with the fewest so far, nearest school first, so caseloads stay
-    /// within one of each other and schools of a supervisor cluster.
+    /// Assigns the provider's supervisors to the term's confirmed placements that have none:
+    /// caseloads within one of each other (counting what each already carries this term) and,
+    /// among those, the least travel from each supervisor's base to the schools.
     pub async fn assign_supervisors(&self, term_id: i64) -> Result<usize> {
         let tv = self.working_term(term_id).await?;
-        let supervisors = self
-            .store
-            .people_with_role_at(tv.view.partnership.provider_id, Role::Supervisor)
-            .await?;
+        let supervisors = self.supervisors(&tv).await?;
         if supervisors.is_empty() {
             return Err(FieldErrors::single("supervisors", "The provider has no program supervisors: add people with the supervisor role first").into());
         }
         let (placements, _) = self.store.placements(term_id, Page::all()).await?;
-        let assignment = balanced(
-            &supervisors.iter().map(|s| s.0).collect::<Vec<_>>(),
-            &placements,
-        );
-        for (placement, supervisor) in &assignment {
-            self.store
-                .set_supervisor(*placement, Some(*supervisor))
-                .await?;
+        let mut open: Vec<&Placement> = (placements.iter())
+            .filter(|p| p.status() == PlacementStatus::Confirmed && p.supervisor_id.is_none())
+            .collect();
+        open.sort_by_key(|p| (p.school_id, p.id));
+        let mut schools: Vec<i64> = open.iter().map(|p| p.school_id).collect();
+        schools.dedup();
+        let points: HashMap<i64, (f64, f64)> = (self.store.school_points(&schools).await?)
+            .into_iter()
+            .filter_map(|(id, lat, lon)| Some((id, (lat?, lon?))))
+            .collect();
+        let load = |s: i64| {
+            placements
+                .iter()
+                .filter(|p| p.supervisor_id == Some(s))
+                .count()
+        };
+        let people: Vec<caseloads::Supervisor> = (supervisors.iter())
+            .map(|s| caseloads::Supervisor {
+                load: load(s.id) as u32,
+                base: s.base(),
+            })
+            .collect();
+        let sites: Vec<caseloads::Site> = (schools.iter())
+            .map(|school| {
+                // A school the directory has no place for costs the same to everyone.
+                let (lat, lon) = points.get(school).copied().unwrap_or((f64::NAN, f64::NAN));
+                let visits = open.iter().filter(|p| p.school_id == *school).count() as u32;
+                caseloads::Site { lat, lon, visits }
+            })
+            .collect();
+        let assigned = caseloads::assign(&people, &sites);
+        let mut visits = open.iter();
+        for (school, counts) in schools.iter().zip(&assigned) {
+            for &(v, n) in counts {
+                for p in visits.by_ref().take(n as usize) {
+                    debug_assert_eq!(p.school_id, *school);
+                    self.store
+                        .set_supervisor(p.id, Some(supervisors[v].id))
+                        .await?;
+                }
+            }
         }
-        Ok(assignment.len())
+        Ok(open.len())
     }
 
-    pub async fn supervisors(&self, tv: &TermView) -> Result<Vec<(i64, String)>> {
+    pub async fn supervisors(&self, tv: &TermView) -> Result<Vec<SupervisorBase>> {
         Ok(self
             .store
-            .people_with_role_at(tv.view.partnership.provider_id, Role::Supervisor)
+            .supervisors_at(tv.view.partnership.provider_id)
             .await?)
+    }
+
+    /// The provider's supervisors with their caseloads this term and the travel those take
+    /// from their bases (to each school once per placement).
+    pub async fn caseloads(&self, tv: &TermView) -> Result<Vec<Caseload>> {
+        allow(tv.view.can_work)?;
+        let supervised = self.store.supervised_schools(tv.term.id).await?;
+        Ok((self.supervisors(tv).await?.into_iter())
+            .map(|supervisor| {
+                let mut caseload = Caseload {
+                    placements: 0,
+                    km: supervisor.base().map(|_| 0.0),
+                    supervisor,
+                };
+                let from = caseload.supervisor.base();
+                for (_, lat, lon, n) in supervised.iter().filter(|r| r.0 == caseload.supervisor.id)
+                {
+                    caseload.placements += *n;
+                    if let (Some(km), Some((blat, blon)), Some(lat), Some(lon)) =
+                        (&mut caseload.km, from, lat, lon)
+                    {
+                        *km += distance_km(blat, blon, *lat, *lon) * *n as f64;
+                    }
+                }
+                caseload
+            })
+            .collect())
+    }
+
+    /// Sets where a supervisor of the term's provider sets out from.
+    pub async fn set_supervisor_base(
+        &self,
+        term_id: i64,
+        supervisor: i64,
+        home: &placements::Home,
+    ) -> Result<()> {
+        let tv = self.working_term(term_id).await?;
+        if !self
+            .supervisors(&tv)
+            .await?
+            .iter()
+            .any(|s| s.id == supervisor)
+        {
+            return Err(FieldErrors::single(
+                "supervisor_id",
+                "Select a supervisor of the provider",
+            )
+            .into());
+        }
+        let Some((zip, lat, lon)) = self.home_point(home).await? else {
+            return Err(FieldErrors::single(
+                "zip",
+                "No school in the directory has this ZIP code: enter latitude and longitude instead",
+            )
+            .into());
+        };
+        self.store
+            .set_supervisor_base(supervisor, &zip, lat, lon)
+            .await?;
+        Ok(())
     }
 
     pub async fn set_supervisor(&self, placement_id: i64, supervisor: Option<i64>) -> Result<i64> {
@@ -1298,7 +1390,7 @@ impl Guard {
         allow(pv.can_work)?;
         let tv = self.term(pv.placement.term_id).await?;
         if let Some(s) = supervisor
-            && !self.supervisors(&tv).await?.iter().any(|(id, _)| *id == s)
+            && !self.supervisors(&tv).await?.iter().any(|x| x.id == s)
         {
             return Err(FieldErrors::single(
                 "supervisor_id",
@@ -1311,44 +1403,13 @@ impl Guard {
     }
 }
 
-/// Caseloads: confirmed placements without a supervisor go, school by school, to whoever has
-/// the fewest; a school's placements stay with one supervisor where the counts allow.
-fn balanced(supervisors: &[i64], placements: &[Placement]) -> Vec<(i64, i64)> {
-    let mut load: Vec<(i64, usize)> = supervisors
-        .iter()
-        .map(|s| {
-            (
-                *s,
-                placements
-                    .iter()
-                    .filter(|p| p.supervisor_id == Some(*s))
-                    .count(),
-            )
-        })
-        .collect();
-    let mut open: Vec<&Placement> = placements
-        .iter()
-        .filter(|p| p.status() == PlacementStatus::Confirmed && p.supervisor_id.is_none())
-        .collect();
-    open.sort_by_key(|p| (p.school_id, p.id));
-    let mut out = Vec::new();
-    let mut last: Option<(i64, i64)> = None;
-    for p in open {
-        let least = load.iter().map(|l| l.1).min().unwrap_or(0);
-        let same_school = last
-            .filter(|(school, s)| {
-                *school == p.school_id && load.iter().any(|l| l.0 == *s && l.1 <= least)
-            })
-            .map(|(_, s)| s);
-        let chosen =
-            same_school.unwrap_or_else(|| load.iter().min_by_key(|l| l.1).map_or(0, |l| l.0));
-        if let Some(entry) = load.iter_mut().find(|l| l.0 == chosen) {
-            entry.1 += 1;
-        }
-        last = Some((p.school_id, chosen));
-        out.push((p.id, chosen));
-    }
-    out
+/// A supervisor's caseload in a term, and the kilometres from their base to it (`None` when
+/// they have no base).
+#[derive(Debug, Clone)]
+pub struct Caseload {
+    pub supervisor: SupervisorBase,
+    pub placements: i64,
+    pub km: Option<f64>,
 }
 
 fn districts_of(view: &PartnershipView) -> Vec<i64> {

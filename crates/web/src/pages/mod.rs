@@ -197,6 +197,10 @@ pub fn router() -> Router<AppState> {
             "/terms/{id}/supervisors",
             post(placements::assign_supervisors),
         )
+        .route(
+            "/terms/{id}/supervisor-base",
+            post(placements::set_supervisor_base),
+        )
         .route("/terms/{id}/runs/{run}", get(placements::run_page))
         .route(
             "/terms/{id}/runs/{run}/inputs.json",

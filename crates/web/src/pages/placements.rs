@@ -7,9 +7,9 @@ use axum::extract::{Multipart, Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tandem_domain::placements::{
-    CandidateFields, CompletionFields, DeclineFields, EligibilityFields, EligibilityRules,
-    HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary, TermFields, TermKind,
-    bands_from_codes, read_candidates, read_completions,
+    BaseFields, CandidateFields, CompletionFields, DeclineFields, EligibilityFields,
+    EligibilityRules, HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary,
+    TermFields, TermKind, bands_from_codes, read_candidates, read_completions,
 };
 use tandem_domain::values::areas_from_codes;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
@@ -24,8 +24,8 @@ use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{
-    CHANGES_SHOWN, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView, RunProgress,
-    RunStart, RunView, TermView, summary_line,
+    CHANGES_SHOWN, Caseload, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView,
+    RunProgress, RunStart, RunView, TermView, summary_line,
 };
 
 /// Two ids from the path; anything else is "page not found".
@@ -210,6 +210,8 @@ struct TermPage {
     pager: Pager,
     declines: Vec<Decline>,
     supervisors: Vec<Choice>,
+    caseloads: Vec<Caseload>,
+    base: BaseFields,
     saved: bool,
 }
 
@@ -218,6 +220,17 @@ async fn term_page(
     id: i64,
     query: ListQuery,
     form: Option<TermFields>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
+    term_page_with(guard, id, query, (form, None), errors).await
+}
+
+/// The term page with what was typed into its rules form or its supervisor-base form.
+async fn term_page_with(
+    guard: &Guard,
+    id: i64,
+    query: ListQuery,
+    (form, base): (Option<TermFields>, Option<BaseFields>),
     errors: FieldErrors,
 ) -> PageResult<Response> {
     let tv = guard.term(id).await?;
@@ -255,8 +268,14 @@ async fn term_page(
                 .supervisors(&tv)
                 .await?
                 .into_iter()
-                .map(|(id, n)| (id.to_string(), n)),
+                .map(|s| (s.id.to_string(), s.name)),
         ),
+        caseloads: if tv.view.can_work {
+            guard.caseloads(&tv).await?
+        } else {
+            Vec::new()
+        },
+        base: base.unwrap_or_default(),
         saved: query.saved.is_some(),
         tv,
     };
@@ -318,6 +337,23 @@ pub async fn assign_supervisors(
         .map(|_| format!("/terms/{id}?saved=1"));
     saved_or_form(result, |errors| {
         term_page(&guard, id, ListQuery::default(), None, errors)
+    })
+    .await
+}
+
+pub async fn set_supervisor_base(
+    Id(id): Id,
+    Submitted { guard, form }: Submitted<BaseFields>,
+) -> PageResult<Response> {
+    let result = match form.parse() {
+        Ok((supervisor, home)) => guard
+            .set_supervisor_base(id, supervisor, &home)
+            .await
+            .map(|_| format!("/terms/{id}?saved=1#supervisors")),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    saved_or_form(result, |errors| {
+        term_page_with(&guard, id, ListQuery::default(), (None, Some(form)), errors)
     })
     .await
 }
@@ -1023,7 +1059,7 @@ async fn placement_page(
                 .supervisors(&tv)
                 .await?
                 .into_iter()
-                .map(|(id, n)| (id.to_string(), n)),
+                .map(|s| (s.id.to_string(), s.name)),
         )
     } else {
         Vec::new()

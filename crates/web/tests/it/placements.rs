@@ -455,6 +455,101 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
             .status(),
         404
     );
+    // Supervisors: a base is set by ZIP code (a bad one refused next to its field), only by
+    // the provider's coordinators; assigning gives the confirmed placement to the supervisor.
+    let base = format!("/terms/{t}/supervisor-base");
+    let supervisor = w.supervisor_p.to_string();
+    let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
+    assert!(page.contains("Where a supervisor sets out from") && page.contains("Not set"));
+    let refused = coord_p
+        .post_form(&base, &[("supervisor_id", &supervisor), ("zip", "99999")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("No school in the directory has this ZIP code")
+    );
+    let refused = coord_p
+        .post_form(&base, &[("supervisor_id", &supervisor), ("lat", "42.3")])
+        .await;
+    assert_eq!(refused.status(), 422, "a latitude without a longitude");
+    let not_a_supervisor = w.coord_p.to_string();
+    let refused = coord_p
+        .post_form(
+            &base,
+            &[("supervisor_id", &not_a_supervisor), ("zip", "48201")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        admin_b
+            .post_form(&base, &[("supervisor_id", &supervisor), ("zip", "48201")])
+            .await
+            .status(),
+        404,
+        "another organization cannot set a base"
+    );
+    let (status, listed) = coord_p
+        .json(&format!("/api/v1/terms/{t}/supervisors"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        listed[0]["lat"],
+        serde_json::Value::Null,
+        "nothing was saved"
+    );
+    let saved = coord_p
+        .post_form(&base, &[("supervisor_id", &supervisor), ("zip", "48201")])
+        .await;
+    assert_eq!(saved.status(), 303);
+    let assigned = coord_p
+        .post_form(&format!("/terms/{t}/supervisors"), &[])
+        .await;
+    assert_eq!(assigned.status(), 303);
+    let (_, listed) = coord_p
+        .json(&format!("/api/v1/terms/{t}/supervisors"))
+        .await;
+    assert_eq!(listed[0]["id"], w.supervisor_p);
+    assert_eq!(listed[0]["zip"], "48201");
+    assert_eq!(listed[0]["placements"], 1);
+    assert_eq!(
+        listed[0]["km"], 0.0,
+        "the base is the middle of the ZIP code's one school"
+    );
+    let (token_q, _) = app.as_token(w.provider_q, true).await;
+    let moved = token_q
+        .put_json(
+            &format!("/api/v1/terms/{t}/supervisors/{supervisor}/base"),
+            serde_json::json!({"lat": 42.0, "lon": -83.0}),
+        )
+        .await;
+    assert_eq!(
+        moved.status(),
+        404,
+        "another provider's program cannot move the base"
+    );
+    let (token_p, _) = app.as_token(w.provider_p, true).await;
+    let moved = token_p
+        .put_json(
+            &format!("/api/v1/terms/{t}/supervisors/{supervisor}/base"),
+            serde_json::json!({"lat": 42.33, "lon": -83.15}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    let moved: serde_json::Value = moved.json().await.unwrap();
+    assert_eq!(moved["zip"], "");
+    assert!((moved["km"].as_f64().unwrap() - 8.2).abs() < 0.1, "{moved}");
+    let bad = token_p
+        .put_json(
+            &format!("/api/v1/terms/{t}/supervisors/{supervisor}/base"),
+            serde_json::json!({"lat": 142.0, "lon": -83.0}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+
     // The mentor sees their placement, not the term; another candidate sees neither.
     assert_eq!(
         mentor_a.get(&format!("/placements/{p}")).await.status(),

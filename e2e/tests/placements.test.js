@@ -100,6 +100,36 @@ test('hosting → run → lock two → re-run → district approves → mentor a
   await page.close();
 });
 
+test('supervisors: a base set by ZIP code, caseloads even and near', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'coordinator@wayne.example');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Partnerships' }).click();
+  await page.getByRole('link', { name: 'Wayne State – Detroit Teacher Residency Partnership' }).click();
+  await page.getByRole('navigation', { name: 'This partnership' }).getByRole('link', { name: 'Placements' }).click();
+  await page.getByRole('link', { name: 'Fall 2026 student teaching' }).click();
+  const caseloads = page.getByRole('table', { name: /Program supervisors/ });
+  // The demo's confirmed placements, shared evenly.
+  const loads = [];
+  for (const name of ['Priya Raman', 'Grace Mensah']) {
+    loads.push(Number(await caseloads.getByRole('row', { name: new RegExp(name) }).getByRole('cell').nth(2).innerText()));
+  }
+  assert.ok(Math.min(...loads) > 0 && Math.abs(loads[0] - loads[1]) <= 1, `caseloads ${loads}`);
+  await page.getByLabel('Supervisor', { exact: true }).selectOption({ label: 'Grace Mensah' });
+  await page.getByLabel('ZIP code', { exact: true }).fill('99999');
+  await page.getByRole('button', { name: 'Save the base' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  assert.ok(await page.getByText('No school in the directory has this ZIP code').count() >= 1);
+  await check(page, '119-supervisor-base-error');
+  await page.getByLabel('ZIP code', { exact: true }).fill('48201');
+  await page.getByRole('button', { name: 'Save the base' }).click();
+  await caseloads.getByRole('row', { name: /Grace Mensah/ }).getByText('ZIP 48201').waitFor();
+  await page.getByLabel(/Start over/).check();
+  await page.getByRole('button', { name: 'Assign supervisors' }).click();
+  await page.getByText('Saved.').waitFor();
+  await check(page, '119-supervisors');
+  await page.close();
+});
+
 test('a mentor calibrates on the exemplar lesson', async () => {
   const page = await newPage(browser);
   await signIn(page, server.base, 'mentor@detroitk12.example');

@@ -1568,6 +1568,18 @@ impl Store {
         Ok(())
     }
 
+    /// Gives placements their supervisors, all or none.
+    pub async fn set_supervisors(&self, assigned: &[(i64, i64)]) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for &(id, supervisor) in assigned {
+            let mut sql = Sql::new("UPDATE placements SET supervisor_id = ");
+            sql.bind(supervisor).push(" WHERE id = ").bind(id);
+            sql.query().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn set_supervisor(&self, id: i64, supervisor: Option<i64>) -> Result<()> {
         let mut sql = Sql::new("UPDATE placements SET supervisor_id = ");
         sql.bind(supervisor).push(" WHERE id = ").bind(id);

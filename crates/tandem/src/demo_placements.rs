@@ -215,7 +215,7 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
             .await?;
     }
     coordinator
-        .assign_supervisors(fall)
+        .assign_supervisors(fall, false)
         .await
         .map_err(|e| anyhow::anyhow!("demo supervisors: {e:?}"))?;
 

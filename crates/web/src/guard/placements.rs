@@ -1265,14 +1265,22 @@ impl Guard {
 
     /// Assigns the provider's supervisors to the term's confirmed placements that have none:
     /// caseloads within one of each other (counting what each already carries this term) and,
-    /// among those, the least travel from each supervisor's base to the schools.
-    pub async fn assign_supervisors(&self, term_id: i64) -> Result<usize> {
+    /// among those, the least travel from each supervisor's base to the schools. Starting
+    /// over, every confirmed placement is assigned afresh.
+    pub async fn assign_supervisors(&self, term_id: i64, start_over: bool) -> Result<usize> {
         let tv = self.working_term(term_id).await?;
         let supervisors = self.supervisors(&tv).await?;
         if supervisors.is_empty() {
             return Err(FieldErrors::single("supervisors", "The provider has no program supervisors: add people with the supervisor role first").into());
         }
-        let (placements, _) = self.store.placements(term_id, Page::all()).await?;
+        let (mut placements, _) = self.store.placements(term_id, Page::all()).await?;
+        if start_over {
+            for p in (placements.iter_mut())
+                .filter(|p| p.status() == PlacementStatus::Confirmed && p.supervisor_id.is_some())
+            {
+                p.supervisor_id = None;
+            }
+        }
         let mut open: Vec<&Placement> = (placements.iter())
             .filter(|p| p.status() == PlacementStatus::Confirmed && p.supervisor_id.is_none())
             .collect();
@@ -1305,17 +1313,19 @@ impl Guard {
             .collect();
         let assigned = caseloads::assign(&people, &sites);
         let mut visits = open.iter();
-        for (school, counts) in schools.iter().zip(&assigned) {
+        let mut given = Vec::new();
+        for counts in &assigned {
             for &(v, n) in counts {
-                for p in visits.by_ref().take(n as usize) {
-                    debug_assert_eq!(p.school_id, *school);
-                    self.store
-                        .set_supervisor(p.id, Some(supervisors[v].id))
-                        .await?;
-                }
+                given.extend(
+                    visits
+                        .by_ref()
+                        .take(n as usize)
+                        .map(|p| (p.id, supervisors[v].id)),
+                );
             }
         }
-        Ok(open.len())
+        self.store.set_supervisors(&given).await?;
+        Ok(given.len())
     }
 
     pub async fn supervisors(&self, tv: &TermView) -> Result<Vec<SupervisorBase>> {

@@ -327,12 +327,19 @@ pub async fn run(Id(id): Id, Submitted { guard, .. }: Submitted<Empty>) -> PageR
     .await
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    /// "yes" to reassign placements that already have a supervisor.
+    start_over: String,
+}
+
 pub async fn assign_supervisors(
     Id(id): Id,
-    Submitted { guard, .. }: Submitted<Empty>,
+    Submitted { guard, form }: Submitted<AssignForm>,
 ) -> PageResult<Response> {
     let result = guard
-        .assign_supervisors(id)
+        .assign_supervisors(id, form.start_over == "yes")
         .await
         .map(|_| format!("/terms/{id}?saved=1"));
     saved_or_form(result, |errors| {

@@ -549,6 +549,12 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         )
         .await;
     assert_eq!(bad.status(), 422);
+    let again = coord_p
+        .post_form(&format!("/terms/{t}/supervisors"), &[("start_over", "yes")])
+        .await;
+    assert_eq!(again.status(), 303);
+    let (_, listed) = coord_p.json(&format!("/api/v1/terms/{t}/supervisors")).await;
+    assert_eq!(listed[0]["placements"], 1, "starting over reassigns, not adds");
 
     // The mentor sees their placement, not the term; another candidate sees neither.
     assert_eq!(

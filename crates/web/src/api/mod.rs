@@ -117,6 +117,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::list_mentors))
         .routes(routes!(placements::list_candidates))
         .routes(routes!(placements::list_runs, placements::start_run))
+        .routes(routes!(placements::run_progress))
         .routes(routes!(placements::list_placements))
         .routes(routes!(placements::list_supervisors))
         .routes(routes!(placements::set_supervisor_base))

@@ -1,9 +1,12 @@
 //! Placements through the API: a term with its rules, its schools' hosting, mentors judged for
-//! eligibility, candidates, runs (read, and started with a write token), placements, and the
+//! eligibility, candidates, runs (read, and started with a write token: a long run answers 202
+//! and its progress is polled), placements, and the
 //! provider's supervisors with their bases and caseloads.
 
 use axum::Json;
 use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_domain::placements::{BaseFields, EligibilityRules, RunRules, RunSummary};
 use tandem_store::Page;
@@ -11,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::{ApiPath, ApiQuery, JsonBody, Paging};
 use crate::error::{ApiResult, ReadProblems, WriteProblems};
-use crate::guard::{Caseload, Guard};
+use crate::guard::{Caseload, Guard, RunProgress, RunStart};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermOut {
@@ -221,26 +224,84 @@ pub async fn list_runs(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Jso
 }
 
 /// Runs the match for the term now (locked and approved placements stay) and keeps the run.
+/// A term's run under way, or how the last one that outlived its request ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunProgressOut {
+    /// running, failed, or idle (no run under way: the term's runs list has the latest).
+    status: String,
+    /// The step a running run is at.
+    step: Option<String>,
+    /// Seconds since it started.
+    seconds: Option<u64>,
+    /// Why it failed: the rule to change, or that the server log has the details.
+    failed: Option<String>,
+}
+
+impl RunProgressOut {
+    fn of(progress: Option<RunProgress>) -> RunProgressOut {
+        match progress {
+            None => RunProgressOut {
+                status: "idle".into(),
+                step: None,
+                seconds: None,
+                failed: None,
+            },
+            Some(p) => RunProgressOut {
+                status: if p.failed.is_some() {
+                    "failed"
+                } else {
+                    "running"
+                }
+                .into(),
+                step: Some(p.step.to_owned()),
+                seconds: Some(p.seconds()),
+                failed: p.failed,
+            },
+        }
+    }
+}
+
+/// How long starting a run waits for it before answering 202 Accepted.
+const RUN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 #[utoipa::path(post, path = "/api/v1/terms/{id}/runs", tag = "placements",
     params(("id" = i64, Path)),
-    responses((status = 201, body = RunOut), WriteProblems))]
-pub async fn start_run(
+    responses(
+        (status = 201, body = RunOut, description = "The run finished and is kept"),
+        (status = 202, body = RunProgressOut, description = "The run goes on: poll the Location"),
+        WriteProblems))]
+pub async fn start_run(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
+    guard.check_api_write()?;
+    match guard.start_run(id, RUN_WAIT).await? {
+        RunStart::Kept(run) => {
+            let tv = guard.term(id).await?;
+            let r = guard.run(&tv, run).await?;
+            let out = RunOut {
+                summary: r.summary(),
+                id: r.id,
+                number: r.number,
+                created_at: r.created_at,
+            };
+            Ok((StatusCode::CREATED, Json(out)).into_response())
+        }
+        RunStart::Running => {
+            let tv = guard.term(id).await?;
+            let progress = RunProgressOut::of(guard.run_progress(&tv));
+            let location = format!("/api/v1/terms/{id}/run-progress");
+            Ok((StatusCode::ACCEPTED, [(LOCATION, location)], Json(progress)).into_response())
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/run-progress", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = RunProgressOut), ReadProblems))]
+pub async fn run_progress(
     guard: Guard,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<(StatusCode, Json<RunOut>)> {
-    guard.check_api_write()?;
-    let run = guard.run_match(id).await?;
+) -> ApiResult<Json<RunProgressOut>> {
     let tv = guard.term(id).await?;
-    let r = guard.run(&tv, run).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(RunOut {
-            summary: r.summary(),
-            id: r.id,
-            number: r.number,
-            created_at: r.created_at,
-        }),
-    ))
+    Ok(Json(RunProgressOut::of(guard.run_progress(&tv))))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

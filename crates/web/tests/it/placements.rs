@@ -553,8 +553,47 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         .post_form(&format!("/terms/{t}/supervisors"), &[("start_over", "yes")])
         .await;
     assert_eq!(again.status(), 303);
-    let (_, listed) = coord_p.json(&format!("/api/v1/terms/{t}/supervisors")).await;
-    assert_eq!(listed[0]["placements"], 1, "starting over reassigns, not adds");
+    let (_, listed) = coord_p
+        .json(&format!("/api/v1/terms/{t}/supervisors"))
+        .await;
+    assert_eq!(
+        listed[0]["placements"], 1,
+        "starting over reassigns, not adds"
+    );
+
+    // A run through the API: a small term's run is kept before the answer (201); a long one
+    // would answer 202 with its progress to poll. Another provider's program cannot start one.
+    let runs = format!("/api/v1/terms/{t}/runs");
+    assert_eq!(
+        token_q
+            .post_json(&runs, serde_json::json!({}))
+            .await
+            .status(),
+        404
+    );
+    let (reader, _) = app.as_token(w.provider_p, false).await;
+    assert_eq!(
+        reader
+            .post_json(&runs, serde_json::json!({}))
+            .await
+            .status(),
+        403
+    );
+    let started = token_p.post_json(&runs, serde_json::json!({})).await;
+    assert_eq!(started.status(), 201);
+    let run: serde_json::Value = started.json().await.unwrap();
+    assert!(run["number"].as_i64().unwrap() >= 2, "{run}");
+    let (status, progress) = token_p
+        .json(&format!("/api/v1/terms/{t}/run-progress"))
+        .await;
+    assert_eq!((status, progress["status"].as_str()), (200, Some("idle")));
+    assert_eq!(
+        token_q
+            .get(&format!("/api/v1/terms/{t}/run-progress"))
+            .await
+            .status(),
+        404
+    );
 
     // The mentor sees their placement, not the term; another candidate sees neither.
     assert_eq!(

@@ -739,20 +739,11 @@ impl Prepared<'_> {
             + w.mentor_quality * 10;
         let unplaced_cost = (dearest + 1).saturating_mul(instance.candidates.len() as i64 + 1);
         let free = self.optimize(unplaced_cost, false);
-        if let Some(percent) = self.rules.high_needs_percent {
-            // The percentage of the most placements the other rules allow, as a minimum.
-            let placed = self.placed_in(&free).iter().flatten().count() + self.rules.locks.len();
-            let needed = (placed as u64 * u64::from(percent)).div_ceil(100) as u32;
-            self.high_needs_min = self.high_needs_min.max(needed);
-        }
-        let (mut solved, lower, upper) = self.meet_high_needs(unplaced_cost, free);
         // How far the objective may be above the optimum: 0 from the network alone.
-        let mut proven_gap = upper - lower;
-        if let Some(cap) = self.rules.program_school_cap
-            && !(self.over_cap(&self.pair_counts(&self.placed_in(&solved)), cap)).is_empty()
-        {
-            (solved, proven_gap) = self.cap_programs(unplaced_cost, cap, (solved, lower, upper));
-        }
+        let (solved, proven_gap) = match self.rules.high_needs_percent {
+            Some(percent) => self.meet_percentage(unplaced_cost, percent, free),
+            None => self.meet_rules(unplaced_cost, free),
+        };
         let (network, option_arcs, member_arcs) = solved;
         let certified = network.certified();
 
@@ -813,6 +804,51 @@ impl Prepared<'_> {
             districts: districts_placed(instance, self.rules, &placements),
             placements,
         }
+    }
+
+    /// From the optimum without quotas: the high-needs quota met, then the program × school
+    /// cap kept. Returns the solution and how far its cost may be above the optimum.
+    fn meet_rules(&mut self, unplaced_cost: i64, free: Solved) -> (Solved, i64) {
+        let (solved, lower, upper) = self.meet_high_needs(unplaced_cost, free);
+        match self.binding_cap(&solved) {
+            Some(cap) => self.cap_programs(unplaced_cost, cap, (solved, lower, upper)),
+            None => (solved, upper - lower),
+        }
+    }
+
+    /// The high-needs percentage, as a minimum: that share of the most placements every other
+    /// rule allows (locks count). Under a binding program × school cap, the most placements
+    /// are those of the cap's solution without the quota — and when that solution meets the
+    /// percentage too, it is the answer.
+    fn meet_percentage(&mut self, unplaced_cost: i64, percent: u32, free: Solved) -> (Solved, i64) {
+        let needed = |placed: usize| (placed as u64 * u64::from(percent)).div_ceil(100) as u32;
+        let locks = self.rules.locks.len();
+        if self.binding_cap(&free).is_none() {
+            let placed = self.placed_in(&free).iter().flatten().count() + locks;
+            self.high_needs_min = self.high_needs_min.max(needed(placed));
+            return self.meet_rules(unplaced_cost, free);
+        }
+        let (own_min, options) = (self.high_needs_min, self.chosen.clone());
+        self.high_needs_min = 0;
+        let (capped, gap) = self.meet_rules(unplaced_cost, free);
+        let placed = self.placed_in(&capped).iter().flatten().count() + locks;
+        self.high_needs_min = own_min.max(needed(placed));
+        if self.high_needs_in(&capped) >= self.high_needs_needed() {
+            // (Its bound holds with the quota too: the quota only takes solutions away.)
+            return (capped, gap);
+        }
+        drop(capped);
+        (self.chosen, self.pair_price) = (options, HashMap::new());
+        self.high_needs_bonus = 0;
+        let free = self.optimize(unplaced_cost, false);
+        self.meet_rules(unplaced_cost, free)
+    }
+
+    /// The program × school cap, when a solution breaks it.
+    fn binding_cap(&self, solved: &Solved) -> Option<u32> {
+        let cap = self.rules.program_school_cap?;
+        let over = self.over_cap(&self.pair_counts(&self.placed_in(solved)), cap);
+        (!over.is_empty()).then_some(cap)
     }
 
     /// The optimum under every rule the network carries, the program × school cap's prices

@@ -727,6 +727,36 @@ fn a_program_cap_spreads_a_cohort_and_locks_count_towards_it() {
 }
 
 #[test]
+fn a_high_needs_percentage_counts_the_most_placements_the_cohort_size_allows() {
+    // Three schools of two mentors, two of them high-needs; four candidates of one program.
+    // With a cohort size of 1, three can be placed (one a school), two in high-needs schools.
+    let instance = Instance {
+        schools: vec![
+            school(42.0, -83.0, 2, true),
+            school(42.01, -83.0, 2, true),
+            school(42.02, -83.0, 2, false),
+        ],
+        mentors: (0..6).map(|i| mentor(i / 2, 100)).collect(),
+        candidates: (0..4).map(|_| candidate(42.0, -83.0)).collect(),
+    };
+    let rules = |percent| Rules {
+        program_school_cap: Some(1),
+        high_needs_percent: Some(percent),
+        ..Rules::default()
+    };
+    // 66 % of the three placements the cap allows is two — met; counted from the four placed
+    // without the cap, it would ask for three and read "short by 1".
+    let met = solve(&instance, &rules(66)).unwrap();
+    assert_eq!(met.placements.len(), 3);
+    assert_eq!((met.high_needs_placed, met.high_needs_short), (2, 0));
+    assert_eq!(met.gap(), 0, "proven optimal");
+    // 100 % of three cannot be met: the shortfall is said, the placements unchanged.
+    let short = solve(&instance, &rules(100)).unwrap();
+    assert_eq!(short.placements.len(), 3);
+    assert_eq!((short.high_needs_placed, short.high_needs_short), (2, 1));
+}
+
+#[test]
 fn a_mentor_who_declined_is_excluded_but_not_their_school() {
     // Two mentors in one school, the better one declined the candidate.
     let instance = Instance {

@@ -1285,29 +1285,33 @@ impl Guard {
             .filter(|p| p.status() == PlacementStatus::Confirmed && p.supervisor_id.is_none())
             .collect();
         open.sort_by_key(|p| (p.school_id, p.id));
-        let mut schools: Vec<i64> = open.iter().map(|p| p.school_id).collect();
-        schools.dedup();
-        let points: HashMap<i64, (f64, f64)> = (self.store.school_points(&schools).await?)
+        // Each school with its placements to supervise, in order (`open` is sorted by school).
+        let mut schools: Vec<(i64, u32)> = Vec::new();
+        for p in &open {
+            match schools.last_mut() {
+                Some((school, visits)) if *school == p.school_id => *visits += 1,
+                _ => schools.push((p.school_id, 1)),
+            }
+        }
+        let ids: Vec<i64> = schools.iter().map(|s| s.0).collect();
+        let points: HashMap<i64, (f64, f64)> = (self.store.school_points(&ids).await?)
             .into_iter()
             .filter_map(|(id, lat, lon)| Some((id, (lat?, lon?))))
             .collect();
-        let load = |s: i64| {
-            placements
-                .iter()
-                .filter(|p| p.supervisor_id == Some(s))
-                .count()
-        };
+        let mut load: HashMap<i64, u32> = HashMap::new();
+        for s in placements.iter().filter_map(|p| p.supervisor_id) {
+            *load.entry(s).or_insert(0) += 1;
+        }
         let people: Vec<caseloads::Supervisor> = (supervisors.iter())
             .map(|s| caseloads::Supervisor {
-                load: load(s.id) as u32,
+                load: load.get(&s.id).copied().unwrap_or(0),
                 base: s.base(),
             })
             .collect();
         let sites: Vec<caseloads::Site> = (schools.iter())
-            .map(|school| {
+            .map(|&(school, visits)| {
                 // A school the directory has no place for costs the same to everyone.
-                let (lat, lon) = points.get(school).copied().unwrap_or((f64::NAN, f64::NAN));
-                let visits = open.iter().filter(|p| p.school_id == *school).count() as u32;
+                let (lat, lon) = points.get(&school).copied().unwrap_or((f64::NAN, f64::NAN));
                 caseloads::Site { lat, lon, visits }
             })
             .collect();

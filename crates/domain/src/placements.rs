@@ -44,6 +44,10 @@ pub struct RunRules {
     pub preference_rank: i64,
     pub mentor_quality: i64,
     pub high_needs_priority: i64,
+    /// Added to a placement in another school than the one the run before proposed (0: a
+    /// re-run moves candidates freely).
+    #[serde(default)]
+    pub moved: i64,
     /// Limits on the placements in some of the partnership's districts.
     #[serde(default)]
     pub districts: Vec<DistrictRule>,
@@ -121,6 +125,7 @@ impl Default for RunRules {
             preference_rank: w.preference_rank,
             mentor_quality: w.mentor_quality,
             high_needs_priority: w.high_needs_priority,
+            moved: w.moved,
             districts: Vec::new(),
             cohort_max: None,
         }
@@ -166,6 +171,7 @@ pub struct TermFields {
     pub preference_rank: String,
     pub mentor_quality: String,
     pub high_needs_priority: String,
+    pub moved: String,
     /// One district a line: `name, at least, at most`.
     pub district_limits: String,
     /// Blank for no cohort size limit.
@@ -185,6 +191,7 @@ impl TermFields {
             preference_rank: rules.preference_rank.to_string(),
             mentor_quality: rules.mentor_quality.to_string(),
             high_needs_priority: rules.high_needs_priority.to_string(),
+            moved: rules.moved.to_string(),
             cohort_max: rules.cohort_max.map(|n| n.to_string()).unwrap_or_default(),
             high_needs_percent: (rules.high_needs_percent)
                 .map(|n| n.to_string())
@@ -275,6 +282,7 @@ impl TermFields {
                 weight,
                 defaults.high_needs_priority,
             ),
+            moved: whole("moved", &self.moved, weight, defaults.moved),
             districts: Vec::new(),
             high_needs_percent: optional_whole(
                 errors,
@@ -1022,6 +1030,9 @@ pub struct RunCandidate {
     /// The candidate's program (for the cohort size limit).
     #[serde(default)]
     pub program_id: i64,
+    /// The school the term's current proposal places the candidate in, if any.
+    #[serde(default)]
+    pub previous_school: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1232,6 +1243,9 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
                 excluded_mentors: (c.declined_by_mentors.iter())
                     .filter_map(|id| mentor_at.get(id).copied())
                     .collect(),
+                previous: c
+                    .previous_school
+                    .and_then(|id| school_index.get(&id).copied()),
             })
             .collect(),
         mentors: inputs
@@ -1294,6 +1308,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
             preference_rank: r.preference_rank,
             mentor_quality: r.mentor_quality,
             high_needs_priority: r.high_needs_priority,
+            moved: r.moved,
         },
         locks,
         high_needs_min: r.high_needs_min,
@@ -1325,12 +1340,16 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
             km: Some((p.km * 10.0).round() / 10.0),
             locked: p.locked,
             detail: format!(
-                "cost {}: travel {}, preference {}, mentor quality {}, high-needs {}",
+                "cost {}: travel {}, preference {}, mentor quality {}, high-needs {}{}",
                 p.cost.total(),
                 p.cost.travel,
                 p.cost.preference,
                 p.cost.mentor_quality,
-                p.cost.high_needs
+                p.cost.high_needs,
+                match p.cost.moved {
+                    0 => String::new(),
+                    moved => format!(", moved {moved}"),
+                }
             ),
         });
     }
@@ -1471,6 +1490,7 @@ mod tests {
                     conflicts: vec![],
                     declined_by_mentors: vec![],
                     program_id: 7,
+                    previous_school: None,
                 })
                 .collect(),
             mentors: vec![
@@ -1538,6 +1558,36 @@ mod tests {
         assert_eq!(
             (summary.high_needs_placed, summary.high_needs_short),
             (1, 0)
+        );
+    }
+
+    #[test]
+    fn a_moved_weight_keeps_the_proposal_a_re_run_need_not_change() {
+        let at_a = |inputs: &RunInputs| {
+            let (results, _) = run(inputs).unwrap();
+            let r = results.iter().find(|r| r.school_id == Some(100)).unwrap();
+            (r.candidate_id, r.detail.clone())
+        };
+        // The three candidates are alike: without the weight, the proposal to C3 at A is
+        // not worth keeping.
+        let mut again = inputs(0);
+        for (c, school) in again.candidates.iter_mut().zip([101, 101, 100]) {
+            c.previous_school = Some(school);
+        }
+        assert_ne!(at_a(&again).0, 3);
+        again.rules.moved = 100;
+        let (candidate, detail) = at_a(&again);
+        assert_eq!(candidate, 3, "{detail}");
+        assert!(!detail.contains("moved"), "{detail}");
+        // Where someone has to move (all three were proposed A, which takes one), it costs
+        // the weight, in the breakdown.
+        for c in &mut again.candidates {
+            c.previous_school = Some(100);
+        }
+        let (results, _) = run(&again).unwrap();
+        assert!(
+            (results.iter()).any(|r| r.detail.contains("moved 100")),
+            "{results:?}"
         );
     }
 

@@ -16,11 +16,12 @@ pub struct Cost {
     pub preference: i64,
     pub mentor_quality: i64,
     pub high_needs: i64,
+    pub moved: i64,
 }
 
 impl Cost {
     pub fn total(&self) -> i64 {
-        self.travel + self.preference + self.mentor_quality + self.high_needs
+        self.travel + self.preference + self.mentor_quality + self.high_needs + self.moved
     }
 }
 
@@ -52,6 +53,10 @@ pub fn school_cost(
             0
         } else {
             w.high_needs_priority
+        },
+        moved: match c.previous {
+            Some(previous) if previous != school => w.moved,
+            _ => 0,
         },
     }
 }

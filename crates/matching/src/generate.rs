@@ -258,6 +258,7 @@ pub fn instance(
             allowed_districts: None,
             conflicts: Vec::new(),
             excluded_mentors: Vec::new(),
+            previous: None,
         });
     }
     instance

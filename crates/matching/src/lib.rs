@@ -159,6 +159,7 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
             .preferences
             .iter()
             .chain(&c.conflicts)
+            .chain(&c.previous)
             .find(|s| **s >= schools)
         {
             return Err(InstanceError(format!(
@@ -195,6 +196,7 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
         w.preference_rank,
         w.mentor_quality,
         w.high_needs_priority,
+        w.moved,
     ];
     if weights.iter().any(|w| !(0..=MAX_WEIGHT).contains(w)) {
         return Err(InstanceError(format!(
@@ -736,6 +738,7 @@ impl Prepared<'_> {
             * (self.rules.max_travel_km.min(HALF_EARTH_KM).ceil() as i64 + 1)
             + w.preference_rank * longest_preferences
             + w.high_needs_priority
+            + w.moved
             + w.mentor_quality * 10;
         let unplaced_cost = (dearest + 1).saturating_mul(instance.candidates.len() as i64 + 1);
         let free = self.optimize(unplaced_cost, false);

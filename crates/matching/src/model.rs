@@ -57,6 +57,9 @@ pub struct Candidate {
     /// Mentors the candidate must not be placed with (they declined the candidate); their
     /// schools stay open with other mentors.
     pub excluded_mentors: Vec<u32>,
+    /// The school the run before proposed for the candidate, if any: any other school costs
+    /// `Weights::moved`, so a re-run keeps what it need not change.
+    pub previous: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +96,8 @@ pub struct Weights {
     pub mentor_quality: i64,
     /// Added to a placement in a school that is not high-needs.
     pub high_needs_priority: i64,
+    /// Added to a placement in another school than the one the run before proposed.
+    pub moved: i64,
 }
 
 impl Default for Weights {
@@ -102,6 +107,7 @@ impl Default for Weights {
             preference_rank: 40,
             mentor_quality: 5,
             high_needs_priority: 30,
+            moved: 0,
         }
     }
 }

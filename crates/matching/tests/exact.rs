@@ -44,6 +44,11 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
                 } else {
                     w.high_needs_priority
                 }
+                + if cand.previous.is_some_and(|p| p != mentor.school) {
+                    w.moved
+                } else {
+                    0
+                }
         })
     };
     struct Search<'a> {
@@ -196,9 +201,19 @@ fn instance() -> impl Strategy<Value = Instance> {
             proptest::collection::vec(0..n, 0..3),
             proptest::collection::vec(0..n, 0..2),
             proptest::collection::vec(0u32..6, 0..3),
+            proptest::option::of(0..n),
         )
             .prop_map(
-                |((program, area), band, lat, lon, mut preferences, conflicts, excluded)| {
+                |(
+                    (program, area),
+                    band,
+                    lat,
+                    lon,
+                    mut preferences,
+                    conflicts,
+                    excluded,
+                    previous,
+                )| {
                     preferences.dedup();
                     Candidate {
                         program,
@@ -211,6 +226,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                         conflicts,
                         // Kept to mentors that exist once they are drawn (below).
                         excluded_mentors: excluded,
+                        previous,
                     }
                 },
             );
@@ -235,6 +251,10 @@ fn instance() -> impl Strategy<Value = Instance> {
 fn rules() -> Rules {
     Rules {
         max_travel_km: 30.0,
+        weights: Weights {
+            moved: 25,
+            ..Weights::default()
+        },
         ..Rules::default()
     }
 }
@@ -431,6 +451,7 @@ fn candidate(lat: f64, lon: f64) -> Candidate {
         allowed_districts: None,
         conflicts: vec![],
         excluded_mentors: Vec::new(),
+        previous: None,
     }
 }
 

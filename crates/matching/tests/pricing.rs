@@ -210,6 +210,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                     allowed_districts: None,
                     conflicts: vec![],
                     excluded_mentors: Vec::new(),
+                    previous: None,
                 }
             });
         (
@@ -281,6 +282,7 @@ fn an_option_skipped_by_pricing_is_priced_again_when_it_turns_negative() {
         allowed_districts: None,
         conflicts: vec![],
         excluded_mentors: Vec::new(),
+        previous: None,
     };
     let instance = Instance {
         candidates: vec![

@@ -5,11 +5,13 @@
 //! - `schools.csv`: `school,district,lat,lon,cap,high_needs`
 //! - `mentors.csv`: `mentor,school,areas,bands,capacity,eligible,quality`
 //! - `candidates.csv`: `candidate,program,area,band,lat,lon,preferences,allowed_districts,conflicts`
-//!   `,excluded_mentors` (`allowed_districts` empty means any district; `excluded_mentors`, the
-//!   mentors who declined the candidate, may be left out)
+//!   `,excluded_mentors,previous` (`allowed_districts` empty means any district;
+//!   `excluded_mentors`, the mentors who declined the candidate, and `previous`, the school the
+//!   run before proposed, may be left out)
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
 //!   `mentor_quality`, `high_needs_priority`, `high_needs_min` and, optionally,
-//!   `program_school_cap` (at most this many candidates of one program in a school)
+//!   `moved` (the cost of a school other than `previous`) and `program_school_cap` (at most this
+//!   many candidates of one program in a school)
 //! - `locks.csv`: `candidate,mentor`
 //! - `districts.csv` (only when some are limited): `district,min,max` placements in a district's
 //!   schools
@@ -97,6 +99,7 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
         "allowed_districts",
         "conflicts",
         "excluded_mentors",
+        "previous",
     ];
     let mut w = writer(dir, "candidates.csv", &header)?;
     for (i, c) in instance.candidates.iter().enumerate() {
@@ -111,6 +114,7 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
             c.allowed_districts.as_ref().map(list).unwrap_or_default(),
             list(&c.conflicts),
             list(&c.excluded_mentors),
+            c.previous.map(|s| s.to_string()).unwrap_or_default(),
         ])?;
     }
     w.flush()?;
@@ -125,6 +129,9 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
         ("high_needs_min", rules.high_needs_min.to_string()),
     ] {
         w.write_record([name, value.as_str()])?;
+    }
+    if wt.moved != 0 {
+        w.write_record(["moved", wt.moved.to_string().as_str()])?;
     }
     if let Some(cap) = rules.program_school_cap {
         w.write_record(["program_school_cap", cap.to_string().as_str()])?;
@@ -307,6 +314,15 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
         in_range("preferences", &preferences)?;
         in_range("conflicts", &conflicts)?;
         let allowed: Vec<u32> = r.list("allowed_districts")?;
+        let previous: Vec<u32> = if r.has("previous") {
+            r.list("previous")?
+        } else {
+            Vec::new()
+        };
+        in_range("previous", &previous)?;
+        if previous.len() > 1 {
+            return Err("previous: one school at most".into());
+        }
         let excluded: Vec<u32> = if r.has("excluded_mentors") {
             r.list("excluded_mentors")?
         } else {
@@ -327,6 +343,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             allowed_districts: (!allowed.is_empty()).then_some(allowed),
             conflicts,
             excluded_mentors: excluded,
+            previous: previous.first().copied(),
         });
         Ok(())
     })?;
@@ -342,6 +359,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             "preference_rank" => rules.weights.preference_rank = value()? as i64,
             "mentor_quality" => rules.weights.mentor_quality = value()? as i64,
             "high_needs_priority" => rules.weights.high_needs_priority = value()? as i64,
+            "moved" => rules.weights.moved = value()? as i64,
             "high_needs_min" => rules.high_needs_min = value()? as u32,
             "program_school_cap" => rules.program_school_cap = Some(value()? as u32),
             other => return Err(format!("name: '{other}' is not a rule")),
@@ -433,6 +451,7 @@ mod tests {
                 allowed_districts: Some(vec![0]),
                 conflicts: vec![1],
                 excluded_mentors: vec![1],
+                previous: Some(1),
             }],
         };
         let rules = Rules {
@@ -444,6 +463,10 @@ mod tests {
                 max: 2,
             }],
             program_school_cap: Some(2),
+            weights: Weights {
+                moved: 15,
+                ..Weights::default()
+            },
             ..Rules::default()
         };
         (instance, rules)

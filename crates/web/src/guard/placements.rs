@@ -831,8 +831,11 @@ impl Guard {
             .hosting(term_id, &tv.districts, true, Page::all())
             .await?;
         let (mentors, _) = self.term_mentors(tv, true, Page::all()).await?;
-        let (kept, _) = self.store.placements(term_id, Page::all()).await?;
-        let kept: Vec<&Placement> = kept
+        let (live, _) = self.store.placements(term_id, Page::all()).await?;
+        let previous: HashMap<i64, i64> = (live.iter())
+            .map(|p| (p.candidate_id, p.school_id))
+            .collect();
+        let kept: Vec<&Placement> = live
             .iter()
             .filter(|p| p.locked == 1 || p.status() != PlacementStatus::Proposed)
             .collect();
@@ -918,6 +921,7 @@ impl Guard {
                     conflicts,
                     declined_by_mentors,
                     program_id: c.program_id,
+                    previous_school: previous.get(&c.id).copied(),
                 }
             })
             .collect();

@@ -299,8 +299,20 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         (refused.text().await.unwrap())
             .contains("Enter a whole percentage from 0 to 100, or leave it blank")
     );
-    let saved = (coord_p.post_form(&term_page, &cohort("2"))).await;
+    let mut too_heavy = cohort("2");
+    too_heavy.push(("moved", "20000"));
+    let refused = coord_p.post_form(&term_page, &too_heavy).await;
+    assert_eq!(refused.status(), 422);
+    assert!((refused.text().await.unwrap()).contains("Enter a whole number from 0 to 10000"));
+    let mut steady = cohort("2");
+    steady.push(("moved", "50"));
+    let saved = (coord_p.post_form(&term_page, &steady)).await;
     assert_eq!(saved.status(), 303);
+    let (_, page) = coord_p.text(&term_page).await;
+    assert!(
+        page.contains(r#"name="moved" type="text" value="50""#),
+        "the weight is kept"
+    );
     assert_eq!(
         admin_b
             .post_form(&format!("/terms/{t}/run"), &[])

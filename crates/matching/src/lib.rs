@@ -7,7 +7,7 @@
 //! Done so far: area and grade-band fit, eligibility, maximum travel, conflicts, allowed
 //! districts, mentor capacities, school caps, locks, a minimum of high-needs placements and
 //! per-district minimums and maximums, with travel, preference, mentor-quality and high-needs
-//! costs. All in the network (gap 0), except when a limited district mixes high-needs schools
+//! costs and one for moving a candidate from the school the run before proposed. All in the network (gap 0), except when a limited district mixes high-needs schools
 //! and others while the high-needs quota binds: the two quotas cross, and the high-needs one is
 //! priced by Lagrangian relaxation with its gap proven. A cap on one program's candidates per
 //! school (the cohort size) crosses the network's structure too: it is priced the same way, a

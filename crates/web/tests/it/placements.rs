@@ -471,6 +471,8 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     // the provider's coordinators; assigning gives the confirmed placement to the supervisor.
     let base = format!("/terms/{t}/supervisor-base");
     let supervisor = w.supervisor_p.to_string();
+    let caseloads = format!("/api/v1/terms/{t}/supervisors");
+    let api_base = format!("{caseloads}/{supervisor}/base");
     let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
     assert!(page.contains("Where a supervisor sets out from") && page.contains("Not set"));
     let refused = coord_p
@@ -504,9 +506,7 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         404,
         "another organization cannot set a base"
     );
-    let (status, listed) = coord_p
-        .json(&format!("/api/v1/terms/{t}/supervisors"))
-        .await;
+    let (status, listed) = coord_p.json(&caseloads).await;
     assert_eq!(status, 200);
     assert_eq!(
         listed[0]["lat"],
@@ -521,9 +521,7 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         .post_form(&format!("/terms/{t}/supervisors"), &[])
         .await;
     assert_eq!(assigned.status(), 303);
-    let (_, listed) = coord_p
-        .json(&format!("/api/v1/terms/{t}/supervisors"))
-        .await;
+    let (_, listed) = coord_p.json(&caseloads).await;
     assert_eq!(listed[0]["id"], w.supervisor_p);
     assert_eq!(listed[0]["zip"], "48201");
     assert_eq!(listed[0]["placements"], 1);
@@ -533,10 +531,7 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     );
     let (token_q, _) = app.as_token(w.provider_q, true).await;
     let moved = token_q
-        .put_json(
-            &format!("/api/v1/terms/{t}/supervisors/{supervisor}/base"),
-            serde_json::json!({"lat": 42.0, "lon": -83.0}),
-        )
+        .put_json(&api_base, serde_json::json!({"lat": 42.0, "lon": -83.0}))
         .await;
     assert_eq!(
         moved.status(),
@@ -545,29 +540,21 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     );
     let (token_p, _) = app.as_token(w.provider_p, true).await;
     let moved = token_p
-        .put_json(
-            &format!("/api/v1/terms/{t}/supervisors/{supervisor}/base"),
-            serde_json::json!({"lat": 42.33, "lon": -83.15}),
-        )
+        .put_json(&api_base, serde_json::json!({"lat": 42.33, "lon": -83.15}))
         .await;
     assert_eq!(moved.status(), 200);
     let moved: serde_json::Value = moved.json().await.unwrap();
     assert_eq!(moved["zip"], "");
     assert!((moved["km"].as_f64().unwrap() - 8.2).abs() < 0.1, "{moved}");
     let bad = token_p
-        .put_json(
-            &format!("/api/v1/terms/{t}/supervisors/{supervisor}/base"),
-            serde_json::json!({"lat": 142.0, "lon": -83.0}),
-        )
+        .put_json(&api_base, serde_json::json!({"lat": 142.0, "lon": -83.0}))
         .await;
     assert_eq!(bad.status(), 422);
     let again = coord_p
         .post_form(&format!("/terms/{t}/supervisors"), &[("start_over", "yes")])
         .await;
     assert_eq!(again.status(), 303);
-    let (_, listed) = coord_p
-        .json(&format!("/api/v1/terms/{t}/supervisors"))
-        .await;
+    let (_, listed) = coord_p.json(&caseloads).await;
     assert_eq!(
         listed[0]["placements"], 1,
         "starting over reassigns, not adds"

@@ -1019,6 +1019,10 @@ impl Guard {
             }
             let _ = sender.send(outcome);
         });
+        if wait.is_zero() {
+            // Not waiting at all: even a run that ends at once is reported by its term page.
+            return Ok(RunStart::Running);
+        }
         match tokio::time::timeout(wait, receiver).await {
             Ok(Ok(outcome)) => {
                 // Answered in time: the page shows the outcome, so the term page need not.

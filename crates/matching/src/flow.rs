@@ -107,25 +107,33 @@ impl Step {
 /// The end of a list of arcs.
 const END: u32 = u32::MAX;
 
+/// What a search reads of a node, kept together: one cache line holds two nodes.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    potential: i64,
+    /// Distance from the current search's source (`i64::MAX` until reached).
+    dist: i64,
+    /// The step by which the current search reached the node.
+    via: Step,
+    /// Units the node still lacks: the sink, until every candidate is pushed; the head of an
+    /// arc whose unit was taken back, until another unit reaches it.
+    short: u32,
+    /// The first of the arcs out of the node, in the order added, threaded through the arcs
+    /// (`out_next`): no allocation per node, and arcs added together lie together.
+    out_first: u32,
+    /// The first of the arcs into the node that carry flow, doubly linked (`in_next`,
+    /// `in_prev`) so that one leaves at once.
+    in_first: u32,
+}
+
 pub struct Network {
     arcs: Vec<Arc>,
-    /// The arcs out of each node, in the order added, threaded through the arcs (`out_next`):
-    /// no allocation per node, and arcs added together lie together.
-    out_first: Vec<u32>,
+    nodes: Vec<Node>,
     out_last: Vec<u32>,
     out_next: Vec<u32>,
-    /// The arcs into each node that carry flow, doubly linked so that one leaves at once.
-    in_first: Vec<u32>,
     in_next: Vec<u32>,
     in_prev: Vec<u32>,
-    potential: Vec<i64>,
-    /// Units each node still lacks: the sink, until every candidate is pushed; the head of an
-    /// arc whose unit was taken back, until another unit reaches it.
-    short: Vec<u32>,
-    // Search state kept between searches; only the nodes a search touched are reset.
-    dist: Vec<i64>,
-    via: Vec<Step>,
-    done: Vec<bool>,
+    /// The nodes the current search reached: only these are reset before the next.
     touched: Vec<u32>,
     heap: RadixHeap,
     /// The nearest node short of a unit the current search has reached, and its distance.
@@ -136,17 +144,21 @@ impl Network {
     pub fn new(nodes: usize) -> Network {
         Network {
             arcs: Vec::new(),
-            out_first: vec![END; nodes],
+            nodes: vec![
+                Node {
+                    potential: 0,
+                    dist: i64::MAX,
+                    via: Step::NONE,
+                    short: 0,
+                    out_first: END,
+                    in_first: END,
+                };
+                nodes
+            ],
             out_last: vec![END; nodes],
             out_next: Vec::new(),
-            in_first: vec![END; nodes],
             in_next: Vec::new(),
             in_prev: Vec::new(),
-            potential: vec![0; nodes],
-            short: vec![0; nodes],
-            dist: vec![i64::MAX; nodes],
-            via: vec![Step::NONE; nodes],
-            done: vec![false; nodes],
             touched: Vec::new(),
             heap: RadixHeap::new(),
             nearest: (i64::MAX, u32::MAX),
@@ -155,7 +167,7 @@ impl Network {
 
     /// Says that `node` lacks `units` more units: sources' units go there.
     pub fn demand(&mut self, node: usize, units: u32) {
-        self.short[node] += units;
+        self.nodes[node].short += units;
     }
 
     /// Takes back the unit `source` (a candidate: arcs out only) sends; `push_one` sends it
@@ -173,7 +185,7 @@ impl Network {
             self.take(a);
         }
         if node != source {
-            self.short[node] += 1;
+            self.nodes[node].short += 1;
         }
     }
 
@@ -191,7 +203,7 @@ impl Network {
         self.in_next.push(END);
         self.in_prev.push(END);
         match self.out_last[from] {
-            END => self.out_first[from] = index as u32,
+            END => self.nodes[from].out_first = index as u32,
             last => self.out_next[last as usize] = index as u32,
         }
         self.out_last[from] = index as u32;
@@ -209,13 +221,13 @@ impl Network {
             .out(node)
             .map(|a| &self.arcs[a])
             .filter(|a| a.flow < a.cap)
-            .map(|a| self.potential[a.to as usize] - a.cost);
+            .map(|a| self.nodes[a.to as usize].potential - a.cost);
         let carrying = self
             .carrying(node)
             .map(|a| &self.arcs[a])
-            .map(|a| a.cost + self.potential[a.from as usize]);
+            .map(|a| a.cost + self.nodes[a.from as usize].potential);
         if let Some(floor) = out.chain(carrying).max() {
-            self.potential[node] = self.potential[node].min(floor);
+            self.nodes[node].potential = self.nodes[node].potential.min(floor);
         }
     }
 
@@ -227,10 +239,10 @@ impl Network {
             .out(node)
             .map(|a| &self.arcs[a])
             .filter(|a| a.flow > 0)
-            .map(|a| self.potential[a.to as usize] - a.cost)
+            .map(|a| self.nodes[a.to as usize].potential - a.cost)
             .min();
         if let Some(ceiling) = ceiling {
-            self.potential[node] = self.potential[node].max(ceiling);
+            self.nodes[node].potential = self.nodes[node].potential.max(ceiling);
         }
     }
 
@@ -246,10 +258,10 @@ impl Network {
         let floor = self
             .out(node)
             .map(|a| &self.arcs[a])
-            .map(|a| self.potential[a.to as usize] - a.cost)
+            .map(|a| self.nodes[a.to as usize].potential - a.cost)
             .max();
         if let Some(floor) = floor {
-            self.potential[node] = self.potential[node].max(floor);
+            self.nodes[node].potential = self.nodes[node].potential.max(floor);
         }
     }
 
@@ -259,11 +271,11 @@ impl Network {
     }
 
     pub fn potential(&self, node: usize) -> i64 {
-        self.potential[node]
+        self.nodes[node].potential
     }
 
     fn reduced(&self, arc: &Arc) -> i64 {
-        arc.cost + self.potential[arc.from as usize] - self.potential[arc.to as usize]
+        arc.cost + self.nodes[arc.from as usize].potential - self.nodes[arc.to as usize].potential
     }
 
     /// Sends one unit from `source` (a node with only outgoing arcs, none carrying flow) to the
@@ -274,20 +286,19 @@ impl Network {
             .out(source)
             .map(|a| self.arcs[a])
             .filter(|a| a.flow < a.cap)
-            .map(|a| self.potential[a.to as usize] - a.cost)
+            .map(|a| self.nodes[a.to as usize].potential - a.cost)
             .max()?;
-        self.potential[source] = lift;
+        self.nodes[source].potential = lift;
         let target = self.search(source)?;
         // Keep reduced costs non-negative: settled nodes move by their distance, all others by
         // the target's — the same, up to a constant, as moving settled nodes by distance − reach.
-        let reach = self.dist[target];
+        // (Every node nearer than the target is settled, and those as near move by 0.)
+        let reach = self.nodes[target].dist;
         for &node in &self.touched {
-            let node = node as usize;
-            if self.done[node] {
-                self.potential[node] += self.dist[node] - reach;
-            }
+            let node = &mut self.nodes[node as usize];
+            node.potential += (node.dist - reach).min(0);
         }
-        self.short[target] -= 1;
+        self.nodes[target].short -= 1;
         Some(self.augment(source, target))
     }
 
@@ -296,14 +307,13 @@ impl Network {
     fn search(&mut self, source: usize) -> Option<usize> {
         for &node in &self.touched {
             let node = node as usize;
-            self.dist[node] = i64::MAX;
-            self.via[node] = Step::NONE;
-            self.done[node] = false;
+            self.nodes[node].dist = i64::MAX;
+            self.nodes[node].via = Step::NONE;
         }
         self.touched.clear();
         self.heap.clear();
         self.nearest = (i64::MAX, u32::MAX);
-        self.dist[source] = 0;
+        self.nodes[source].dist = 0;
         self.touched.push(source as u32);
         self.heap.push(0, source as u32);
         while let Some((d, node)) = self.heap.pop() {
@@ -312,16 +322,13 @@ impl Network {
             // it first was once most of the work.
             let d = d as i64;
             if d >= self.nearest.0 {
-                let target = self.nearest.1 as usize;
-                self.done[target] = true;
-                return Some(target);
+                return Some(self.nearest.1 as usize);
             }
             let node = node as usize;
-            if self.done[node] {
-                continue;
+            if d > self.nodes[node].dist {
+                continue; // (reached again, nearer, since this entry was pushed)
             }
-            self.done[node] = true;
-            let mut a = self.out_first[node];
+            let mut a = self.nodes[node].out_first;
             while a != END {
                 let arc = self.arcs[a as usize];
                 if arc.flow < arc.cap {
@@ -329,7 +336,7 @@ impl Network {
                 }
                 a = self.out_next[a as usize];
             }
-            let mut a = self.in_first[node];
+            let mut a = self.nodes[node].in_first;
             while a != END {
                 let arc = self.arcs[a as usize];
                 self.relax(d - self.reduced(&arc), arc.from, Step::new(a, true));
@@ -341,14 +348,14 @@ impl Network {
 
     fn relax(&mut self, distance: i64, to: u32, step: Step) {
         debug_assert!(distance >= 0, "reduced costs are never negative");
-        let slot = &mut self.dist[to as usize];
+        let slot = &mut self.nodes[to as usize].dist;
         if distance < *slot {
             if *slot == i64::MAX {
                 self.touched.push(to);
             }
             *slot = distance;
-            self.via[to as usize] = step;
-            if self.short[to as usize] > 0 && distance < self.nearest.0 {
+            self.nodes[to as usize].via = step;
+            if self.nodes[to as usize].short > 0 && distance < self.nearest.0 {
                 self.nearest = (distance, to);
             }
             self.heap.push(distance as u64, to);
@@ -360,7 +367,7 @@ impl Network {
         let mut cost = 0;
         let mut node = target;
         while node != source {
-            let step = self.via[node];
+            let step = self.nodes[node].via;
             let a = step.arc();
             let arc = self.arcs[a];
             if step.backwards() {
@@ -382,13 +389,13 @@ impl Network {
         arc.flow += 1;
         if arc.flow == 1 {
             let to = arc.to as usize;
-            let first = self.in_first[to];
+            let first = self.nodes[to].in_first;
             self.in_next[a] = first;
             self.in_prev[a] = END;
             if first != END {
                 self.in_prev[first as usize] = a as u32;
             }
-            self.in_first[to] = a as u32;
+            self.nodes[to].in_first = a as u32;
         }
     }
 
@@ -399,7 +406,7 @@ impl Network {
         if arc.flow == 0 {
             let (prev, next) = (self.in_prev[a], self.in_next[a]);
             match prev {
-                END => self.in_first[arc.to as usize] = next,
+                END => self.nodes[arc.to as usize].in_first = next,
                 prev => self.in_next[prev as usize] = next,
             }
             if next != END {
@@ -412,7 +419,7 @@ impl Network {
     fn out(&self, node: usize) -> Arcs<'_> {
         Arcs {
             next: &self.out_next,
-            at: self.out_first[node],
+            at: self.nodes[node].out_first,
         }
     }
 
@@ -420,7 +427,7 @@ impl Network {
     fn carrying(&self, node: usize) -> Arcs<'_> {
         Arcs {
             next: &self.in_next,
-            at: self.in_first[node],
+            at: self.nodes[node].in_first,
         }
     }
 

@@ -50,7 +50,8 @@ pub fn assign(supervisors: &[Supervisor], sites: &[Site]) -> Vec<Vec<(usize, u32
     let visits = open as usize;
     let (site_node, supervisor_node) = (visits, visits + sites.len());
     let sink = supervisor_node + supervisors.len();
-    let mut network = Network::new(sink + 1);
+    let arcs = visits + sites.len() * supervisors.len() + 2 * supervisors.len();
+    let mut network = Network::new(sink + 1, arcs);
     let mut node = 0;
     for (s, site) in sites.iter().enumerate() {
         for _ in 0..site.visits {

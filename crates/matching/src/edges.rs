@@ -85,11 +85,11 @@ pub struct Groups {
     schools: usize,
     pub school: Vec<u32>,
     /// Every mentor of the group, cheapest first (ties by index).
-    pub members: Vec<Vec<u32>>,
+    pub members: Rows,
     /// The cheapest members whose capacity covers what the school can still take: the only
     /// ones an optimum needs. (Were a placement with another member, some kept member would be
     /// free, as the school cannot take more; moving the placement there costs no more.)
-    pub kept: Vec<Vec<u32>>,
+    pub kept: Rows,
     /// The cheapest mentor cost in each group.
     pub cheapest: Vec<i64>,
     /// The largest of those.
@@ -97,6 +97,40 @@ pub struct Groups {
     /// (candidate, group) → the candidate's own copy of the group, without the mentors the
     /// candidate may not have (`NONE` when none is left).
     private: std::collections::HashMap<(u32, u32), u32>,
+}
+
+/// Lists of mentors, one per group, in one vector: a group's list is a slice of it. (A vector
+/// per group was, on Michigan, 100,000 allocations to make and free for every solve.)
+#[derive(Debug, Default)]
+pub struct Rows {
+    /// Where each row ends in `items`.
+    ends: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Rows {
+    pub fn push(&mut self, row: impl IntoIterator<Item = u32>) {
+        self.items.extend(row);
+        self.ends.push(self.items.len() as u32);
+    }
+
+    /// How many items all rows hold.
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
+        (0..self.ends.len()).map(|i| &self[i])
+    }
+}
+
+impl std::ops::Index<usize> for Rows {
+    type Output = [u32];
+
+    fn index(&self, row: usize) -> &[u32] {
+        let start = row.checked_sub(1).map_or(0, |r| self.ends[r]);
+        &self.items[start as usize..self.ends[row] as usize]
+    }
 }
 
 /// The cheapest of `members` (sorted cheapest first) whose capacity covers the school's room.
@@ -121,13 +155,14 @@ impl Groups {
         school_left: &[i64],
     ) -> Groups {
         let mut by_school: Vec<Vec<(u8, u8, u32)>> = vec![Vec::new(); instance.schools.len()];
+        let mut members: Vec<Vec<u32>> = Vec::new();
         let mut groups = Groups {
             row: vec![NONE; 32 * 8],
             table: vec![],
             schools: instance.schools.len(),
             school: vec![],
-            members: vec![],
-            kept: vec![],
+            members: Rows::default(),
+            kept: Rows::default(),
             cheapest: vec![],
             dearest_cheapest: 0,
             private: std::collections::HashMap::new(),
@@ -145,21 +180,22 @@ impl Groups {
                             let g = groups.school.len() as u32;
                             list.push((area, band, g));
                             groups.school.push(mentor.school);
-                            groups.members.push(Vec::new());
+                            members.push(Vec::new());
                             groups.cheapest.push(i64::MAX);
                             g
                         }
                     };
-                    groups.members[group as usize].push(m as u32);
+                    members[group as usize].push(m as u32);
                     let cost = mentor_cost(instance, rules, m);
                     groups.cheapest[group as usize] = groups.cheapest[group as usize].min(cost);
                 }
             }
         }
-        for (g, members) in groups.members.iter_mut().enumerate() {
+        for (g, mut members) in members.into_iter().enumerate() {
             members.sort_by_key(|&m| (mentor_cost(instance, rules, m as usize), m));
             let room = school_left[groups.school[g] as usize];
-            groups.kept.push(keep(members, room, mentor_left));
+            groups.kept.push(keep(&members, room, mentor_left));
+            groups.members.push(members);
         }
         groups.dearest_cheapest = groups.cheapest.iter().copied().max().unwrap_or(0);
         for (s, list) in by_school.iter().enumerate() {

@@ -141,9 +141,10 @@ pub struct Network {
 }
 
 impl Network {
-    pub fn new(nodes: usize) -> Network {
+    /// A network of `nodes` nodes, with room for `arcs` arcs (more may be added).
+    pub fn new(nodes: usize, arcs: usize) -> Network {
         Network {
-            arcs: Vec::new(),
+            arcs: Vec::with_capacity(arcs),
             nodes: vec![
                 Node {
                     potential: 0,
@@ -156,9 +157,9 @@ impl Network {
                 nodes
             ],
             out_last: vec![END; nodes],
-            out_next: Vec::new(),
-            in_next: Vec::new(),
-            in_prev: Vec::new(),
+            out_next: Vec::with_capacity(arcs),
+            in_next: Vec::with_capacity(arcs),
+            in_prev: Vec::with_capacity(arcs),
             touched: Vec::new(),
             heap: RadixHeap::new(),
             nearest: (i64::MAX, u32::MAX),
@@ -244,6 +245,11 @@ impl Network {
         if let Some(ceiling) = ceiling {
             self.nodes[node].potential = self.nodes[node].potential.max(ceiling);
         }
+    }
+
+    /// How many arcs there are: the index the next one added gets.
+    pub fn arcs(&self) -> usize {
+        self.arcs.len()
     }
 
     /// Flow on an arc.

@@ -109,8 +109,9 @@ struct ServeArgs {
     /// Tandem is reached over HTTPS (behind a TLS proxy): mark cookies Secure and send HSTS.
     #[arg(long, env = "TANDEM_SECURE")]
     secure: bool,
-    /// Send e-mail notifications through this SMTP relay: smtp://[user:password@]host[:port].
-    /// Without it, messages wait in the outbox table.
+    /// Send e-mail notifications through this SMTP server: smtp://[user:password@]host[:port]
+    /// (plain), smtp://…?tls=required (STARTTLS) or smtps://… (TLS). Without it, messages
+    /// wait in the outbox table.
     #[arg(long, env = "TANDEM_SMTP_URL")]
     smtp_url: Option<String>,
     /// The sender of e-mail notifications.

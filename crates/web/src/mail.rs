@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tandem_store::Store;
 use tandem_store::outbox::Queued;
@@ -16,7 +15,9 @@ const BATCH: i64 = 50;
 
 #[derive(Debug, Clone)]
 pub struct MailConfig {
-    /// `smtp://[user:password@]host[:port]`: a relay on the same host or network.
+    /// Where to send, as lettre reads it: `smtp://[user:password@]host[:port]` (plain, for a
+    /// relay on the same host or network), `smtp://…?tls=required` (STARTTLS, port 587 unless
+    /// given) or `smtps://…` (TLS from the start, port 465 unless given).
     pub smtp_url: String,
     /// The sender, e.g. `Tandem <tandem@district.example>`.
     pub from: String,
@@ -26,10 +27,10 @@ pub struct MailConfig {
 
 /// Starts delivering; a configuration that cannot work is refused here, at start-up.
 pub fn spawn(store: Store, config: MailConfig) -> Result<tokio::task::JoinHandle<()>, String> {
-    let transport = transport(&config.smtp_url).ok_or_else(|| {
+    let transport = transport(&config.smtp_url).map_err(|e| {
         format!(
-            "the SMTP URL {} is not usable: write smtp://[user:password@]host[:port]",
-            config.smtp_url
+            "the SMTP URL is not usable ({e}): write smtp://[user:password@]host[:port], \
+             smtp://…?tls=required for STARTTLS or smtps://… for TLS"
         )
     })?;
     let from: Mailbox = config
@@ -45,28 +46,12 @@ pub fn spawn(store: Store, config: MailConfig) -> Result<tokio::task::JoinHandle
     }))
 }
 
-/// A plain SMTP connection to the relay of `smtp://[user:password@]host[:port]` (port 25 when
-/// not given).
-fn transport(url: &str) -> Option<AsyncSmtpTransport<Tokio1Executor>> {
-    let rest = url.strip_prefix("smtp://")?.trim_end_matches('/');
-    let (credentials, address) = match rest.rsplit_once('@') {
-        Some((credentials, address)) => (Some(credentials), address),
-        None => (None, rest),
-    };
-    let (host, port) = match address.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse().ok()?),
-        None => (address, 25),
-    };
-    if host.is_empty() {
-        return None;
-    }
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(port)
-        .timeout(Some(Duration::from_secs(20)));
-    if let Some((user, password)) = credentials.and_then(|c| c.split_once(':')) {
-        builder = builder.credentials(Credentials::new(user.to_owned(), password.to_owned()));
-    }
-    Some(builder.build())
+/// The connection `url` names; a message waits at most 20 seconds for the server.
+fn transport(
+    url: &str,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?;
+    Ok(builder.timeout(Some(Duration::from_secs(20))).build())
 }
 
 /// Sends what is waiting; each message is marked sent, or its failure kept for the next try.

@@ -116,6 +116,41 @@ async fn queued_mail_reaches_the_smtp_sink(db: Db) {
     assert_eq!(unsent[0].to_address, "not an address");
     let _ = std::fs::remove_dir_all(&dir);
 
+    // Asked for STARTTLS, Tandem sends nothing to a server that does not offer it: the message
+    // waits with the error, never goes out in clear text.
+    let (_plain, port) = smtp_sink(&dir).await;
+    store
+        .enqueue_mail(&[mail("alan@alder.test.example")])
+        .await
+        .unwrap();
+    let task = spawn(
+        store.clone(),
+        MailConfig {
+            smtp_url: format!("smtp://127.0.0.1:{port}?tls=required"),
+            from: "Tandem <tandem@test.example>".into(),
+            base_url: "https://tandem.test.example/".into(),
+        },
+    )
+    .unwrap();
+    let mut waiting = Vec::new();
+    for _ in 0..150 {
+        waiting = store.mail_to("alan@alder.test.example").await.unwrap();
+        if waiting[0].attempts > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    task.abort();
+    assert!(waiting[0].attempts > 0);
+    let unsent = store.unsent_mail(10).await.unwrap();
+    assert!(
+        unsent
+            .iter()
+            .any(|m| m.to_address == "alan@alder.test.example")
+    );
+    assert!(delivered(&dir).is_empty(), "nothing reached the server");
+    let _ = std::fs::remove_dir_all(&dir);
+
     // A relay that cannot be reached at start-up is refused with a message, not a panic.
     let refused = spawn(
         store,

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use tandem_domain::nces::NcesSchool;
+use tandem_matching::caseloads::{self, Site, Supervisor};
 use tandem_matching::generate::{DirectorySchool, instance};
 use tandem_matching::{Rules, prepare};
 
@@ -123,8 +124,12 @@ fn national(nces_dir: &Path) -> Result<Vec<DirectorySchool>> {
     Ok(nation)
 }
 
-/// Solves and prints one line of figures.
-pub fn report(name: &str, instance: &tandem_matching::Instance, rules: &Rules) -> Result<()> {
+/// Solves and prints one line of figures; returns the solution.
+pub fn report(
+    name: &str,
+    instance: &tandem_matching::Instance,
+    rules: &Rules,
+) -> Result<tandem_matching::Solution> {
     let started = Instant::now();
     let prepared = prepare(instance, rules).map_err(|e| anyhow::anyhow!("{e}"))?;
     let gen_s = started.elapsed().as_secs_f64();
@@ -144,7 +149,60 @@ pub fn report(name: &str, instance: &tandem_matching::Instance, rules: &Rules) -
         solution.gap(),
         peak_mb()
     );
-    Ok(())
+    Ok(solution)
+}
+
+/// Assigns `count` program supervisors to a solution's placements (`caseloads::assign`, as
+/// the term page does) and prints one line of figures. Their bases are spread over the
+/// candidates' homes, so they sit where the programs are.
+fn supervise(
+    name: &str,
+    instance: &tandem_matching::Instance,
+    solution: &tandem_matching::Solution,
+    count: usize,
+) {
+    let mut visits = vec![0u32; instance.schools.len()];
+    for p in &solution.placements {
+        visits[p.school as usize] += 1;
+    }
+    let sites: Vec<Site> = (instance.schools.iter().zip(&visits))
+        .filter(|(_, v)| **v > 0)
+        .map(|(s, &visits)| Site {
+            lat: s.lat,
+            lon: s.lon,
+            visits,
+        })
+        .collect();
+    let n = instance.candidates.len().max(1);
+    let supervisors: Vec<Supervisor> = (0..count)
+        .map(|i| {
+            let home = &instance.candidates[i * n / count.max(1) % n];
+            Supervisor {
+                load: 0,
+                base: Some((home.lat, home.lon)),
+            }
+        })
+        .collect();
+    let started = Instant::now();
+    let assigned = caseloads::assign(&supervisors, &sites);
+    let solve_s = started.elapsed().as_secs_f64();
+    let mut loads = vec![0u32; supervisors.len()];
+    let mut tenths = 0;
+    for (site, split) in sites.iter().zip(&assigned) {
+        for &(v, n) in split {
+            loads[v] += n;
+            tenths += caseloads::travel(&supervisors[v], site) * i64::from(n);
+        }
+    }
+    say!(
+        "caseloads scenario={name} placements={} sites={} supervisors={count} load_min={} load_max={} travel_km={} solve_s={solve_s:.3} peak_mb={}",
+        solution.placements.len(),
+        sites.len(),
+        loads.iter().min().unwrap_or(&0),
+        loads.iter().max().unwrap_or(&0),
+        tenths / 10,
+        peak_mb()
+    );
 }
 
 /// The benchmark's rules: the defaults (40 km, school caps) and a quota of high-needs placements
@@ -162,6 +220,7 @@ pub fn run(
     nces_dir: &Path,
     cold: bool,
     program_cap: Option<u32>,
+    supervisors: Option<usize>,
 ) -> Result<()> {
     let instance = generate(scenario, seed, nces_dir)?;
     let rules = Rules {
@@ -173,7 +232,10 @@ pub fn run(
         None => scenario.to_string(),
     };
     let name = name.as_str();
-    report(name, &instance, &rules)?;
+    let solution = report(name, &instance, &rules)?;
+    if let Some(count) = supervisors {
+        supervise(name, &instance, &solution, count);
+    }
     if cold {
         return Ok(());
     }
@@ -186,5 +248,5 @@ pub fn run(
         .map(|p| (p.candidate, p.mentor))
         .collect();
     let relock = Rules { locks, ..rules };
-    report(&format!("{name}-relock10"), &instance, &relock)
+    report(&format!("{name}-relock10"), &instance, &relock).map(drop)
 }

@@ -81,6 +81,10 @@ enum Command {
         /// Also cap each program at this many candidates in one school (a side constraint).
         #[arg(long)]
         program_cap: Option<u32>,
+        /// Also assign this many program supervisors to the placements (balanced caseloads,
+        /// least travel) and print a line of figures for it.
+        #[arg(long)]
+        supervisors: Option<usize>,
     },
     /// Export or solve placement instances in the plain-file format (see match_files.rs).
     #[command(subcommand)]
@@ -433,7 +437,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            bench::report(&name, &instance, &rules)
+            bench::report(&name, &instance, &rules).map(drop)
         }
         Command::BenchMatch {
             scenario,
@@ -441,7 +445,8 @@ async fn run(cli: Cli) -> Result<()> {
             nces_dir,
             cold,
             program_cap,
-        } => bench::run(&scenario, seed, &nces_dir, cold, program_cap),
+            supervisors,
+        } => bench::run(&scenario, seed, &nces_dir, cold, program_cap, supervisors),
         Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,
     }
 }

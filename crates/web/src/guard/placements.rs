@@ -1323,7 +1323,10 @@ impl Guard {
                 caseloads::Site { lat, lon, visits }
             })
             .collect();
-        let assigned = caseloads::assign(&people, &sites);
+        // (Seconds at a state's size: off the threads that answer requests.)
+        let assigned = tokio::task::spawn_blocking(move || caseloads::assign(&people, &sites))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let mut visits = open.iter();
         let mut given = Vec::new();
         for counts in &assigned {

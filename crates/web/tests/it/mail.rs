@@ -39,6 +39,15 @@ async fn smtp_sink(dir: &Path) -> (tokio::process::Child, u16) {
     panic!("the SMTP sink did not start on port {port} (is aiosmtpd installed?)");
 }
 
+/// Tandem's mail settings for the test, sending through `smtp_url`.
+fn config(smtp_url: impl Into<String>) -> MailConfig {
+    MailConfig {
+        smtp_url: smtp_url.into(),
+        from: "Tandem <tandem@test.example>".into(),
+        base_url: "https://tandem.test.example/".into(),
+    }
+}
+
 fn delivered(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir.join("new"))
         .map(|entries| {
@@ -71,15 +80,7 @@ async fn queued_mail_reaches_the_smtp_sink(db: Db) {
         .enqueue_mail(&[mail("grace@alder.test.example"), mail("not an address")])
         .await
         .unwrap();
-    let task = spawn(
-        store.clone(),
-        MailConfig {
-            smtp_url: format!("smtp://127.0.0.1:{port}"),
-            from: "Tandem <tandem@test.example>".into(),
-            base_url: "https://tandem.test.example/".into(),
-        },
-    )
-    .unwrap();
+    let task = spawn(store.clone(), config(format!("smtp://127.0.0.1:{port}"))).unwrap();
 
     let mut messages = Vec::new();
     for _ in 0..150 {
@@ -125,11 +126,7 @@ async fn queued_mail_reaches_the_smtp_sink(db: Db) {
         .unwrap();
     let task = spawn(
         store.clone(),
-        MailConfig {
-            smtp_url: format!("smtp://127.0.0.1:{port}?tls=required"),
-            from: "Tandem <tandem@test.example>".into(),
-            base_url: "https://tandem.test.example/".into(),
-        },
+        config(format!("smtp://127.0.0.1:{port}?tls=required")),
     )
     .unwrap();
     let mut waiting = Vec::new();
@@ -152,13 +149,6 @@ async fn queued_mail_reaches_the_smtp_sink(db: Db) {
     let _ = std::fs::remove_dir_all(&dir);
 
     // A relay that cannot be reached at start-up is refused with a message, not a panic.
-    let refused = spawn(
-        store,
-        MailConfig {
-            smtp_url: "http://not-smtp".into(),
-            from: "Tandem <tandem@test.example>".into(),
-            base_url: "https://tandem.test.example".into(),
-        },
-    );
+    let refused = spawn(store, config("http://not-smtp"));
     assert!(refused.unwrap_err().contains("SMTP URL"));
 }

@@ -48,6 +48,10 @@ pub struct RunRules {
     /// re-run moves candidates freely).
     #[serde(default)]
     pub moved: i64,
+    /// Added once for each school a program's candidates go to (0: no pull to keep a program's
+    /// candidates together).
+    #[serde(default)]
+    pub cohort: i64,
     /// Limits on the placements in some of the partnership's districts.
     #[serde(default)]
     pub districts: Vec<DistrictRule>,
@@ -126,6 +130,7 @@ impl Default for RunRules {
             mentor_quality: w.mentor_quality,
             high_needs_priority: w.high_needs_priority,
             moved: w.moved,
+            cohort: w.cohort,
             districts: Vec::new(),
             cohort_max: None,
         }
@@ -172,6 +177,7 @@ pub struct TermFields {
     pub mentor_quality: String,
     pub high_needs_priority: String,
     pub moved: String,
+    pub cohort: String,
     /// One district a line: `name, at least, at most`.
     pub district_limits: String,
     /// Blank for no cohort size limit.
@@ -192,6 +198,7 @@ impl TermFields {
             mentor_quality: rules.mentor_quality.to_string(),
             high_needs_priority: rules.high_needs_priority.to_string(),
             moved: rules.moved.to_string(),
+            cohort: rules.cohort.to_string(),
             cohort_max: rules.cohort_max.map(|n| n.to_string()).unwrap_or_default(),
             high_needs_percent: (rules.high_needs_percent)
                 .map(|n| n.to_string())
@@ -283,6 +290,7 @@ impl TermFields {
                 defaults.high_needs_priority,
             ),
             moved: whole("moved", &self.moved, weight, defaults.moved),
+            cohort: whole("cohort", &self.cohort, weight, defaults.cohort),
             districts: Vec::new(),
             high_needs_percent: optional_whole(
                 errors,
@@ -1309,6 +1317,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
             mentor_quality: r.mentor_quality,
             high_needs_priority: r.high_needs_priority,
             moved: r.moved,
+            cohort: r.cohort,
         },
         locks,
         high_needs_min: r.high_needs_min,
@@ -1340,7 +1349,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
             km: Some((p.km * 10.0).round() / 10.0),
             locked: p.locked,
             detail: format!(
-                "cost {}: travel {}, preference {}, mentor quality {}, high-needs {}{}",
+                "cost {}: travel {}, preference {}, mentor quality {}, high-needs {}{}{}",
                 p.cost.total(),
                 p.cost.travel,
                 p.cost.preference,
@@ -1349,6 +1358,10 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
                 match p.cost.moved {
                     0 => String::new(),
                     moved => format!(", moved {moved}"),
+                },
+                match p.cost.cohort {
+                    0 => String::new(),
+                    cohort => format!(", first of the program here {cohort}"),
                 }
             ),
         });

@@ -17,11 +17,18 @@ pub struct Cost {
     pub mentor_quality: i64,
     pub high_needs: i64,
     pub moved: i64,
+    /// The cohort weight, on the first placement (by candidate) of a program in a school.
+    pub cohort: i64,
 }
 
 impl Cost {
     pub fn total(&self) -> i64 {
-        self.travel + self.preference + self.mentor_quality + self.high_needs + self.moved
+        self.travel
+            + self.preference
+            + self.mentor_quality
+            + self.high_needs
+            + self.moved
+            + self.cohort
     }
 }
 
@@ -58,6 +65,7 @@ pub fn school_cost(
             Some(previous) if previous != school => w.moved,
             _ => 0,
         },
+        cohort: 0,
     }
 }
 

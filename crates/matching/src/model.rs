@@ -98,6 +98,11 @@ pub struct Weights {
     pub high_needs_priority: i64,
     /// Added to a placement in another school than the one the run before proposed.
     pub moved: i64,
+    /// Added once for each school a program's candidates go to, beyond the schools its locked
+    /// placements already use: its first candidate there pays it, so a program's candidates
+    /// gather in fewer schools (a supervisor visits fewer; a cohort meets). Not a network
+    /// rule: see `Prepared::gather_cohorts`.
+    pub cohort: i64,
 }
 
 impl Default for Weights {
@@ -108,6 +113,7 @@ impl Default for Weights {
             mentor_quality: 5,
             high_needs_priority: 30,
             moved: 0,
+            cohort: 0,
         }
     }
 }

@@ -7,8 +7,8 @@ use tandem_matching::geo::distance_km;
 use tandem_matching::*;
 
 /// Every assignment tried: the quotas (high-needs, district minimums) met as far as they can be,
-/// district maximums and the program × school cap kept, then most placed, then least cost. Returns (quota units met, placed,
-/// cost).
+/// district maximums and the program × school cap kept, then most placed, then least cost (the
+/// cohort weight paid once per program and school used). Returns (quota units met, placed, cost).
 fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
     let allowed = |c: usize, m: usize| -> Option<i64> {
         let cand = &instance.candidates[c];
@@ -62,6 +62,7 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
         /// Per (program, school): placements, against the cap.
         pair_used: Vec<u32>,
         cap: u32,
+        cohort: i64,
         quota: usize,
         /// (quota part met, placed, cost)
         best: (usize, usize, i64),
@@ -99,9 +100,14 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
                     self.mentor_left[m] -= 1;
                     self.school_left[s] -= 1;
                     self.district_used[d] += 1;
+                    let cohort = if self.pair_used[pair] == 0 {
+                        self.cohort
+                    } else {
+                        0
+                    };
                     self.pair_used[pair] += 1;
                     let hn = usize::from(self.instance.schools[s].high_needs);
-                    self.go(c + 1, placed + 1, high_needs + hn, cost + edge);
+                    self.go(c + 1, placed + 1, high_needs + hn, cost + edge + cohort);
                     self.mentor_left[m] += 1;
                     self.school_left[s] += 1;
                     self.district_used[d] -= 1;
@@ -126,6 +132,7 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
         district_used: vec![0; 3],
         pair_used: vec![0; 3 * instance.schools.len()],
         cap: rules.program_school_cap.unwrap_or(u32::MAX),
+        cohort: rules.weights.cohort,
         quota: rules.high_needs_min as usize,
         best: (0, 0, i64::MAX),
     };
@@ -403,6 +410,43 @@ proptest! {
         } else {
             // Fewer quota units or placements than the optimum: the gap says so.
             prop_assert!(solution.gap() > rules.weights.travel_per_km * 100);
+        }
+        prop_assert_eq!(solve(&instance, &rules).unwrap(), solution);
+    }
+
+    /// The cohort weight (a charge per program and school used): solved by local search and
+    /// slope scaling over the network, the gap proven by Lagrangian relaxation.
+    #[test]
+    fn a_cohort_weight_is_paid_once_per_program_and_school_and_its_gap_proven(
+        instance in instance(),
+        weight in 1i64..400,
+        quota in 0u32..3,
+        cap in proptest::option::of(1u32..3),
+    ) {
+        let mut rules = Rules { high_needs_min: quota, program_school_cap: cap, ..rules() };
+        rules.weights.cohort = weight;
+        let solution = solve(&instance, &rules).unwrap();
+        let (met, placed, cost) = brute_force(&instance, &rules);
+        let mut pairs = std::collections::HashSet::new();
+        let mut charged = 0;
+        for p in &solution.placements {
+            pairs.insert((instance.candidates[p.candidate as usize].program, p.school));
+            charged += p.cost.cohort;
+        }
+        prop_assert_eq!(charged, weight * pairs.len() as i64, "one charge per pair");
+        prop_assert_eq!(
+            solution.objective,
+            solution.placements.iter().map(|p| p.cost.total()).sum::<i64>()
+        );
+        prop_assert!(solution.gap() >= 0);
+        prop_assert_eq!(solution.high_needs_placed.min(quota) as usize, met, "quota units met");
+        if cap.is_none() {
+            // Without the cap's repair, the network places the most there can be.
+            prop_assert_eq!(solution.placements.len(), placed);
+        }
+        if solution.placements.len() == placed {
+            prop_assert!(solution.bound <= cost && cost <= solution.objective,
+                "bound {} ≤ optimum {} ≤ objective {}", solution.bound, cost, solution.objective);
         }
         prop_assert_eq!(solve(&instance, &rules).unwrap(), solution);
     }
@@ -745,6 +789,53 @@ fn a_program_cap_spreads_a_cohort_and_locks_count_towards_it() {
         (none.unplaced[0].1.describe("elementary", "K-5", 40.0))
             .contains("as many candidates of this program as the cohort size allows")
     );
+}
+
+#[test]
+fn a_cohort_weight_keeps_a_program_together_and_a_locked_school_is_free() {
+    // Two schools 10 km apart, two mentors each; two candidates of one program, one beside
+    // each school. Without the weight each goes to the school beside them.
+    let instance = Instance {
+        schools: vec![
+            school(42.0, -83.0, 2, false),
+            school(42.09, -83.0, 2, false),
+        ],
+        mentors: (0..4).map(|i| mentor(i / 2, 100)).collect(),
+        candidates: vec![candidate(42.0, -83.0), candidate(42.09, -83.0)],
+    };
+    let weighted = |cohort, locks| Rules {
+        weights: Weights {
+            cohort,
+            high_needs_priority: 0,
+            ..Weights::default()
+        },
+        locks,
+        ..Rules::default()
+    };
+    let schools = |solution: &Solution| -> Vec<u32> {
+        solution.placements.iter().map(|p| p.school).collect()
+    };
+    let apart = solve(&instance, &weighted(0, vec![])).unwrap();
+    assert_eq!(schools(&apart), [0, 1]);
+    // 10 km of travel costs 100: a weight of 150 gathers them (one pays 100 more, one charge
+    // of 150 is saved).
+    let together = solve(&instance, &weighted(150, vec![])).unwrap();
+    let at = schools(&together);
+    assert!(at == [0, 0] || at == [1, 1], "{at:?}");
+    assert_eq!(together.objective, 100 + 150);
+    assert_eq!(together.placements[0].cost.cohort, 150);
+    assert_eq!(together.placements[1].cost.cohort, 0);
+    assert!(together.bound <= 250);
+    // A weight of 50 is not worth 10 km of travel: they stay apart.
+    let light = solve(&instance, &weighted(50, vec![])).unwrap();
+    assert_eq!(schools(&light), [0, 1]);
+    assert_eq!(light.objective, 100);
+    // Candidate 1 locked at school 1: the program already uses it, so candidate 0 may join
+    // it for its travel alone, or open school 0 for the weight.
+    let locked = solve(&instance, &weighted(150, vec![(1, 2)])).unwrap();
+    assert_eq!(schools(&locked), [1, 1]);
+    assert_eq!(locked.objective, 100);
+    assert_eq!(locked.gap(), 0);
 }
 
 #[test]

@@ -219,18 +219,22 @@ pub fn run(
     seed: u64,
     nces_dir: &Path,
     cold: bool,
-    program_cap: Option<u32>,
+    (program_cap, cohort_weight): (Option<u32>, Option<i64>),
     supervisors: Option<usize>,
 ) -> Result<()> {
     let instance = generate(scenario, seed, nces_dir)?;
-    let rules = Rules {
+    let mut rules = Rules {
         program_school_cap: program_cap,
         ..rules(&instance)
     };
-    let name = match program_cap {
-        Some(cap) => format!("{scenario}-program-cap{cap}"),
-        None => scenario.to_string(),
-    };
+    rules.weights.cohort = cohort_weight.unwrap_or(0);
+    let mut name = scenario.to_string();
+    if let Some(cap) = program_cap {
+        name += &format!("-program-cap{cap}");
+    }
+    if let Some(weight) = cohort_weight {
+        name += &format!("-cohort{weight}");
+    }
     let name = name.as_str();
     let solution = report(name, &instance, &rules)?;
     if let Some(count) = supervisors {

@@ -81,6 +81,10 @@ enum Command {
         /// Also cap each program at this many candidates in one school (a side constraint).
         #[arg(long)]
         program_cap: Option<u32>,
+        /// Also charge this cohort weight once per program and school used (a side
+        /// constraint: keeps programs together).
+        #[arg(long)]
+        cohort_weight: Option<i64>,
         /// Also assign this many program supervisors to the placements (balanced caseloads,
         /// least travel) and print a line of figures for it.
         #[arg(long)]
@@ -445,8 +449,16 @@ async fn run(cli: Cli) -> Result<()> {
             nces_dir,
             cold,
             program_cap,
+            cohort_weight,
             supervisors,
-        } => bench::run(&scenario, seed, &nces_dir, cold, program_cap, supervisors),
+        } => bench::run(
+            &scenario,
+            seed,
+            &nces_dir,
+            cold,
+            (program_cap, cohort_weight),
+            supervisors,
+        ),
         Command::Backup { file } => backup(&open(&url).await?, &url, &file).await,
     }
 }

@@ -10,8 +10,9 @@
 //!   run before proposed, may be left out)
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
 //!   `mentor_quality`, `high_needs_priority`, `high_needs_min` and, optionally,
-//!   `moved` (the cost of a school other than `previous`) and `program_school_cap` (at most this
-//!   many candidates of one program in a school)
+//!   `moved` (the cost of a school other than `previous`), `cohort` (paid once per program and
+//!   school used) and `program_school_cap` (at most this many candidates of one program in a
+//!   school)
 //! - `locks.csv`: `candidate,mentor`
 //! - `districts.csv` (only when some are limited): `district,min,max` placements in a district's
 //!   schools
@@ -132,6 +133,9 @@ pub fn export(instance: &Instance, rules: &Rules, dir: &Path) -> Result<usize> {
     }
     if wt.moved != 0 {
         w.write_record(["moved", wt.moved.to_string().as_str()])?;
+    }
+    if wt.cohort != 0 {
+        w.write_record(["cohort", wt.cohort.to_string().as_str()])?;
     }
     if let Some(cap) = rules.program_school_cap {
         w.write_record(["program_school_cap", cap.to_string().as_str()])?;
@@ -360,6 +364,7 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             "mentor_quality" => rules.weights.mentor_quality = value()? as i64,
             "high_needs_priority" => rules.weights.high_needs_priority = value()? as i64,
             "moved" => rules.weights.moved = value()? as i64,
+            "cohort" => rules.weights.cohort = value()? as i64,
             "high_needs_min" => rules.high_needs_min = value()? as u32,
             "program_school_cap" => rules.program_school_cap = Some(value()? as u32),
             other => return Err(format!("name: '{other}' is not a rule")),

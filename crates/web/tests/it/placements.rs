@@ -304,14 +304,21 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     let refused = coord_p.post_form(&term_page, &too_heavy).await;
     assert_eq!(refused.status(), 422);
     assert!((refused.text().await.unwrap()).contains("Enter a whole number from 0 to 10000"));
+    let mut scattered = cohort("2");
+    scattered.push(("cohort", "-1"));
+    let refused = coord_p.post_form(&term_page, &scattered).await;
+    assert_eq!(refused.status(), 422);
+    assert!((refused.text().await.unwrap()).contains("Enter a whole number from 0 to 10000"));
     let mut steady = cohort("2");
     steady.push(("moved", "50"));
+    steady.push(("cohort", "120"));
     let saved = (coord_p.post_form(&term_page, &steady)).await;
     assert_eq!(saved.status(), 303);
     let (_, page) = coord_p.text(&term_page).await;
     assert!(
-        page.contains(r#"name="moved" type="text" value="50""#),
-        "the weight is kept"
+        page.contains(r#"name="moved" type="text" value="50""#)
+            && page.contains(r#"name="cohort" type="text" value="120""#),
+        "the weights are kept"
     );
     assert_eq!(
         admin_b

@@ -17,6 +17,7 @@
 //! acceptance); `caseloads` assigns program supervisors to placements.
 
 pub mod caseloads;
+mod cohorts;
 pub mod deferred;
 mod edges;
 mod flow;
@@ -275,15 +276,8 @@ pub struct Prepared<'a> {
     locked_pairs: HashMap<(u32, u32), i64>,
     /// (program, school) pairs closed by the cap's repair: only these candidates may go there.
     closed: HashMap<(u32, u32), Vec<u32>>,
-    /// Per (program, school): how many of the program's candidates (not locked) could go
-    /// there — the most placements the pair can take, with the school's room. Counted for the
-    /// cohort weight only.
-    cohort_reach: HashMap<(u32, u32), i64>,
-    /// Added to the cost of an option of (program, school) for the cohort weight (see
-    /// `Prepared::cohort_price`).
-    cohort_price: HashMap<(u32, u32), i64>,
-    /// Whether pairs without a cohort price share the weight over the most they can take.
-    cohort_spread: bool,
+    /// What options pay towards the cohort weight (see `cohorts`).
+    cohorts: cohorts::Prices,
 }
 
 impl Prepared<'_> {
@@ -414,9 +408,7 @@ pub fn prepare_with<'a>(
         locked_pairs,
         high_needs_min: rules.high_needs_min,
         closed: HashMap::new(),
-        cohort_reach: HashMap::new(),
-        cohort_price: HashMap::new(),
-        cohort_spread: false,
+        cohorts: cohorts::Prices::default(),
     };
     prepared.close_pairs();
     Ok(prepared)
@@ -480,37 +472,9 @@ impl Prepared<'_> {
             cost += self.pair_price.get(&pair).copied().unwrap_or(0);
         }
         if self.rules.weights.cohort > 0 {
-            cost += self.cohort_price(self.instance.candidates[c].program, school);
+            cost += self.cohort_price(c, school);
         }
         cost
-    }
-
-    /// What an option of (program, school) pays towards the cohort weight in the network.
-    /// Pairs a lock already uses pay nothing; priced pairs their price; the rest, while the
-    /// weight is spread, its share over the most the pair can take (so no solution pays less
-    /// than it would: the network then bounds the optimum) and otherwise the whole weight (what
-    /// opening the pair for one candidate costs).
-    fn cohort_price(&self, program: u32, school: u32) -> i64 {
-        let weight = self.rules.weights.cohort;
-        if self.locked_pairs.contains_key(&(program, school)) {
-            return 0;
-        }
-        if let Some(price) = self.cohort_price.get(&(program, school)) {
-            return *price;
-        }
-        if !self.cohort_spread {
-            return weight;
-        }
-        let mut most = self.school_left[school as usize].min(
-            self.cohort_reach
-                .get(&(program, school))
-                .copied()
-                .unwrap_or(0),
-        );
-        if let Some(cap) = self.rules.program_school_cap {
-            most = most.min(self.pair_room(cap, &(program, school)));
-        }
-        weight / most.max(1)
     }
 
     /// Takes out of every candidate's options the schools the program × school cap closes.
@@ -883,215 +847,6 @@ impl Prepared<'_> {
         }
         placements.sort_by_key(|p| p.candidate);
         (placements, unplaced)
-    }
-
-    /// Charges the cohort weight to the first placement (by candidate) of each program in each
-    /// school that no lock of the program uses.
-    fn charge_cohorts(&self, placements: &mut [Placement]) {
-        let weight = self.rules.weights.cohort;
-        if weight == 0 {
-            return;
-        }
-        let mut opened = std::collections::HashSet::new();
-        for p in placements.iter_mut().filter(|p| !p.locked) {
-            let pair = (
-                self.instance.candidates[p.candidate as usize].program,
-                p.school,
-            );
-            if !self.locked_pairs.contains_key(&pair) && opened.insert(pair) {
-                p.cost.cohort = weight;
-            }
-        }
-    }
-
-    /// The cohort weight: a fixed charge per (program, school) pair used, which no network
-    /// carries. The weight spread over the most each pair can take prices every placement at
-    /// no more than it costs, so that network's optimum is a lower bound (the linear
-    /// relaxation). Each solution found is improved by moving candidates out of pairs they
-    /// alone use (`improve_cohorts`); then each pair it uses is priced at the weight shared
-    /// among its placements, every other at the whole weight, and the network solved again
-    /// (dynamic slope scaling), until the prices repeat. The cheapest solution is the answer:
-    /// returned as `placed` returns one, with how far its cost may be above the optimum.
-    fn gather_cohorts(&mut self, unplaced_cost: i64) -> (Vec<Placement>, Vec<u32>, Option<i64>) {
-        const ROUNDS: usize = 4;
-        let weight = self.rules.weights.cohort;
-        let options = self.chosen.clone();
-        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
-            let program = self.instance.candidates[c].program;
-            self.options.each(&self.groups, c, |o| {
-                let school = self.groups.school[o.group as usize];
-                *self.cohort_reach.entry((program, school)).or_insert(0) += 1;
-            });
-        }
-        self.cohort_spread = true;
-        let (solved, gap) = self.meet_all(unplaced_cost);
-        let (mut placements, unplaced) = self.placed(&solved);
-        let priced: i64 = (placements.iter())
-            .map(|p| {
-                let program = self.instance.candidates[p.candidate as usize].program;
-                p.cost.total() + self.cohort_price(program, p.school)
-            })
-            .sum();
-        let lower = solved.0.certified().then_some(priced - gap);
-        let most = placements.len();
-        drop(solved);
-        self.cohort_spread = false;
-        self.improve_cohorts(&mut placements);
-        let mut best = (self.judge(&placements), placements, unplaced);
-        for _ in 0..ROUNDS {
-            if lower.is_some_and(|lower| best.0.1 <= lower) {
-                break;
-            }
-            let prices: HashMap<(u32, u32), i64> = (self.cohort_counts(&best.1).iter())
-                .map(|(pair, n)| (*pair, weight / n))
-                .collect();
-            if prices == self.cohort_price {
-                break;
-            }
-            self.cohort_price = prices;
-            self.chosen = options.clone();
-            (self.pair_price, self.high_needs_bonus) = (HashMap::new(), 0);
-            self.high_needs_min = self.rules.high_needs_min;
-            let (solved, _) = self.meet_all(unplaced_cost);
-            let (mut placements, unplaced) = self.placed(&solved);
-            drop(solved);
-            self.improve_cohorts(&mut placements);
-            let judged = self.judge(&placements);
-            if judged < best.0 {
-                best = (judged, placements, unplaced);
-            }
-        }
-        let ((_, cost), placements, unplaced) = best;
-        // (The bound is on solutions placing as many as the network: should the cap's repair
-        // place fewer, their cost may be below it.)
-        let gap = lower.map(|lower| {
-            if placements.len() < most {
-                (cost - lower).max(0)
-            } else {
-                cost - lower
-            }
-        });
-        (placements, unplaced, gap)
-    }
-
-    /// Moves each candidate who alone of their program uses a school to another school their
-    /// program already uses, when the weight saved is more than the move costs and every rule
-    /// still holds; again until no move saves anything. (Local search: the network cannot
-    /// see that a pair's second placement pays no weight.)
-    fn improve_cohorts(&self, placements: &mut [Placement]) {
-        let instance = self.instance;
-        let weight = self.rules.weights.cohort;
-        let mut pairs = self.cohort_counts(placements);
-        let mut school_used = vec![0i64; instance.schools.len()];
-        let mut mentor_used = vec![0i64; instance.mentors.len()];
-        let mut district_used = vec![0i64; self.district_left.len()];
-        let mut high_needs = (self.locked_placements.iter())
-            .filter(|p| instance.schools[p.school as usize].high_needs)
-            .count() as i64;
-        for p in placements.iter() {
-            school_used[p.school as usize] += 1;
-            mentor_used[p.mentor as usize] += 1;
-            if let Some(l) = self.limit_of[p.school as usize] {
-                district_used[l as usize] += 1;
-            }
-            high_needs += i64::from(instance.schools[p.school as usize].high_needs);
-        }
-        let needed = i64::from(self.high_needs_min);
-        let mut moved = true;
-        while moved {
-            moved = false;
-            for p in placements.iter_mut() {
-                let c = p.candidate as usize;
-                let program = instance.candidates[c].program;
-                if pairs.get(&(program, p.school)) != Some(&1) {
-                    continue;
-                }
-                let from_high_needs = instance.schools[p.school as usize].high_needs;
-                let from_limit = self.limit_of[p.school as usize];
-                let mut best: Option<(i64, Placement)> = None;
-                self.options.each(&self.groups, c, |o| {
-                    let school = self.groups.school[o.group as usize];
-                    let s = school as usize;
-                    let pair = (program, school);
-                    let joins = pairs.get(&pair).is_some_and(|n| *n > 0)
-                        || self.locked_pairs.contains_key(&pair);
-                    let cap_room = self.rules.program_school_cap.is_none_or(|cap| {
-                        pairs.get(&pair).copied().unwrap_or(0) < self.pair_room(cap, &pair)
-                    });
-                    let to_limit = self.limit_of[s];
-                    let districts_keep = from_limit == to_limit
-                        || (from_limit.is_none_or(|l| {
-                            district_used[l as usize] > self.district_left[l as usize].0
-                        }) && to_limit.is_none_or(|l| {
-                            district_used[l as usize] < self.district_left[l as usize].1
-                        }));
-                    let quota_keeps =
-                        !from_high_needs || instance.schools[s].high_needs || high_needs > needed;
-                    if school == p.school
-                        || !joins
-                        || !cap_room
-                        || !districts_keep
-                        || !quota_keeps
-                        || school_used[s] >= self.school_left[s]
-                        || !self.open(c, school)
-                    {
-                        return;
-                    }
-                    let Some(&m) = (self.groups.members[o.group as usize].iter())
-                        .find(|&&m| mentor_used[m as usize] < self.mentor_left[m as usize])
-                    else {
-                        return;
-                    };
-                    let there = placement(instance, self.rules, c, m as usize, false);
-                    let saved = p.cost.total() + weight - there.cost.total();
-                    if saved > 0 && best.as_ref().is_none_or(|(most, _)| saved > *most) {
-                        best = Some((saved, there));
-                    }
-                });
-                let Some((_, there)) = best else {
-                    continue;
-                };
-                let (from, to) = (p.school as usize, there.school as usize);
-                pairs.remove(&(program, p.school));
-                *pairs.entry((program, there.school)).or_insert(0) += 1;
-                school_used[from] -= 1;
-                school_used[to] += 1;
-                mentor_used[p.mentor as usize] -= 1;
-                mentor_used[there.mentor as usize] += 1;
-                if let Some(l) = from_limit {
-                    district_used[l as usize] -= 1;
-                }
-                if let Some(l) = self.limit_of[to] {
-                    district_used[l as usize] += 1;
-                }
-                high_needs +=
-                    i64::from(instance.schools[to].high_needs) - i64::from(from_high_needs);
-                *p = there;
-                moved = true;
-            }
-        }
-    }
-
-    /// Placements per (program, school), for the pairs that pay the cohort weight.
-    fn cohort_counts(&self, placements: &[Placement]) -> HashMap<(u32, u32), i64> {
-        let mut counts = HashMap::new();
-        for p in placements {
-            let pair = (
-                self.instance.candidates[p.candidate as usize].program,
-                p.school,
-            );
-            if !self.locked_pairs.contains_key(&pair) {
-                *counts.entry(pair).or_insert(0) += 1;
-            }
-        }
-        counts
-    }
-
-    /// How a set of placements ranks: most placed first, then least cost with the cohort weight.
-    fn judge(&self, placements: &[Placement]) -> (std::cmp::Reverse<usize>, i64) {
-        let cost = placements.iter().map(|p| p.cost.total()).sum::<i64>()
-            + self.rules.weights.cohort * self.cohort_counts(placements).len() as i64;
-        (std::cmp::Reverse(placements.len()), cost)
     }
 
     /// From the optimum without quotas: the high-needs quota met, then the program × school

@@ -1,0 +1,416 @@
+//! The cohort weight: a charge paid once for each (program, school) pair a solution uses,
+//! which keeps a program's candidates together in fewer schools. A fixed charge is not a
+//! network cost, so it is solved on top of the network:
+//!
+//! - **Bounding** (Lagrangian relaxation): every placement in a pair pays its share ν of the
+//!   weight spread over the most the pair can take, plus the candidate's own share μ; while
+//!   ν + Σμ stays within the weight, no solution pays the network more than it truly costs, so
+//!   each network optimum is a lower bound. Subgradient steps (Polyak's) move the shares onto
+//!   the candidates who use the pair, raising the bound.
+//! - **Searching**: each network solution is improved by moving candidates out of the pairs
+//!   they alone use into pairs their program already uses (`improve`), and pairs are priced
+//!   at the weight shared among their placements, the rest at the whole weight (dynamic slope
+//!   scaling), until the prices repeat.
+//!
+//! The cheapest solution found is the answer, with its proven gap.
+
+use std::collections::HashMap;
+
+use crate::{Placement, Prepared, edges, placement};
+
+/// What options pay towards the cohort weight in the network.
+#[derive(Default)]
+pub(crate) struct Prices {
+    /// Per (program, school): how many of the program's candidates (not locked) could go there.
+    reach: HashMap<(u32, u32), i64>,
+    /// Bounding rather than searching.
+    bounding: bool,
+    /// Bounding: per pair, the share paid by every placement there, before it is spread over
+    /// the most the pair can take (absent: the whole weight)…
+    spread: HashMap<(u32, u32), i64>,
+    /// …and the candidates' own shares: the two together within the weight.
+    own: HashMap<(u32, u32), Vec<(u32, i64)>>,
+    /// Searching: per pair, its price (absent: the whole weight).
+    slope: HashMap<(u32, u32), i64>,
+}
+
+/// Network solutions while bounding, and slope-scaling rounds while searching, at most.
+const BOUNDING_ROUNDS: usize = 20;
+const SEARCHING_ROUNDS: usize = 4;
+
+impl Prepared<'_> {
+    /// What candidate `c`'s option in `school` pays towards the cohort weight in the network.
+    /// Pairs a lock already uses pay nothing.
+    pub(crate) fn cohort_price(&self, c: usize, school: u32) -> i64 {
+        let pair = (self.instance.candidates[c].program, school);
+        let (weight, prices) = (self.rules.weights.cohort, &self.cohorts);
+        if self.locked_pairs.contains_key(&pair) {
+            return 0;
+        }
+        if !prices.bounding {
+            return prices.slope.get(&pair).copied().unwrap_or(weight);
+        }
+        let own = (prices.own.get(&pair))
+            .and_then(|shares| shares.iter().find(|(x, _)| *x == c as u32))
+            .map_or(0, |(_, share)| *share);
+        own + prices.spread.get(&pair).copied().unwrap_or(weight) / self.pair_most(pair)
+    }
+
+    /// The most placements a (program, school) pair can take: its candidates who could go
+    /// there, the school's room and the cap's.
+    fn pair_most(&self, pair: (u32, u32)) -> i64 {
+        let mut most = self.school_left[pair.1 as usize]
+            .min(self.cohorts.reach.get(&pair).copied().unwrap_or(0));
+        if let Some(cap) = self.rules.program_school_cap {
+            most = most.min(self.pair_room(cap, &pair));
+        }
+        most.max(1)
+    }
+
+    /// Charges the cohort weight to the first placement (by candidate) of each program in each
+    /// school that no lock of the program uses.
+    pub(crate) fn charge_cohorts(&self, placements: &mut [Placement]) {
+        let weight = self.rules.weights.cohort;
+        if weight == 0 {
+            return;
+        }
+        let mut opened = std::collections::HashSet::new();
+        for p in placements.iter_mut().filter(|p| !p.locked) {
+            let pair = (
+                self.instance.candidates[p.candidate as usize].program,
+                p.school,
+            );
+            if !self.locked_pairs.contains_key(&pair) && opened.insert(pair) {
+                p.cost.cohort = weight;
+            }
+        }
+    }
+
+    /// The answer under a cohort weight (see the module): returned as `placed` returns one,
+    /// with how far its cost may be above the optimum (`None` when no bound is proven).
+    /// Searching comes last, from the best solution bounding found; both stop once the gap
+    /// is within 1 %.
+    pub(crate) fn gather_cohorts(
+        &mut self,
+        unplaced_cost: i64,
+    ) -> (Vec<Placement>, Vec<u32>, Option<i64>) {
+        let options = self.chosen.clone();
+        for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
+            let program = self.instance.candidates[c].program;
+            let reach = &mut self.cohorts.reach;
+            self.options.each(&self.groups, c, |o| {
+                let school = self.groups.school[o.group as usize];
+                *reach.entry((program, school)).or_insert(0) += 1;
+            });
+        }
+        let mut search = Search {
+            best: None,
+            lower: None,
+            most: 0,
+            scale: 4.0,
+        };
+        for round in 0..BOUNDING_ROUNDS {
+            if round > 0 {
+                self.reset(&options);
+            }
+            self.bound_round(unplaced_cost, &mut search);
+            if search.close() {
+                break;
+            }
+        }
+        self.search_rounds(unplaced_cost, &options, &mut search);
+        let Some(((_, cost), placements, unplaced)) = search.best else {
+            return (Vec::new(), Vec::new(), None);
+        };
+        // (The bound is on solutions placing as many as the network: should the cap's repair
+        // place fewer, their cost may be below it.)
+        let gap = search.lower.map(|lower| {
+            if placements.len() < search.most {
+                (cost - lower).max(0)
+            } else {
+                cost - lower
+            }
+        });
+        (placements, unplaced, gap)
+    }
+
+    /// Solves the network at the current shares: a lower bound, a solution to improve, and a
+    /// subgradient step from it.
+    fn bound_round(&mut self, unplaced_cost: i64, search: &mut Search) {
+        self.cohorts.bounding = true;
+        let (solved, gap) = self.meet_all(unplaced_cost);
+        let (placements, unplaced) = self.placed(&solved);
+        let certified = solved.0.certified();
+        drop(solved);
+        search.most = search.most.max(placements.len());
+        let priced: i64 = (placements.iter())
+            .map(|p| p.cost.total() + self.cohort_price(p.candidate as usize, p.school))
+            .sum();
+        let bound = priced - gap;
+        if certified && search.lower.is_none_or(|lower| bound > lower) {
+            search.lower = Some(bound);
+        } else {
+            search.scale /= 2.0;
+        }
+        let mut improved = placements.clone();
+        self.improve_cohorts(&mut improved);
+        self.keep_best(&mut search.best, improved, unplaced);
+        let known = search.known().unwrap_or(bound);
+        self.share_step(&placements, search.scale * (known - bound).max(1) as f64);
+    }
+
+    /// Slope scaling from the best solution: its pairs priced at the weight shared among their
+    /// placements, the rest at the whole weight, until the prices repeat.
+    fn search_rounds(
+        &mut self,
+        unplaced_cost: i64,
+        options: &[Vec<edges::Choice>],
+        search: &mut Search,
+    ) {
+        let weight = self.rules.weights.cohort;
+        self.cohorts.bounding = false;
+        for _ in 0..SEARCHING_ROUNDS {
+            let Some((_, found, _)) = &search.best else {
+                return;
+            };
+            if search.close() {
+                return;
+            }
+            let prices: HashMap<(u32, u32), i64> = (self.cohort_counts(found).iter())
+                .map(|(pair, n)| (*pair, weight / n))
+                .collect();
+            if prices == self.cohorts.slope {
+                return;
+            }
+            self.cohorts.slope = prices;
+            self.reset(options);
+            let (solved, _) = self.meet_all(unplaced_cost);
+            let (mut placements, unplaced) = self.placed(&solved);
+            drop(solved);
+            self.improve_cohorts(&mut placements);
+            self.keep_best(&mut search.best, placements, unplaced);
+        }
+    }
+
+    /// Back to the prepared options and no prices but the cohort's, for another solve.
+    fn reset(&mut self, options: &[Vec<edges::Choice>]) {
+        self.chosen = options.to_vec();
+        (self.pair_price, self.high_needs_bonus) = (HashMap::new(), 0);
+        self.high_needs_min = self.rules.high_needs_min;
+    }
+
+    fn keep_best(&self, best: &mut Option<Found>, placements: Vec<Placement>, unplaced: Vec<u32>) {
+        let judged = self.judge(&placements);
+        if best.as_ref().is_none_or(|b| judged < b.0) {
+            *best = Some((judged, placements, unplaced));
+        }
+    }
+
+    /// A subgradient step of `size` (before it is normalised) from the network's placements:
+    /// each placement's own share of its pair grows, as does the pair's spread share by its
+    /// count over the most it can take; then each pair's shares are projected back within the
+    /// weight (all lowered alike, none below zero).
+    fn share_step(&mut self, placements: &[Placement], size: f64) {
+        let counts = self.cohort_counts(placements);
+        let norm = placements.len() as f64
+            + (counts.iter())
+                .map(|(pair, n)| (*n as f64 / self.pair_most(*pair) as f64).powi(2))
+                .sum::<f64>();
+        let step = size / norm.max(1.0);
+        let weight = self.rules.weights.cohort;
+        for p in placements {
+            let pair = (
+                self.instance.candidates[p.candidate as usize].program,
+                p.school,
+            );
+            if !counts.contains_key(&pair) {
+                continue; // (a pair a lock uses: free)
+            }
+            let shares = self.cohorts.own.entry(pair).or_default();
+            match shares.iter_mut().find(|(c, _)| *c == p.candidate) {
+                Some((_, share)) => *share += step.round() as i64,
+                None => shares.push((p.candidate, step.round() as i64)),
+            }
+        }
+        for (pair, n) in &counts {
+            let most = self.pair_most(*pair) as f64;
+            let spread = self.cohorts.spread.entry(*pair).or_insert(weight);
+            *spread += (step * *n as f64 / most).round() as i64;
+        }
+        for pair in counts.keys() {
+            let spread = self.cohorts.spread.get_mut(pair);
+            let shares = self.cohorts.own.get_mut(pair);
+            let (Some(spread), Some(shares)) = (spread, shares) else {
+                continue;
+            };
+            let total = |cut: i64| {
+                (*spread - cut).max(0) + shares.iter().map(|(_, s)| (s - cut).max(0)).sum::<i64>()
+            };
+            // The least cut that brings the shares within the weight.
+            let (mut low, mut high) = (
+                0,
+                (*spread).max(shares.iter().map(|(_, s)| *s).max().unwrap_or(0)),
+            );
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if total(middle) <= weight {
+                    high = middle;
+                } else {
+                    low = middle + 1;
+                }
+            }
+            *spread = (*spread - low).max(0);
+            for (_, share) in shares.iter_mut() {
+                *share = (*share - low).max(0);
+            }
+            shares.retain(|(_, s)| *s > 0);
+        }
+    }
+
+    /// Moves each candidate who alone of their program uses a school to another school their
+    /// program already uses, when the weight saved is more than the move costs and every rule
+    /// still holds; again until no move saves anything. (Local search: the network cannot
+    /// see that a pair's second placement pays no weight.)
+    fn improve_cohorts(&self, placements: &mut [Placement]) {
+        let instance = self.instance;
+        let weight = self.rules.weights.cohort;
+        let mut pairs = self.cohort_counts(placements);
+        let mut school_used = vec![0i64; instance.schools.len()];
+        let mut mentor_used = vec![0i64; instance.mentors.len()];
+        let mut district_used = vec![0i64; self.district_left.len()];
+        let mut high_needs = (self.locked_placements.iter())
+            .filter(|p| instance.schools[p.school as usize].high_needs)
+            .count() as i64;
+        for p in placements.iter() {
+            school_used[p.school as usize] += 1;
+            mentor_used[p.mentor as usize] += 1;
+            if let Some(l) = self.limit_of[p.school as usize] {
+                district_used[l as usize] += 1;
+            }
+            high_needs += i64::from(instance.schools[p.school as usize].high_needs);
+        }
+        let needed = i64::from(self.high_needs_min);
+        let mut moved = true;
+        while moved {
+            moved = false;
+            for p in placements.iter_mut() {
+                let c = p.candidate as usize;
+                let program = instance.candidates[c].program;
+                if pairs.get(&(program, p.school)) != Some(&1) {
+                    continue;
+                }
+                let from_high_needs = instance.schools[p.school as usize].high_needs;
+                let from_limit = self.limit_of[p.school as usize];
+                let mut best: Option<(i64, Placement)> = None;
+                self.options.each(&self.groups, c, |o| {
+                    let school = self.groups.school[o.group as usize];
+                    let s = school as usize;
+                    let pair = (program, school);
+                    let joins = pairs.get(&pair).is_some_and(|n| *n > 0)
+                        || self.locked_pairs.contains_key(&pair);
+                    let cap_room = self.rules.program_school_cap.is_none_or(|cap| {
+                        pairs.get(&pair).copied().unwrap_or(0) < self.pair_room(cap, &pair)
+                    });
+                    let to_limit = self.limit_of[s];
+                    let districts_keep = from_limit == to_limit
+                        || (from_limit.is_none_or(|l| {
+                            district_used[l as usize] > self.district_left[l as usize].0
+                        }) && to_limit.is_none_or(|l| {
+                            district_used[l as usize] < self.district_left[l as usize].1
+                        }));
+                    let quota_keeps =
+                        !from_high_needs || instance.schools[s].high_needs || high_needs > needed;
+                    if school == p.school
+                        || !joins
+                        || !cap_room
+                        || !districts_keep
+                        || !quota_keeps
+                        || school_used[s] >= self.school_left[s]
+                        || !self.open(c, school)
+                    {
+                        return;
+                    }
+                    let Some(&m) = (self.groups.members[o.group as usize].iter())
+                        .find(|&&m| mentor_used[m as usize] < self.mentor_left[m as usize])
+                    else {
+                        return;
+                    };
+                    let there = placement(instance, self.rules, c, m as usize, false);
+                    let saved = p.cost.total() + weight - there.cost.total();
+                    if saved > 0 && best.as_ref().is_none_or(|(most, _)| saved > *most) {
+                        best = Some((saved, there));
+                    }
+                });
+                let Some((_, there)) = best else {
+                    continue;
+                };
+                let (from, to) = (p.school as usize, there.school as usize);
+                pairs.remove(&(program, p.school));
+                *pairs.entry((program, there.school)).or_insert(0) += 1;
+                school_used[from] -= 1;
+                school_used[to] += 1;
+                mentor_used[p.mentor as usize] -= 1;
+                mentor_used[there.mentor as usize] += 1;
+                if let Some(l) = from_limit {
+                    district_used[l as usize] -= 1;
+                }
+                if let Some(l) = self.limit_of[to] {
+                    district_used[l as usize] += 1;
+                }
+                high_needs +=
+                    i64::from(instance.schools[to].high_needs) - i64::from(from_high_needs);
+                *p = there;
+                moved = true;
+            }
+        }
+    }
+
+    /// Placements per (program, school), for the pairs that pay the cohort weight.
+    fn cohort_counts(&self, placements: &[Placement]) -> HashMap<(u32, u32), i64> {
+        let mut counts = HashMap::new();
+        for p in placements {
+            let pair = (
+                self.instance.candidates[p.candidate as usize].program,
+                p.school,
+            );
+            if !self.locked_pairs.contains_key(&pair) {
+                *counts.entry(pair).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// How a set of placements ranks: most placed first, then least cost with the cohort weight.
+    fn judge(&self, placements: &[Placement]) -> (std::cmp::Reverse<usize>, i64) {
+        let cost = placements.iter().map(|p| p.cost.total()).sum::<i64>()
+            + self.rules.weights.cohort * self.cohort_counts(placements).len() as i64;
+        (std::cmp::Reverse(placements.len()), cost)
+    }
+}
+
+/// A solution found: how it ranks, its placements and its unplaced candidates.
+type Found = ((std::cmp::Reverse<usize>, i64), Vec<Placement>, Vec<u32>);
+
+/// The search under a cohort weight: the best solution so far, the best bound, the most
+/// placements a network made, and the scale of the subgradient steps (halved when the bound
+/// does not rise).
+struct Search {
+    best: Option<Found>,
+    lower: Option<i64>,
+    most: usize,
+    scale: f64,
+}
+
+impl Search {
+    fn known(&self) -> Option<i64> {
+        self.best.as_ref().map(|((_, cost), _, _)| *cost)
+    }
+
+    /// Whether the best solution is proven within 1 % of the optimum.
+    fn close(&self) -> bool {
+        match (self.known(), self.lower) {
+            (Some(known), Some(lower)) => (known - lower) * 100 <= known.abs(),
+            _ => false,
+        }
+    }
+}

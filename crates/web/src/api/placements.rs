@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::{ApiPath, ApiQuery, JsonBody, Paging};
 use crate::error::{ApiResult, ReadProblems, WriteProblems};
-use crate::guard::{Caseload, Guard, RunProgress, RunStart};
+use crate::guard::{Caseload, Guard, RunProgress, Started, TermTask};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermOut {
@@ -273,7 +273,7 @@ const RUN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 pub async fn start_run(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
     guard.check_api_write()?;
     match guard.start_run(id, RUN_WAIT).await? {
-        RunStart::Kept(run) => {
+        Started::Done(run) => {
             let tv = guard.term(id).await?;
             let r = guard.run(&tv, run).await?;
             let out = RunOut {
@@ -284,9 +284,9 @@ pub async fn start_run(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Res
             };
             Ok((StatusCode::CREATED, Json(out)).into_response())
         }
-        RunStart::Running => {
+        Started::Running => {
             let tv = guard.term(id).await?;
-            let progress = RunProgressOut::of(guard.run_progress(&tv));
+            let progress = RunProgressOut::of(guard.task_progress(&tv, TermTask::Match));
             let location = format!("/api/v1/terms/{id}/run-progress");
             Ok((StatusCode::ACCEPTED, [(LOCATION, location)], Json(progress)).into_response())
         }
@@ -301,7 +301,9 @@ pub async fn run_progress(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RunProgressOut>> {
     let tv = guard.term(id).await?;
-    Ok(Json(RunProgressOut::of(guard.run_progress(&tv))))
+    Ok(Json(RunProgressOut::of(
+        guard.task_progress(&tv, TermTask::Match),
+    )))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

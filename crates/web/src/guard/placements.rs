@@ -48,24 +48,50 @@ pub struct PlacementView {
     pub is_mentor: bool,
 }
 
-/// Match runs under way, by database and term, with the step each is at, and the failure of a
-/// run that outlived its request. A run belongs to the process that started it (one server's
-/// memory).
-static RUNNING: LazyLock<Mutex<HashMap<(String, i64), RunProgress>>> =
-    LazyLock::new(Default::default);
+/// What a term's page starts and then follows while it works: at a state's size, seconds or
+/// minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TermTask {
+    /// A match run.
+    Match,
+    /// Assigning supervisors to the confirmed placements.
+    Supervisors,
+}
 
-fn running() -> std::sync::MutexGuard<'static, HashMap<(String, i64), RunProgress>> {
+impl TermTask {
+    fn busy(self) -> (&'static str, &'static str) {
+        match self {
+            TermTask::Match => (
+                "run",
+                "A run of this term is under way: wait for it to finish",
+            ),
+            TermTask::Supervisors => (
+                "supervisors",
+                "Supervisors are being assigned for this term: wait for that to finish",
+            ),
+        }
+    }
+}
+
+type TaskKey = (String, i64, TermTask);
+
+/// Tasks under way, by database, term and kind, with the step each is at, and the failure of a
+/// task that outlived its request. A task belongs to the process that started it (one server's
+/// memory).
+static RUNNING: LazyLock<Mutex<HashMap<TaskKey, RunProgress>>> = LazyLock::new(Default::default);
+
+fn running() -> std::sync::MutexGuard<'static, HashMap<TaskKey, RunProgress>> {
     RUNNING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Where a term's run is, for its page.
+/// Where a term's task is, for its page.
 #[derive(Debug, Clone)]
 pub struct RunProgress {
     pub started: Instant,
     pub step: &'static str,
-    /// Why the run failed, when it failed after its page had answered.
+    /// Why the task failed, when it failed after its page had answered.
     pub failed: Option<String>,
 }
 
@@ -75,20 +101,24 @@ impl RunProgress {
     }
 }
 
-fn run_step(store: &Store, term_id: i64, step: &'static str) {
-    if let Some(progress) = running().get_mut(&run_key(store, term_id)) {
+fn task_step(store: &Store, term_id: i64, task: TermTask, step: &'static str) {
+    if let Some(progress) = running().get_mut(&task_key(store, term_id, task)) {
         progress.step = step;
     }
 }
 
-fn run_key(store: &Store, term_id: i64) -> (String, i64) {
-    (store.database().to_owned(), term_id)
+fn run_step(store: &Store, term_id: i64, step: &'static str) {
+    task_step(store, term_id, TermTask::Match, step);
 }
 
-/// What starting a run came to within the wait.
-pub enum RunStart {
-    Kept(i64),
-    /// Still solving: the term page shows its step.
+fn task_key(store: &Store, term_id: i64, task: TermTask) -> TaskKey {
+    (store.database().to_owned(), term_id, task)
+}
+
+/// What starting a task came to within the wait.
+pub enum Started<T> {
+    Done(T),
+    /// Still working: the term page shows its step.
     Running,
 }
 
@@ -974,17 +1004,43 @@ impl Guard {
     /// Starts a run in the background and waits up to `wait` for it: a small term's run is
     /// kept (or refused, with the rule to change) before the page answers; a state's run goes
     /// on while its term page shows the step it is at.
-    pub async fn start_run(&self, term_id: i64, wait: Duration) -> Result<RunStart> {
+    pub async fn start_run(&self, term_id: i64, wait: Duration) -> Result<Started<i64>> {
         self.working_term(term_id).await?;
-        let key = run_key(&self.store, term_id);
+        let guard = self.clone();
+        let work = async move { guard.run_match(term_id).await };
+        self.start_task(term_id, TermTask::Match, wait, work).await
+    }
+
+    /// Assigns supervisors (see `assign_supervisors`) in the background, as `start_run` runs
+    /// a match.
+    pub async fn start_assigning(
+        &self,
+        term_id: i64,
+        start_over: bool,
+        wait: Duration,
+    ) -> Result<Started<usize>> {
+        self.working_term(term_id).await?;
+        let guard = self.clone();
+        let work = async move { guard.assign_supervisors(term_id, start_over).await };
+        self.start_task(term_id, TermTask::Supervisors, wait, work)
+            .await
+    }
+
+    /// Runs `work` for a term in the background, one of each kind at a time, and waits up to
+    /// `wait` for it; after that, the term page follows it.
+    async fn start_task<T: Send + 'static>(
+        &self,
+        term_id: i64,
+        task: TermTask,
+        wait: Duration,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<Started<T>> {
+        let key = task_key(&self.store, term_id, task);
         {
             let mut running = running();
             if running.get(&key).is_some_and(|p| p.failed.is_none()) {
-                return Err(FieldErrors::single(
-                    "run",
-                    "A run of this term is under way: wait for it to finish",
-                )
-                .into());
+                let (field, message) = task.busy();
+                return Err(FieldErrors::single(field, message).into());
             }
             running.insert(
                 key.clone(),
@@ -995,11 +1051,10 @@ impl Guard {
                 },
             );
         }
-        let guard = self.clone();
         let task_key = key.clone();
         let (sender, receiver) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
-            let outcome = guard.run_match(term_id).await;
+            let outcome = work.await;
             match &outcome {
                 Ok(_) => {
                     running().remove(&task_key);
@@ -1009,9 +1064,8 @@ impl Guard {
                         progress.failed = Some(match error {
                             AppError::Invalid(errors) => errors.to_string(),
                             other => {
-                                tracing::error!(term_id, error = ?other, "a match run failed");
-                                "the run stopped on an error; the server log has the details"
-                                    .to_owned()
+                                tracing::error!(term_id, ?task, error = ?other, "a term's task failed");
+                                "it stopped on an error; the server log has the details".to_owned()
                             }
                         });
                     }
@@ -1020,25 +1074,27 @@ impl Guard {
             let _ = sender.send(outcome);
         });
         if wait.is_zero() {
-            // Not waiting at all: even a run that ends at once is reported by its term page.
-            return Ok(RunStart::Running);
+            // Not waiting at all: even a task that ends at once is reported by its term page.
+            return Ok(Started::Running);
         }
         match tokio::time::timeout(wait, receiver).await {
             Ok(Ok(outcome)) => {
                 // Answered in time: the page shows the outcome, so the term page need not.
                 running().remove(&key);
-                outcome.map(RunStart::Kept)
+                outcome.map(Started::Done)
             }
             Ok(Err(_)) => Err(AppError::Internal(
-                "the run's task ended without an answer".into(),
+                "the task ended without an answer".into(),
             )),
-            Err(_) => Ok(RunStart::Running),
+            Err(_) => Ok(Started::Running),
         }
     }
 
-    /// The term's run under way (or its failure), if any.
-    pub fn run_progress(&self, tv: &TermView) -> Option<RunProgress> {
-        running().get(&run_key(&self.store, tv.term.id)).cloned()
+    /// The term's task of this kind under way (or its failure), if any.
+    pub fn task_progress(&self, tv: &TermView, task: TermTask) -> Option<RunProgress> {
+        running()
+            .get(&task_key(&self.store, tv.term.id, task))
+            .cloned()
     }
 
     pub async fn runs(&self, tv: &TermView) -> Result<Vec<Run>> {
@@ -1274,8 +1330,11 @@ impl Guard {
     /// Assigns the provider's supervisors to the term's confirmed placements that have none:
     /// caseloads within one of each other (counting what each already carries this term) and,
     /// among those, the least travel from each supervisor's base to the schools. Starting
-    /// over, every confirmed placement is assigned afresh.
+    /// over, every confirmed placement is assigned afresh. (Pages start it in the background:
+    /// `start_assigning`.)
     pub async fn assign_supervisors(&self, term_id: i64, start_over: bool) -> Result<usize> {
+        let step = |step| task_step(&self.store, term_id, TermTask::Supervisors, step);
+        step("reading the confirmed placements and the supervisors' bases");
         let tv = self.working_term(term_id).await?;
         let supervisors = self.supervisors(&tv).await?;
         if supervisors.is_empty() {
@@ -1323,6 +1382,7 @@ impl Guard {
                 caseloads::Site { lat, lon, visits }
             })
             .collect();
+        step("finding even caseloads with the least travel");
         // (Seconds at a state's size: off the threads that answer requests.)
         let assigned = tokio::task::spawn_blocking(move || caseloads::assign(&people, &sites))
             .await
@@ -1339,6 +1399,7 @@ impl Guard {
                 );
             }
         }
+        step("keeping the assignments");
         self.store.set_supervisors(&given).await?;
         Ok(given.len())
     }

@@ -25,7 +25,7 @@ use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{
     CHANGES_SHOWN, Caseload, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView,
-    RunProgress, RunStart, RunView, TermView, summary_line,
+    RunProgress, RunView, Started, TermTask, TermView, summary_line,
 };
 
 /// Two ids from the path; anything else is "page not found".
@@ -204,6 +204,8 @@ struct TermPage {
     runs: Vec<Run>,
     /// A run under way (or its failure).
     progress: Option<RunProgress>,
+    /// Supervisors being assigned (or the failure).
+    assigning: Option<RunProgress>,
     latest: Option<RunSummary>,
     unplaced: Vec<(String, String)>,
     placements: Vec<Placement>,
@@ -213,6 +215,15 @@ struct TermPage {
     caseloads: Vec<Caseload>,
     base: BaseFields,
     saved: bool,
+}
+
+impl TermPage {
+    /// Whether a task of the term is under way: the page refreshes itself until it is done.
+    fn working(&self) -> bool {
+        [&self.progress, &self.assigning]
+            .iter()
+            .any(|task| task.as_ref().is_some_and(|t| t.failed.is_none()))
+    }
 }
 
 async fn term_page(
@@ -256,7 +267,8 @@ async fn term_page_with(
             ..TermFields::from_rules(&tv.term.rules())
         }),
         errors: errors.clone(),
-        progress: guard.run_progress(&tv),
+        progress: guard.task_progress(&tv, TermTask::Match),
+        assigning: guard.task_progress(&tv, TermTask::Supervisors),
         latest: runs.first().map(Run::summary),
         runs,
         unplaced,
@@ -310,7 +322,8 @@ pub async fn update_term(
 #[derive(Deserialize, Default)]
 pub struct Empty {}
 
-/// How long the run button waits before answering with the term page and the run's progress.
+/// How long the run (or assign) button waits before answering with the term page and the
+/// task's progress.
 const RUN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 pub async fn run(Id(id): Id, Submitted { guard, .. }: Submitted<Empty>) -> PageResult<Response> {
@@ -318,8 +331,8 @@ pub async fn run(Id(id): Id, Submitted { guard, .. }: Submitted<Empty>) -> PageR
         .start_run(id, RUN_WAIT)
         .await
         .map(|started| match started {
-            RunStart::Kept(run) => format!("/terms/{id}/runs/{run}"),
-            RunStart::Running => format!("/terms/{id}"),
+            Started::Done(run) => format!("/terms/{id}/runs/{run}"),
+            Started::Running => format!("/terms/{id}"),
         });
     saved_or_form(result, |errors| {
         term_page(&guard, id, ListQuery::default(), None, errors)
@@ -339,9 +352,12 @@ pub async fn assign_supervisors(
     Submitted { guard, form }: Submitted<AssignForm>,
 ) -> PageResult<Response> {
     let result = guard
-        .assign_supervisors(id, form.start_over == "yes")
+        .start_assigning(id, form.start_over == "yes", RUN_WAIT)
         .await
-        .map(|_| format!("/terms/{id}?saved=1"));
+        .map(|started| match started {
+            Started::Done(_) => format!("/terms/{id}?saved=1#supervisors"),
+            Started::Running => format!("/terms/{id}#supervisors"),
+        });
     saved_or_form(result, |errors| {
         term_page(&guard, id, ListQuery::default(), None, errors)
     })

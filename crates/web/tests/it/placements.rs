@@ -1,10 +1,13 @@
 //! Placements: a term from hosting to a confirmed placement, each step allowed for the people
 //! it belongs to and refused to everyone else, with bad input refused whole.
 
+use std::time::Duration;
+
 use tandem_domain::input::ProgramDraft;
 use tandem_domain::placements::MentorDraft;
 use tandem_domain::{GradeBand, LicensureArea, Pathway};
 use tandem_store::Page;
+use tandem_web::guard::{Started, TermTask};
 
 use crate::harness::{Caller, Db, TestApp, location, spawn};
 use crate::on_both;
@@ -15,6 +18,7 @@ on_both!(
     candidates_import_all_or_nothing,
     observers_calibrate_against_the_reference,
     a_long_run_goes_on_after_its_page_and_shows_its_step,
+    assigning_supervisors_goes_on_after_its_page,
     training_completions_import_all_or_nothing,
 );
 
@@ -796,12 +800,14 @@ async fn a_long_run_goes_on_after_its_page_and_shows_its_step(db: Db) {
     let coord_p = app.as_person(app.world.coord_p).await;
     let (_, t) = term(&app, &coord_p).await;
     let guard = tandem_web::guard::Guard::system(app.store.clone());
-    let started = guard.start_run(t, std::time::Duration::ZERO).await.unwrap();
-    assert!(matches!(started, tandem_web::guard::RunStart::Running));
+    let started = guard.start_run(t, Duration::ZERO).await.unwrap();
+    assert!(matches!(started, Started::Running));
     let tv = guard.term(t).await.unwrap();
     let mut failed = None;
     for _ in 0..100 {
-        failed = guard.run_progress(&tv).and_then(|p| p.failed);
+        failed = guard
+            .task_progress(&tv, TermTask::Match)
+            .and_then(|p| p.failed);
         if failed.is_some() {
             break;
         }
@@ -811,6 +817,58 @@ async fn a_long_run_goes_on_after_its_page_and_shows_its_step(db: Db) {
     assert!(failed.contains("no candidates yet"), "{failed}");
     let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
     assert!(page.contains("The last run was not kept"), "{page}");
+    assert!(!page.contains("http-equiv=\"refresh\""));
+}
+
+/// Assigning supervisors goes on in the background as a run does: it ends without leaving
+/// the page refreshing, and a failure (here: the provider has no supervisors any more) is shown
+/// by the supervisors on the term page. Another organization cannot start it.
+async fn assigning_supervisors_goes_on_after_its_page(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let admin_b = app.as_person(w.admin_b).await;
+    let refused = (admin_b.post_form(&format!("/terms/{t}/supervisors"), &[])).await;
+    assert_eq!(refused.status(), 404);
+    let guard = tandem_web::guard::Guard::system(app.store.clone());
+    let tv = guard.term(t).await.unwrap();
+    let progress = || guard.task_progress(&tv, TermTask::Supervisors);
+    let started = guard.start_assigning(t, false, Duration::ZERO).await;
+    assert!(matches!(started.unwrap(), Started::Running));
+    for _ in 0..100 {
+        if progress().is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(progress().is_none(), "done, and nothing left to show");
+    let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
+    assert!(!page.contains("Supervisors are being assigned"));
+    assert!(!page.contains("http-equiv=\"refresh\""));
+
+    app.store
+        .execute_raw(&format!(
+            "DELETE FROM memberships WHERE person_id = {}",
+            w.supervisor_p
+        ))
+        .await
+        .unwrap();
+    guard
+        .start_assigning(t, false, Duration::ZERO)
+        .await
+        .unwrap();
+    let mut failed = None;
+    for _ in 0..100 {
+        failed = progress().and_then(|p| p.failed);
+        if failed.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(failed.expect("it ends").contains("no program supervisors"));
+    let (_, page) = coord_p.text(&format!("/terms/{t}")).await;
+    assert!(page.contains("The supervisors were not assigned"), "{page}");
     assert!(!page.contains("http-equiv=\"refresh\""));
 }
 

@@ -8,7 +8,7 @@
 //!   each network optimum is a lower bound. Subgradient steps (Polyak's) move the shares onto
 //!   the candidates who use the pair, raising the bound.
 //! - **Searching**: each network solution is improved by moving candidates out of the pairs
-//!   they alone use into pairs their program already uses (`improve`), and pairs are priced
+//!   they alone use into pairs their program already uses (`improve_cohorts`), and pairs are priced
 //!   at the weight shared among their placements, the rest at the whole weight (dynamic slope
 //!   scaling), until the prices repeat.
 //!
@@ -25,10 +25,10 @@ pub(crate) struct Prices {
     reach: HashMap<(u32, u32), i64>,
     /// Bounding rather than searching.
     bounding: bool,
-    /// Bounding: per pair, the share paid by every placement there, before it is spread over
+    /// Bounding: per pair, the share ν paid by every placement there, before it is spread over
     /// the most the pair can take (absent: the whole weight)…
     spread: HashMap<(u32, u32), i64>,
-    /// …and the candidates' own shares: the two together within the weight.
+    /// …and the candidates' own shares μ: ν + Σμ within the weight.
     own: HashMap<(u32, u32), Vec<(u32, i64)>>,
     /// Searching: per pair, its price (absent: the whole weight).
     slope: HashMap<(u32, u32), i64>,
@@ -103,25 +103,32 @@ impl Prepared<'_> {
                 *reach.entry((program, school)).or_insert(0) += 1;
             });
         }
+        let (placements, found, bound) = self.bound_round(unplaced_cost);
         let mut search = Search {
-            best: None,
-            lower: None,
-            most: 0,
+            most: placements.len(),
+            best: found,
+            lower: bound,
             scale: 4.0,
         };
-        for round in 0..BOUNDING_ROUNDS {
-            if round > 0 {
-                self.reset(&options);
-            }
-            self.bound_round(unplaced_cost, &mut search);
+        self.share_step(&placements, &search, bound);
+        for _ in 1..BOUNDING_ROUNDS {
             if search.close() {
                 break;
             }
+            self.reset(&options);
+            let (placements, found, bound) = self.bound_round(unplaced_cost);
+            search.most = search.most.max(placements.len());
+            search.keep(found);
+            match (bound, search.lower) {
+                (Some(bound), lower) if lower.is_none_or(|lower| bound > lower) => {
+                    search.lower = Some(bound);
+                }
+                _ => search.scale /= 2.0,
+            }
+            self.share_step(&placements, &search, bound);
         }
         self.search_rounds(unplaced_cost, &options, &mut search);
-        let Some(((_, cost), placements, unplaced)) = search.best else {
-            return (Vec::new(), Vec::new(), None);
-        };
+        let ((_, cost), placements, unplaced) = search.best;
         // (The bound is on solutions placing as many as the network: should the cap's repair
         // place fewer, their cost may be below it.)
         let gap = search.lower.map(|lower| {
@@ -134,29 +141,22 @@ impl Prepared<'_> {
         (placements, unplaced, gap)
     }
 
-    /// Solves the network at the current shares: a lower bound, a solution to improve, and a
-    /// subgradient step from it.
-    fn bound_round(&mut self, unplaced_cost: i64, search: &mut Search) {
+    /// Solves the network at the current shares. Returns its placements, the solution they
+    /// make once improved, and the lower bound they prove (`None` if the network is not
+    /// certified optimal).
+    fn bound_round(&mut self, unplaced_cost: i64) -> (Vec<Placement>, Found, Option<i64>) {
         self.cohorts.bounding = true;
         let (solved, gap) = self.meet_all(unplaced_cost);
         let (placements, unplaced) = self.placed(&solved);
         let certified = solved.0.certified();
         drop(solved);
-        search.most = search.most.max(placements.len());
         let priced: i64 = (placements.iter())
             .map(|p| p.cost.total() + self.cohort_price(p.candidate as usize, p.school))
             .sum();
-        let bound = priced - gap;
-        if certified && search.lower.is_none_or(|lower| bound > lower) {
-            search.lower = Some(bound);
-        } else {
-            search.scale /= 2.0;
-        }
         let mut improved = placements.clone();
         self.improve_cohorts(&mut improved);
-        self.keep_best(&mut search.best, improved, unplaced);
-        let known = search.known().unwrap_or(bound);
-        self.share_step(&placements, search.scale * (known - bound).max(1) as f64);
+        let found = (self.judge(&improved), improved, unplaced);
+        (placements, found, certified.then_some(priced - gap))
     }
 
     /// Slope scaling from the best solution: its pairs priced at the weight shared among their
@@ -170,13 +170,10 @@ impl Prepared<'_> {
         let weight = self.rules.weights.cohort;
         self.cohorts.bounding = false;
         for _ in 0..SEARCHING_ROUNDS {
-            let Some((_, found, _)) = &search.best else {
-                return;
-            };
             if search.close() {
                 return;
             }
-            let prices: HashMap<(u32, u32), i64> = (self.cohort_counts(found).iter())
+            let prices: HashMap<(u32, u32), i64> = (self.cohort_counts(&search.best.1).iter())
                 .map(|(pair, n)| (*pair, weight / n))
                 .collect();
             if prices == self.cohorts.slope {
@@ -188,7 +185,7 @@ impl Prepared<'_> {
             let (mut placements, unplaced) = self.placed(&solved);
             drop(solved);
             self.improve_cohorts(&mut placements);
-            self.keep_best(&mut search.best, placements, unplaced);
+            search.keep((self.judge(&placements), placements, unplaced));
         }
     }
 
@@ -199,18 +196,15 @@ impl Prepared<'_> {
         self.high_needs_min = self.rules.high_needs_min;
     }
 
-    fn keep_best(&self, best: &mut Option<Found>, placements: Vec<Placement>, unplaced: Vec<u32>) {
-        let judged = self.judge(&placements);
-        if best.as_ref().is_none_or(|b| judged < b.0) {
-            *best = Some((judged, placements, unplaced));
-        }
-    }
-
-    /// A subgradient step of `size` (before it is normalised) from the network's placements:
-    /// each placement's own share of its pair grows, as does the pair's spread share by its
-    /// count over the most it can take; then each pair's shares are projected back within the
-    /// weight (all lowered alike, none below zero).
-    fn share_step(&mut self, placements: &[Placement], size: f64) {
+    /// A subgradient step (Polyak's, aimed at the best solution) from the network's
+    /// placements: each placement's own share of its pair grows, as does the pair's spread
+    /// share by its count over the most it can take; then each pair's shares are projected
+    /// back within the weight (all lowered alike, none below zero).
+    fn share_step(&mut self, placements: &[Placement], search: &Search, bound: Option<i64>) {
+        let Some(bound) = bound else {
+            return;
+        };
+        let size = search.scale * (search.best.0.1 - bound).max(1) as f64;
         let counts = self.cohort_counts(placements);
         let norm = placements.len() as f64
             + (counts.iter())
@@ -395,22 +389,23 @@ type Found = ((std::cmp::Reverse<usize>, i64), Vec<Placement>, Vec<u32>);
 /// placements a network made, and the scale of the subgradient steps (halved when the bound
 /// does not rise).
 struct Search {
-    best: Option<Found>,
+    best: Found,
     lower: Option<i64>,
     most: usize,
     scale: f64,
 }
 
 impl Search {
-    fn known(&self) -> Option<i64> {
-        self.best.as_ref().map(|((_, cost), _, _)| *cost)
+    fn keep(&mut self, found: Found) {
+        if found.0 < self.best.0 {
+            self.best = found;
+        }
     }
 
     /// Whether the best solution is proven within 1 % of the optimum.
     fn close(&self) -> bool {
-        match (self.known(), self.lower) {
-            (Some(known), Some(lower)) => (known - lower) * 100 <= known.abs(),
-            _ => false,
-        }
+        let known = self.best.0.1;
+        self.lower
+            .is_some_and(|lower| (known - lower) * 100 <= known.abs())
     }
 }

@@ -13,6 +13,9 @@
 //!   scaling), until the prices repeat.
 //!
 //! The cheapest solution found is the answer, with its proven gap.
+//!
+//! Also here, for the cohort size (the cap on a program's candidates per school, priced and
+//! repaired in `lib.rs`): `fill_under_cap` places whom the repair left out where room is left.
 
 use std::collections::HashMap;
 
@@ -268,21 +271,11 @@ impl Prepared<'_> {
     fn improve_cohorts(&self, placements: &mut [Placement]) {
         let instance = self.instance;
         let weight = self.rules.weights.cohort;
-        let mut pairs = self.cohort_counts(placements);
-        let mut school_used = vec![0i64; instance.schools.len()];
-        let mut mentor_used = vec![0i64; instance.mentors.len()];
-        let mut district_used = vec![0i64; self.district_left.len()];
+        let mut used = Usage::of(self, placements);
         let mut high_needs = (self.locked_placements.iter())
+            .chain(placements.iter())
             .filter(|p| instance.schools[p.school as usize].high_needs)
             .count() as i64;
-        for p in placements.iter() {
-            school_used[p.school as usize] += 1;
-            mentor_used[p.mentor as usize] += 1;
-            if let Some(l) = self.limit_of[p.school as usize] {
-                district_used[l as usize] += 1;
-            }
-            high_needs += i64::from(instance.schools[p.school as usize].high_needs);
-        }
         let needed = i64::from(self.high_needs_min);
         let mut moved = true;
         while moved {
@@ -290,7 +283,9 @@ impl Prepared<'_> {
             for p in placements.iter_mut() {
                 let c = p.candidate as usize;
                 let program = instance.candidates[c].program;
-                if pairs.get(&(program, p.school)) != Some(&1) {
+                if used.pair((program, p.school)) != 1
+                    || self.locked_pairs.contains_key(&(program, p.school))
+                {
                     continue;
                 }
                 let from_high_needs = instance.schools[p.school as usize].high_needs;
@@ -300,33 +295,24 @@ impl Prepared<'_> {
                     let school = self.groups.school[o.group as usize];
                     let s = school as usize;
                     let pair = (program, school);
-                    let joins = pairs.get(&pair).is_some_and(|n| *n > 0)
-                        || self.locked_pairs.contains_key(&pair);
-                    let cap_room = self.rules.program_school_cap.is_none_or(|cap| {
-                        pairs.get(&pair).copied().unwrap_or(0) < self.pair_room(cap, &pair)
-                    });
+                    let joins = used.pair(pair) > 0 || self.locked_pairs.contains_key(&pair);
                     let to_limit = self.limit_of[s];
                     let districts_keep = from_limit == to_limit
                         || (from_limit.is_none_or(|l| {
-                            district_used[l as usize] > self.district_left[l as usize].0
-                        }) && to_limit.is_none_or(|l| {
-                            district_used[l as usize] < self.district_left[l as usize].1
-                        }));
+                            used.district[l as usize] > self.district_left[l as usize].0
+                        }) && used.district_room(self, s));
                     let quota_keeps =
                         !from_high_needs || instance.schools[s].high_needs || high_needs > needed;
                     if school == p.school
                         || !joins
-                        || !cap_room
                         || !districts_keep
                         || !quota_keeps
-                        || school_used[s] >= self.school_left[s]
+                        || !used.room(self, pair)
                         || !self.open(c, school)
                     {
                         return;
                     }
-                    let Some(&m) = (self.groups.members[o.group as usize].iter())
-                        .find(|&&m| mentor_used[m as usize] < self.mentor_left[m as usize])
-                    else {
+                    let Some(m) = used.mentor(self, o.group) else {
                         return;
                     };
                     let there = placement(instance, self.rules, c, m as usize, false);
@@ -338,25 +324,56 @@ impl Prepared<'_> {
                 let Some((_, there)) = best else {
                     continue;
                 };
-                let (from, to) = (p.school as usize, there.school as usize);
-                pairs.remove(&(program, p.school));
-                *pairs.entry((program, there.school)).or_insert(0) += 1;
-                school_used[from] -= 1;
-                school_used[to] += 1;
-                mentor_used[p.mentor as usize] -= 1;
-                mentor_used[there.mentor as usize] += 1;
-                if let Some(l) = from_limit {
-                    district_used[l as usize] -= 1;
-                }
-                if let Some(l) = self.limit_of[to] {
-                    district_used[l as usize] += 1;
-                }
-                high_needs +=
-                    i64::from(instance.schools[to].high_needs) - i64::from(from_high_needs);
+                high_needs += i64::from(instance.schools[there.school as usize].high_needs)
+                    - i64::from(from_high_needs);
+                used.take(self, p, -1);
+                used.take(self, &there, 1);
                 *p = there;
                 moved = true;
             }
         }
+    }
+
+    /// Places candidates the cap's repair left unplaced where room is left: a mentor with
+    /// room, in a school with room, under the cap and the district maximums. (The repair
+    /// closes a pair over the cap to all but some candidates, and may close it to more than
+    /// it needs.) Returns the placements made, each candidate's cheapest.
+    pub(crate) fn fill_under_cap(
+        &self,
+        placements: &[Placement],
+        unplaced: &mut Vec<u32>,
+    ) -> Vec<Placement> {
+        let instance = self.instance;
+        let mut used = Usage::of(self, placements);
+        let mut added = Vec::new();
+        unplaced.retain(|&c| {
+            let program = instance.candidates[c as usize].program;
+            let mut best: Option<Placement> = None;
+            self.options.each(&self.groups, c as usize, |o| {
+                let school = self.groups.school[o.group as usize];
+                if !used.room(self, (program, school)) || !used.district_room(self, school as usize)
+                {
+                    return;
+                }
+                let Some(m) = used.mentor(self, o.group) else {
+                    return;
+                };
+                let there = placement(instance, self.rules, c as usize, m as usize, false);
+                if best
+                    .as_ref()
+                    .is_none_or(|b| there.cost.total() < b.cost.total())
+                {
+                    best = Some(there);
+                }
+            });
+            let Some(there) = best else {
+                return true;
+            };
+            used.take(self, &there, 1);
+            added.push(there);
+            false
+        });
+        added
     }
 
     /// Placements per (program, school), for the pairs that pay the cohort weight.
@@ -407,5 +424,65 @@ impl Search {
         let known = self.best.0.1;
         self.lower
             .is_some_and(|lower| (known - lower) * 100 <= known.abs())
+    }
+}
+
+/// What placements (not the locked ones) use, per school, mentor, district limit and
+/// (program, school) pair: for moving or adding placements one at a time, outside the network.
+struct Usage {
+    school: Vec<i64>,
+    mentor: Vec<i64>,
+    district: Vec<i64>,
+    pairs: HashMap<(u32, u32), i64>,
+}
+
+impl Usage {
+    fn of(prepared: &Prepared, placements: &[Placement]) -> Usage {
+        let mut used = Usage {
+            school: vec![0; prepared.instance.schools.len()],
+            mentor: vec![0; prepared.instance.mentors.len()],
+            district: vec![0; prepared.district_left.len()],
+            pairs: HashMap::new(),
+        };
+        for p in placements {
+            used.take(prepared, p, 1);
+        }
+        used
+    }
+
+    /// Counts placement `p` in (`by` 1) or out (`by` −1).
+    fn take(&mut self, prepared: &Prepared, p: &Placement, by: i64) {
+        self.school[p.school as usize] += by;
+        self.mentor[p.mentor as usize] += by;
+        if let Some(l) = prepared.limit_of[p.school as usize] {
+            self.district[l as usize] += by;
+        }
+        let program = prepared.instance.candidates[p.candidate as usize].program;
+        *self.pairs.entry((program, p.school)).or_insert(0) += by;
+    }
+
+    fn pair(&self, pair: (u32, u32)) -> i64 {
+        self.pairs.get(&pair).copied().unwrap_or(0)
+    }
+
+    /// Whether the pair's school, and the cap on the pair, have room for one more.
+    fn room(&self, prepared: &Prepared, pair: (u32, u32)) -> bool {
+        let s = pair.1 as usize;
+        self.school[s] < prepared.school_left[s]
+            && (prepared.rules.program_school_cap)
+                .is_none_or(|cap| self.pair(pair) < prepared.pair_room(cap, &pair))
+    }
+
+    /// Whether the maximum of school `s`'s district, if limited, has room for one more.
+    fn district_room(&self, prepared: &Prepared, s: usize) -> bool {
+        prepared.limit_of[s]
+            .is_none_or(|l| self.district[l as usize] < prepared.district_left[l as usize].1)
+    }
+
+    /// The cheapest mentor of a group with room left.
+    fn mentor(&self, prepared: &Prepared, group: u32) -> Option<u32> {
+        (prepared.groups.members[group as usize].iter())
+            .find(|&&m| self.mentor[m as usize] < prepared.mentor_left[m as usize])
+            .copied()
     }
 }

@@ -767,10 +767,20 @@ impl Prepared<'_> {
             self.gather_cohorts(unplaced_cost)
         } else {
             let (solved, gap) = self.meet_all(unplaced_cost);
-            let (placements, unplaced) = self.placed(&solved);
+            let (mut placements, mut unplaced) = self.placed(&solved);
             // Non-negative reduced costs on every residual arc, and on every option left
             // out, prove the solution optimal.
-            (placements, unplaced, solved.0.certified().then_some(gap))
+            let mut gap = solved.0.certified().then_some(gap);
+            drop(solved);
+            if self.rules.program_school_cap.is_some() {
+                let added = self.fill_under_cap(&placements, &mut unplaced);
+                // Each placement added is one fewer left unplaced, for its cost.
+                let cost: i64 = added.iter().map(|p| p.cost.total()).sum();
+                gap = gap.map(|gap| (gap - added.len() as i64 * unplaced_cost + cost).max(0));
+                placements.extend(added);
+                placements.sort_by_key(|p| p.candidate);
+            }
+            (placements, unplaced, gap)
         };
         let mut unplaced: Vec<(u32, Unplaced)> = (unplaced.into_iter())
             .map(|c| {

@@ -147,17 +147,24 @@ pub struct ActionDraft {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ActionFields {
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
+    /// A person's id, or empty.
     #[serde(default)]
+    #[schema(pattern = "^([1-9][0-9]*)?$")]
     pub owner_id: String,
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD, or empty.
     #[serde(default)]
+    #[schema(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub due_on: String,
     #[serde(default)]
+    #[schema(pattern = "^([1-9][0-9]*)?$")]
     pub meeting_id: String,
     #[serde(default)]
+    #[schema(pattern = "^([1-9][0-9]*)?$")]
     pub feedback_id: String,
     #[serde(default)]
+    #[schema(pattern = "^([1-9][0-9]*)?$")]
     pub cycle_id: String,
 }
 

@@ -355,11 +355,15 @@ pub struct FeedbackDraft {
 /// Raw fields of a new feedback item.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct FeedbackFields {
-    /// The party the feedback is for.
+    /// The party the feedback is for (its organization id).
+    #[schema(pattern = "^[1-9][0-9]*$")]
     pub to_org_id: String,
+    #[schema(value_type = FeedbackCategory)]
     pub category: String,
+    #[schema(min_length = 1, max_length = 500)]
     pub summary: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub evidence: String,
 }
 
@@ -391,7 +395,9 @@ impl FeedbackFields {
 /// A response to a feedback item: its next step and what was done or planned.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ResponseFields {
+    #[schema(value_type = FeedbackStatus)]
     pub status: String,
+    #[schema(max_length = 5000)]
     #[serde(default)]
     pub note: String,
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tandem_domain::input::{MembershipFields, OrgFields, PersonFields, ProgramFields};
-use tandem_domain::{FieldErrors, OrgKind, Pathway, Role, input};
+use tandem_domain::{FieldErrors, GradeBand, LicensureArea, OrgKind, Pathway, Role, input};
 use tandem_store::Page;
 use tandem_store::orgs::{Org, OrgFilter};
 use tandem_store::people::{Membership, PeopleFilter, Person};
@@ -83,14 +83,18 @@ impl From<Org> for Organization {
 /// What may be set on an organization.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OrganizationInput {
-    /// state_agency, district, school or provider.
+    #[schema(value_type = OrgKind)]
     kind: String,
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     /// The district of a school.
     parent_id: Option<i64>,
+    /// A two-letter U.S. state or territory code.
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     state_code: Option<String>,
     street: Option<String>,
     city: Option<String>,
+    #[schema(pattern = "^[0-9]{5}(-[0-9]{4})?$")]
     zip: Option<String>,
     phone: Option<String>,
 }
@@ -138,11 +142,13 @@ impl From<Program> for ProgramOut {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProgramInput {
     provider_id: i64,
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
-    /// Licensure area codes, e.g. ["elementary", "special_education"].
+    #[schema(value_type = Vec<LicensureArea>, min_items = 1)]
     areas: Vec<String>,
+    #[schema(value_type = GradeBand)]
     grade_band: String,
-    /// traditional, residency or alternative.
+    #[schema(value_type = Pathway)]
     pathway: String,
 }
 
@@ -177,13 +183,17 @@ impl From<Person> for PersonOut {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PersonInput {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
+    #[schema(format = Email, max_length = 254)]
     email: Option<String>,
-    /// Sets the sign-in password.
+    /// Sets the sign-in password: not a common one.
+    #[schema(min_length = 8, max_length = 256)]
     password: Option<String>,
     /// The organization of the person's first role (required when creating).
     org_id: Option<i64>,
     /// The first role (required when creating).
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
 }
 
@@ -214,6 +224,7 @@ impl From<Membership> for MembershipOut {
 pub struct MembershipInput {
     person_id: i64,
     org_id: i64,
+    #[schema(value_type = Role)]
     role: String,
 }
 

@@ -403,8 +403,11 @@ pub async fn list_supervisors(
 /// it) or coordinates.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BaseInput {
+    #[schema(pattern = "^[0-9]{5}(-[0-9]{4})?$")]
     zip: Option<String>,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     lat: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     lon: Option<f64>,
 }
 

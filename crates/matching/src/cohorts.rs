@@ -192,9 +192,13 @@ impl Prepared<'_> {
         }
     }
 
-    /// Back to the prepared options and no prices but the cohort's, for another solve.
+    /// No prices but the cohort's, for another solve.
+    /// (Without a cap the options pricing added are kept: each solve then needs fewer pricing
+    /// rounds. The cap's repair leaves fewer options than it found, so they are restored.)
     fn reset(&mut self, options: &[Vec<edges::Choice>]) {
-        self.chosen = options.to_vec();
+        if self.rules.program_school_cap.is_some() {
+            self.chosen = options.to_vec();
+        }
         (self.pair_price, self.high_needs_bonus) = (HashMap::new(), 0);
         self.high_needs_min = self.rules.high_needs_min;
     }

@@ -186,14 +186,19 @@ impl Guard {
         if let Some(owner) = draft.owner_id {
             self.check_party_people(&view, "owner_id", &[owner]).await?;
         }
+        // Every record it comes from, not only the first named: an unknown one is not found.
         let source = draft.source;
-        let belongs = match (source.meeting_id, source.feedback_id, source.cycle_id) {
-            (Some(m), _, _) => self.store.meeting(m).await?.partnership_id == id,
-            (_, Some(f), _) => self.store.feedback_item(f).await?.partnership_id == id,
-            (_, _, Some(c)) => self.store.cycle(c).await?.partnership_id == id,
-            _ => true,
-        };
-        if !belongs {
+        let mut partnerships = Vec::new();
+        if let Some(m) = source.meeting_id {
+            partnerships.push(self.store.meeting(m).await?.partnership_id);
+        }
+        if let Some(f) = source.feedback_id {
+            partnerships.push(self.store.feedback_item(f).await?.partnership_id);
+        }
+        if let Some(c) = source.cycle_id {
+            partnerships.push(self.store.cycle(c).await?.partnership_id);
+        }
+        if partnerships.iter().any(|p| *p != id) {
             return Err(AppError::NotFound);
         }
         Ok(self

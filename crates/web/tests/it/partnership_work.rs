@@ -134,6 +134,11 @@ async fn meetings_and_action_items_belong_to_the_parties(db: Db) {
         )
         .await;
     assert_eq!(foreign_owner.status(), 422);
+    // Every record it comes from must be found, not only the first named (was a 500).
+    let mut unknown_feedback = item.to_vec();
+    unknown_feedback.push(("feedback_id", "700"));
+    let refused = lead_p.post_form(&actions, &unknown_feedback).await;
+    assert_eq!(refused.status(), 404);
     assert_eq!(lead_p.post_form(&actions, &item).await.status(), 303);
     let (_, home) = lead_a.text("/").await;
     assert!(home.contains("Send principals the schedule") && home.contains("Overdue"));

@@ -97,7 +97,10 @@ impl Prepared<'_> {
         &mut self,
         unplaced_cost: i64,
     ) -> (Vec<Placement>, Vec<u32>, Option<i64>) {
-        let options = self.chosen.clone();
+        // (Only the cap's repair leaves fewer options than it found: see `reset`.)
+        let options = (self.rules.program_school_cap)
+            .map(|_| self.chosen.clone())
+            .unwrap_or_default();
         for c in (0..self.chosen.len()).filter(|c| !self.locked[*c]) {
             let program = self.instance.candidates[c].program;
             let reach = &mut self.cohorts.reach;
@@ -192,9 +195,9 @@ impl Prepared<'_> {
         }
     }
 
-    /// No prices but the cohort's, for another solve.
-    /// (Without a cap the options pricing added are kept: each solve then needs fewer pricing
-    /// rounds. The cap's repair leaves fewer options than it found, so they are restored.)
+    /// No prices but the cohort's, for another solve. Under a cap, the prepared `options` are
+    /// restored (the cap's repair leaves fewer than it found); otherwise the options pricing
+    /// added are kept, and each solve needs fewer pricing rounds.
     fn reset(&mut self, options: &[Vec<edges::Choice>]) {
         if self.rules.program_school_cap.is_some() {
             self.chosen = options.to_vec();

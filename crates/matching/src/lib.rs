@@ -766,21 +766,7 @@ impl Prepared<'_> {
         let (mut placements, unplaced, proven_gap) = if w.cohort > 0 {
             self.gather_cohorts(unplaced_cost)
         } else {
-            let (solved, gap) = self.meet_all(unplaced_cost);
-            let (mut placements, mut unplaced) = self.placed(&solved);
-            // Non-negative reduced costs on every residual arc, and on every option left
-            // out, prove the solution optimal.
-            let mut gap = solved.0.certified().then_some(gap);
-            drop(solved);
-            if self.rules.program_school_cap.is_some() {
-                let added = self.fill_under_cap(&placements, &mut unplaced);
-                // Each placement added is one fewer left unplaced, for its cost.
-                let cost: i64 = added.iter().map(|p| p.cost.total()).sum();
-                gap = gap.map(|gap| (gap - added.len() as i64 * unplaced_cost + cost).max(0));
-                placements.extend(added);
-                placements.sort_by_key(|p| p.candidate);
-            }
-            (placements, unplaced, gap)
+            self.settle(unplaced_cost)
         };
         let mut unplaced: Vec<(u32, Unplaced)> = (unplaced.into_iter())
             .map(|c| {
@@ -812,6 +798,26 @@ impl Prepared<'_> {
             districts: districts_placed(instance, self.rules, &placements),
             placements,
         }
+    }
+
+    /// The answer without a cohort weight: the placements (not the locked ones), the unplaced
+    /// candidates, and how far the cost may be above the optimum (`None` when no bound is
+    /// proven).
+    fn settle(&mut self, unplaced_cost: i64) -> (Vec<Placement>, Vec<u32>, Option<i64>) {
+        let (solved, gap) = self.meet_all(unplaced_cost);
+        let (mut placements, mut unplaced) = self.placed(&solved);
+        // Non-negative reduced costs on every residual arc, and on every option left out,
+        // prove the solution optimal.
+        let mut gap = solved.0.certified().then_some(gap);
+        drop(solved);
+        if self.rules.program_school_cap.is_some() {
+            let added = self.fill_under_cap(&placements, &mut unplaced);
+            // Each placement added is one fewer left unplaced, for its cost.
+            let cost: i64 = added.iter().map(|p| p.cost.total()).sum();
+            gap = gap.map(|gap| (gap - added.len() as i64 * unplaced_cost + cost).max(0));
+            placements.extend(added);
+        }
+        (placements, unplaced, gap)
     }
 
     /// The optimum under every rule, at the current prices: returns it and how far its cost

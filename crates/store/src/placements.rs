@@ -184,6 +184,28 @@ pub struct RunRow {
     pub detail: String,
 }
 
+/// A run's placements in one school.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SchoolOutcome {
+    pub school_id: i64,
+    pub school_name: String,
+    pub district_name: Option<String>,
+    pub high_needs: Option<i64>,
+    pub placed: i64,
+    pub locked: i64,
+    pub average_km: Option<f64>,
+}
+
+/// A run's placements in one district's schools.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DistrictPlacements {
+    pub district_name: Option<String>,
+    pub schools: i64,
+    pub placed: i64,
+    pub high_needs: i64,
+    pub average_km: Option<f64>,
+}
+
 /// A candidate whose placement differs from the run before: "mentor (school)" or none.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RunChange {
@@ -1319,6 +1341,44 @@ impl Store {
             page,
         )
         .await
+    }
+
+    /// A run's placements gathered by school (a page, by district then school), with how many
+    /// schools it places candidates in.
+    pub async fn run_schools(&self, run_id: i64, page: Page) -> Result<(Vec<SchoolOutcome>, i64)> {
+        let mut counting = Sql::new(
+            "SELECT COUNT(DISTINCT r.school_id) FROM run_results r \
+             WHERE r.mentor_id IS NOT NULL AND r.run_id = ",
+        );
+        counting.bind(run_id);
+        let total = counting.count(self.pool()).await?;
+        let mut sql = Sql::new(
+            "SELECT s.id AS school_id, s.name AS school_name, d.name AS district_name, \
+             s.high_needs, COUNT(*) AS placed, COUNT(CASE WHEN r.locked = 1 THEN 1 END) AS locked, \
+             AVG(r.km) AS average_km \
+             FROM run_results r JOIN organizations s ON s.id = r.school_id \
+             LEFT JOIN organizations d ON d.id = s.parent_id \
+             WHERE r.mentor_id IS NOT NULL AND r.run_id = ",
+        );
+        sql.bind(run_id).push(
+            " GROUP BY s.id, s.name, d.name, s.high_needs ORDER BY d.name, s.name, s.id",
+        );
+        page.apply(&mut sql);
+        Ok((sql.fetch_all(self.pool()).await?, total))
+    }
+
+    /// A run's placements gathered by district, in name order.
+    pub async fn run_districts(&self, run_id: i64) -> Result<Vec<DistrictPlacements>> {
+        let mut sql = Sql::new(
+            "SELECT d.name AS district_name, COUNT(DISTINCT s.id) AS schools, COUNT(*) AS placed, \
+             COUNT(CASE WHEN s.high_needs = 1 THEN 1 END) AS high_needs, AVG(r.km) AS average_km \
+             FROM run_results r JOIN organizations s ON s.id = r.school_id \
+             LEFT JOIN organizations d ON d.id = s.parent_id \
+             WHERE r.mentor_id IS NOT NULL AND r.run_id = ",
+        );
+        sql.bind(run_id)
+            .push(" GROUP BY d.id, d.name ORDER BY d.name, d.id");
+        sql.fetch_all(self.pool()).await
     }
 
     /// The candidates whose mentor differs between two runs (a page), named, with how many.

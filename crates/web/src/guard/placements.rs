@@ -16,8 +16,8 @@ use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_matching::caseloads;
 use tandem_matching::geo::distance_km;
 use tandem_store::placements::{
-    Candidate, Completion, Decline, HostingRow, Mentor, Module, NewCandidate, Placement, Run,
-    RunChange, RunRow, SupervisorBase, Term,
+    Candidate, Completion, Decline, DistrictPlacements, HostingRow, Mentor, Module, NewCandidate,
+    Placement, Run, RunChange, RunRow, SchoolOutcome, SupervisorBase, Term,
 };
 use tandem_store::{Page, Store};
 
@@ -135,6 +135,15 @@ pub struct RunView {
     pub total: i64,
     /// The first changes from the run before, and how many there are; none for a first run.
     pub changes: Option<(Vec<RunChange>, i64)>,
+}
+
+/// Where a run places its candidates: by district, and a page of schools.
+pub struct Outcomes {
+    pub run: Run,
+    pub districts: Vec<DistrictPlacements>,
+    pub schools: Vec<SchoolOutcome>,
+    /// How many schools the run places candidates in.
+    pub total: i64,
 }
 
 /// Placements waiting on the caller, for their home page.
@@ -1122,6 +1131,22 @@ impl Guard {
             rows,
             total,
             changes,
+        })
+    }
+
+    /// A run's placements by district and (a page) by school: the term's readers.
+    pub async fn run_outcomes(&self, tv: &TermView, run_id: i64, page: Page) -> Result<Outcomes> {
+        let run = (self.store.runs(tv.term.id).await?)
+            .into_iter()
+            .find(|r| r.id == run_id)
+            .ok_or(AppError::NotFound)?;
+        let districts = self.store.run_districts(run_id).await?;
+        let (schools, total) = self.store.run_schools(run_id, page).await?;
+        Ok(Outcomes {
+            run,
+            districts,
+            schools,
+            total,
         })
     }
 

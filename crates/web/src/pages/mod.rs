@@ -203,6 +203,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/terms/{id}/runs/{run}", get(placements::run_page))
         .route(
+            "/terms/{id}/runs/{run}/schools",
+            get(placements::run_outcomes),
+        )
+        .route(
             "/terms/{id}/runs/{run}/inputs.json",
             get(placements::run_inputs),
         )

@@ -24,8 +24,8 @@ use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{
-    CHANGES_SHOWN, Caseload, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView,
-    RunProgress, RunView, Started, TermTask, TermView, summary_line,
+    CHANGES_SHOWN, Caseload, Guard, LinkSubject, MentorStatus, Outcomes, PartnershipView,
+    PlacementView, RunProgress, RunView, Started, TermTask, TermView, summary_line,
 };
 
 /// Two ids from the path; anything else is "page not found".
@@ -408,6 +408,39 @@ pub async fn run_page(
         pager: Pager::new(&format!("/terms/{term}/runs/{run}"), &[], page, view.total),
         changes_shown: CHANGES_SHOWN,
         view,
+        tv,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "placements/run_outcomes.html")]
+struct OutcomesPage {
+    layout: Layout,
+    tv: TermView,
+    outcomes: Outcomes,
+    pager: Pager,
+}
+
+/// Where a run places its candidates, by district and by school: the summary a coordinator
+/// reads instead of a map.
+pub async fn run_outcomes(
+    guard: Guard,
+    Ids(term, run): Ids,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let page = query.page();
+    let outcomes = guard.run_outcomes(&tv, run, page).await?;
+    let path = format!("/terms/{term}/runs/{run}/schools");
+    let page = OutcomesPage {
+        layout: Layout::new(
+            &guard,
+            format!("Run {} by school", outcomes.run.number),
+            "/partnerships",
+        ),
+        pager: Pager::new(&path, &[], page, outcomes.total),
+        outcomes,
         tv,
     };
     render(&page)

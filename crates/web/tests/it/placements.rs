@@ -347,6 +347,16 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         results.contains("<dt>Cohort size</dt><dd>at most 2 of a program in a school</dd>"),
         "{results}"
     );
+    // The summary by district and school: the term's readers only.
+    let by_school = format!("{}/schools", location(&run));
+    let (status, summary) = coord_p.text(&by_school).await;
+    assert_eq!(status, 200);
+    assert!(
+        summary.contains("1 schools receive candidates.")
+            && summary.contains(r#"<td>Alder District</td><td class="num">1</td><td class="num">1</td>"#),
+        "{summary}"
+    );
+    assert_eq!(admin_b.get(&by_school).await.status(), 404);
     let runs = app.store.runs(t).await.unwrap();
     let (changes, count) = app
         .store

@@ -69,6 +69,10 @@ test('hosting → run → lock two → re-run → district approves → mentor a
   await page.getByRole('heading', { name: 'Changes from the run before' }).waitFor();
   assert.ok(await page.getByText('Sofia Alvarez (locked)').count() >= 1);
   await check(page, '105-run-2-changes');
+  await page.getByRole('link', { name: 'Placements by district and school' }).click();
+  await page.getByRole('heading', { name: 'By school' }).waitFor();
+  assert.ok(await page.getByRole('cell', { name: 'Detroit Public Schools Community District' }).count() >= 1);
+  await check(page, '105b-run-2-by-school');
   await signOut(page);
 
   // The district approves the demo candidate's placement; a decline needs a reason.
@@ -164,8 +168,14 @@ test('a candidate states preferences; mentors show why they are not eligible; a 
   await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
   await check(page, '111-candidate-preferences-error');
   await page.getByLabel('Home ZIP code').fill('48202');
+  // A district stands for any of its schools.
+  await page.getByLabel('Second choice').selectOption({ label: 'Any school of Detroit Public Schools Community District' });
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved.').waitFor();
+  assert.equal(
+    await page.getByLabel('Second choice').locator('option:checked').textContent(),
+    'Any school of Detroit Public Schools Community District',
+  );
   await signOut(page);
 
   await signIn(page, server.base, 'coordinator@wayne.example');

@@ -620,10 +620,64 @@ pub struct CandidateDraft {
     pub area: LicensureArea,
     pub band: GradeBand,
     pub home: Home,
-    /// School NCES ids or Tandem ids, most wanted first.
+    /// School or district NCES ids or Tandem ids, most wanted first.
     pub preferences: Vec<String>,
     pub conflicts: Vec<String>,
     pub accommodations: String,
+}
+
+/// One entry of a candidate's ranked preferences, by Tandem id: a school, or any school of a
+/// district. (In JSON a school is its bare id, as before districts could be named.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Preferred {
+    School(i64),
+    District { district: i64 },
+}
+
+impl Preferred {
+    /// A stored list: ids separated by commas, a district's marked `d` (`12,d4`).
+    pub fn list(text: &str) -> Vec<Preferred> {
+        text.split(',')
+            .filter_map(|v| v.trim().parse().ok())
+            .collect()
+    }
+
+    pub fn list_text(list: &[Preferred]) -> String {
+        list.iter()
+            .map(Preferred::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn school(self) -> Option<i64> {
+        match self {
+            Preferred::School(id) => Some(id),
+            Preferred::District { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Preferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Preferred::School(id) => write!(f, "{id}"),
+            Preferred::District { district } => write!(f, "d{district}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Preferred {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(text: &str) -> Result<Preferred, Self::Err> {
+        match text.strip_prefix('d') {
+            Some(district) => district
+                .parse()
+                .map(|district| Preferred::District { district }),
+            None => text.parse().map(Preferred::School),
+        }
+    }
 }
 
 /// Raw fields of a candidate, from a form or one CSV row.
@@ -638,7 +692,8 @@ pub struct CandidateFields {
     pub zip: String,
     pub lat: String,
     pub lon: String,
-    /// Schools, most wanted first: NCES ids separated by ';'.
+    /// Schools or districts, most wanted first: NCES ids (or Tandem ids, a district's as
+    /// `d` and its id) separated by ';'.
     pub preferences: String,
     /// Schools the candidate must not be placed in (a former school, a relative works there).
     pub conflicts: String,
@@ -682,7 +737,7 @@ impl CandidateFields {
         );
         let preferences = school_list(&self.preferences);
         if preferences.len() > 10 {
-            errors.add("preferences", "Name at most 10 schools");
+            errors.add("preferences", "Name at most 10 schools or districts");
         }
         let accommodations = long_text(&mut errors, "accommodations", &self.accommodations, 1_000);
         errors.finish(|| CandidateDraft {
@@ -1028,8 +1083,8 @@ pub struct RunCandidate {
     pub band: GradeBand,
     pub lat: f64,
     pub lon: f64,
-    /// School ids, most wanted first.
-    pub preferences: Vec<i64>,
+    /// Schools or districts, most wanted first.
+    pub preferences: Vec<Preferred>,
     /// Schools excluded: declared conflicts and schools whose district declined the candidate.
     pub conflicts: Vec<i64>,
     /// Mentors who declined the candidate (their schools stay open with other mentors).
@@ -1212,7 +1267,23 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         .enumerate()
         .map(|(i, s)| (s.id, i as u32))
         .collect();
+    // Districts by index, in the order their first school comes.
     let mut districts = std::collections::HashMap::new();
+    for school in &inputs.schools {
+        let next = districts.len() as u32;
+        districts.entry(school.district_id).or_insert(next);
+    }
+    let preferred = |list: &[Preferred]| {
+        (list.iter())
+            .filter_map(|p| match *p {
+                Preferred::School(id) => school_index.get(&id).copied().map(m::Preference::School),
+                // (A district without a school in the run still holds its rank.)
+                Preferred::District { district } => Some(m::Preference::District(
+                    districts.get(&district).copied().unwrap_or(u32::MAX),
+                )),
+            })
+            .collect()
+    };
     let area_index =
         |a: LicensureArea| LicensureArea::ALL.iter().position(|x| *x == a).unwrap_or(0) as u8;
     let band_index = |b: GradeBand| GradeBand::ALL.iter().position(|x| *x == b).unwrap_or(0) as u8;
@@ -1245,7 +1316,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
                 band: band_index(c.band),
                 lat: c.lat,
                 lon: c.lon,
-                preferences: schools_of(&c.preferences),
+                preferences: preferred(&c.preferences),
                 allowed_districts: None,
                 conflicts: schools_of(&c.conflicts),
                 excluded_mentors: (c.declined_by_mentors.iter())
@@ -1285,15 +1356,12 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         schools: inputs
             .schools
             .iter()
-            .map(|s| {
-                let next = districts.len() as u32;
-                m::School {
-                    district: *districts.entry(s.district_id).or_insert(next),
-                    lat: s.lat,
-                    lon: s.lon,
-                    cap: s.cap,
-                    high_needs: s.high_needs,
-                }
+            .map(|s| m::School {
+                district: districts[&s.district_id],
+                lat: s.lat,
+                lon: s.lon,
+                cap: s.cap,
+                high_needs: s.high_needs,
             })
             .collect(),
     };
@@ -1421,6 +1489,25 @@ mod tests {
             time::macros::format_description!("[year]-[month]-[day]"),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn preferences_name_schools_or_districts_and_old_inputs_still_read() {
+        let list = Preferred::list("12, d4,x,7");
+        assert_eq!(
+            list,
+            [
+                Preferred::School(12),
+                Preferred::District { district: 4 },
+                Preferred::School(7)
+            ]
+        );
+        assert_eq!(Preferred::list_text(&list), "12,d4,7");
+        // A run kept before districts could be named lists bare school ids.
+        let json = serde_json::to_string(&list).unwrap();
+        assert_eq!(json, r#"[12,{"district":4},7]"#);
+        let old: Vec<Preferred> = serde_json::from_str("[12,7]").unwrap();
+        assert_eq!(old, [Preferred::School(12), Preferred::School(7)]);
     }
 
     #[test]

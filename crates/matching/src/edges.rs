@@ -45,11 +45,7 @@ pub fn school_cost(
     let preference = if c.preferences.is_empty() {
         0
     } else {
-        let rank = c
-            .preferences
-            .iter()
-            .position(|s| *s == school)
-            .unwrap_or(c.preferences.len());
+        let rank = c.rank_of(school, &instance.schools[school as usize]);
         rank as i64 * w.preference_rank
     };
     Cost {

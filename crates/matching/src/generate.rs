@@ -14,7 +14,7 @@
 //! Deterministic: the same directory and seed give the same instance.
 
 use crate::geo::distance_km;
-use crate::model::{Areas, Bands, Candidate, Instance, Mentor, School};
+use crate::model::{Areas, Bands, Candidate, Instance, Mentor, Preference, School};
 
 /// Licensure areas, in the order of `tandem_domain::LicensureArea::ALL`.
 pub mod area {
@@ -243,7 +243,7 @@ pub fn instance(
         nearest.truncate(10);
         let mut preferences = Vec::new();
         while preferences.len() < 3.min(nearest.len()) {
-            let school = nearest[rng.below(nearest.len())].1;
+            let school = Preference::School(nearest[rng.below(nearest.len())].1);
             if !preferences.contains(&school) {
                 preferences.push(school);
             }

@@ -28,7 +28,9 @@ pub mod model;
 use std::collections::HashMap;
 
 pub use edges::Cost;
-pub use model::{Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Rules, School, Weights};
+pub use model::{
+    Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Preference, Rules, School, Weights,
+};
 
 /// One placement and how its cost is made up.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,9 +158,11 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
         )));
     }
     for (i, c) in instance.candidates.iter().enumerate() {
-        if let Some(s) = c
-            .preferences
-            .iter()
+        let preferred = c.preferences.iter().filter_map(|p| match p {
+            Preference::School(s) => Some(s),
+            Preference::District(_) => None,
+        });
+        if let Some(s) = preferred
             .chain(&c.conflicts)
             .chain(&c.previous)
             .find(|s| **s >= schools)

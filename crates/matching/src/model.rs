@@ -48,8 +48,9 @@ pub struct Candidate {
     pub band: u8,
     pub lat: f64,
     pub lon: f64,
-    /// Schools in order of preference (first is most wanted).
-    pub preferences: Vec<u32>,
+    /// Schools or districts in order of preference (first is most wanted): a school's rank is
+    /// that of the first entry naming it or its district.
+    pub preferences: Vec<Preference>,
     /// When set, only schools of these districts.
     pub allowed_districts: Option<Vec<u32>>,
     /// Schools the candidate must not be placed in (a former school, a relative works there).
@@ -60,6 +61,55 @@ pub struct Candidate {
     /// The school the run before proposed for the candidate, if any: any other school costs
     /// `Weights::moved`, so a re-run keeps what it need not change.
     pub previous: Option<u32>,
+}
+
+/// One entry of a candidate's ranked preferences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Preference {
+    School(u32),
+    /// Any school of this district.
+    District(u32),
+}
+
+impl Preference {
+    /// Whether the entry names school `index` (of district `district`).
+    pub fn covers(self, index: u32, district: u32) -> bool {
+        match self {
+            Preference::School(s) => s == index,
+            Preference::District(d) => d == district,
+        }
+    }
+}
+
+impl Candidate {
+    /// Where school `index` stands in the candidate's preferences: its rank from 0, or the
+    /// number of entries (one past the end) when none names it.
+    pub fn rank_of(&self, index: u32, school: &School) -> usize {
+        (self.preferences.iter())
+            .position(|p| p.covers(index, school.district))
+            .unwrap_or(self.preferences.len())
+    }
+}
+
+/// In plain files: a school by its index, a district as `d` and its index.
+impl std::fmt::Display for Preference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Preference::School(s) => write!(f, "{s}"),
+            Preference::District(d) => write!(f, "d{d}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Preference {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(text: &str) -> Result<Preference, Self::Err> {
+        match text.strip_prefix('d') {
+            Some(d) => d.parse().map(Preference::District),
+            None => text.parse().map(Preference::School),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -32,7 +32,10 @@ fn brute_force(instance: &Instance, rules: &Rules) -> (usize, usize, i64) {
             } else {
                 cand.preferences
                     .iter()
-                    .position(|s| *s == mentor.school)
+                    .position(|p| match *p {
+                        Preference::School(s) => s == mentor.school,
+                        Preference::District(d) => d == school.district,
+                    })
                     .unwrap_or(cand.preferences.len()) as i64
                     * w.preference_rank
             };
@@ -205,7 +208,7 @@ fn instance() -> impl Strategy<Value = Instance> {
             0u8..2,
             42.0f64..42.4,
             -83.4f64..-83.0,
-            proptest::collection::vec(0..n, 0..3),
+            proptest::collection::vec((any::<bool>(), 0..n, 0u32..3), 0..3),
             proptest::collection::vec(0..n, 0..2),
             proptest::collection::vec(0u32..6, 0..3),
             proptest::option::of(0..n),
@@ -222,6 +225,13 @@ fn instance() -> impl Strategy<Value = Instance> {
                     previous,
                 )| {
                     preferences.dedup();
+                    // Schools, and districts (any of their schools).
+                    let preferences = (preferences.into_iter())
+                        .map(|(district, s, d)| match district {
+                            true => Preference::District(d),
+                            false => Preference::School(s),
+                        })
+                        .collect();
                     Candidate {
                         program,
                         area,

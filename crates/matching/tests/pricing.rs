@@ -36,7 +36,10 @@ fn edge(instance: &Instance, rules: &Rules, c: usize, m: usize) -> Option<i64> {
         } else {
             cand.preferences
                 .iter()
-                .position(|s| *s == mentor.school)
+                .position(|p| match *p {
+                    Preference::School(s) => s == mentor.school,
+                    Preference::District(d) => d == school.district,
+                })
                 .unwrap_or(cand.preferences.len()) as i64
                 * w.preference_rank
         };
@@ -200,6 +203,7 @@ fn instance() -> impl Strategy<Value = Instance> {
         )
             .prop_map(|(area, lat, lon, mut preferences)| {
                 preferences.dedup();
+                let preferences = preferences.into_iter().map(Preference::School).collect();
                 Candidate {
                     program: 0,
                     area,
@@ -278,7 +282,7 @@ fn an_option_skipped_by_pricing_is_priced_again_when_it_turns_negative() {
         band: 0,
         lat: 42.0,
         lon,
-        preferences: preferences.to_vec(),
+        preferences: preferences.iter().map(|s| Preference::School(*s)).collect(),
         allowed_districts: None,
         conflicts: vec![],
         excluded_mentors: Vec::new(),

@@ -2,8 +2,8 @@
 //! candidates of a term, match runs (inputs, summary, results) and the live placements.
 
 use tandem_domain::placements::{
-    EligibilityRules, HostingDraft, MentorDraft, ModuleDraft, PlacementStatus, RunResult, RunRules,
-    RunSummary, TermDraft, TermKind, bands_to_codes,
+    EligibilityRules, HostingDraft, MentorDraft, ModuleDraft, PlacementStatus, Preferred,
+    RunResult, RunRules, RunSummary, TermDraft, TermKind, bands_to_codes,
 };
 use tandem_domain::values::areas_to_codes;
 use tandem_domain::{LicensureArea, Role};
@@ -135,8 +135,9 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    pub fn preference_ids(&self) -> Vec<i64> {
-        id_list(&self.preferences)
+    /// Schools and districts, most wanted first.
+    pub fn preferred(&self) -> Vec<Preferred> {
+        Preferred::list(&self.preferences)
     }
 
     pub fn conflict_ids(&self) -> Vec<i64> {
@@ -166,7 +167,7 @@ pub struct NewCandidate {
     pub zip: String,
     pub lat: f64,
     pub lon: f64,
-    pub preferences: Vec<i64>,
+    pub preferences: Vec<Preferred>,
     pub conflicts: Vec<i64>,
     pub accommodations: String,
 }
@@ -1198,6 +1199,14 @@ impl Store {
         sql.fetch_all(self.pool()).await
     }
 
+    /// Districts among `districts` by (id, NCES id): for naming them in imports.
+    pub async fn district_keys(&self, districts: &[i64]) -> Result<Vec<(i64, Option<String>)>> {
+        let mut sql =
+            Sql::new("SELECT id, nces_id FROM organizations WHERE kind = 'district' AND id IN ");
+        in_list(&mut sql, districts);
+        sql.fetch_all(self.pool()).await
+    }
+
     /// Adds candidates to a term in one transaction: each becomes a person (found by e-mail or
     /// created) with the candidate role at their provider. A candidate already in the term is
     /// refused, and then nothing is added.
@@ -1244,7 +1253,7 @@ impl Store {
                         c.zip.as_str().into(),
                         Some(c.lat).into(),
                         Some(c.lon).into(),
-                        id_text(&c.preferences).into(),
+                        Preferred::list_text(&c.preferences).into(),
                         id_text(&c.conflicts).into(),
                         c.accommodations.as_str().into(),
                         now.into(),
@@ -1275,7 +1284,7 @@ impl Store {
             .push(", lon = ")
             .bind(Some(c.lon))
             .push(", preferences = ")
-            .bind(id_text(&c.preferences))
+            .bind(Preferred::list_text(&c.preferences))
             .push(", conflicts = ")
             .bind(id_text(&c.conflicts))
             .push(", accommodations = ")
@@ -1360,9 +1369,8 @@ impl Store {
              LEFT JOIN organizations d ON d.id = s.parent_id \
              WHERE r.mentor_id IS NOT NULL AND r.run_id = ",
         );
-        sql.bind(run_id).push(
-            " GROUP BY s.id, s.name, d.name, s.high_needs ORDER BY d.name, s.name, s.id",
-        );
+        sql.bind(run_id)
+            .push(" GROUP BY s.id, s.name, d.name, s.high_needs ORDER BY d.name, s.name, s.id");
         page.apply(&mut sql);
         Ok((sql.fetch_all(self.pool()).await?, total))
     }

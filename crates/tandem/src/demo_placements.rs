@@ -5,8 +5,8 @@
 
 use anyhow::{Context, Result};
 use tandem_domain::placements::{
-    Audience, EligibilityRules, HostingDraft, MentorDraft, ModuleDraft, PlacementStatus, RunRules,
-    TermDraft, TermKind,
+    Audience, EligibilityRules, HostingDraft, MentorDraft, ModuleDraft, PlacementStatus, Preferred,
+    RunRules, TermDraft, TermKind,
 };
 use tandem_domain::{GradeBand, LicensureArea, Role};
 use tandem_store::Page;
@@ -180,7 +180,14 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
             zip,
             lat: lat + 0.01 * ((n % 3) as f64 - 1.0),
             lon: lon + 0.012 * ((n % 4) as f64 - 1.5),
-            preferences: vec![school],
+            // Some would take any school of the city's district.
+            preferences: vec![if n % 6 == 5 {
+                Preferred::District {
+                    district: ids.detroit,
+                }
+            } else {
+                Preferred::School(school)
+            }],
             conflicts: Vec::new(),
             accommodations: String::new(),
         }
@@ -248,7 +255,7 @@ pub async fn build(store: &Store, ids: &Ids) -> Result<()> {
         zip: principal_school.3.clone(),
         lat: principal_school.1 + 0.01,
         lon: principal_school.2 - 0.01,
-        preferences: vec![ids.principal_school],
+        preferences: vec![Preferred::School(ids.principal_school)],
         conflicts: Vec::new(),
         accommodations: "Needs a placement reachable by bus (no car).".into(),
     });

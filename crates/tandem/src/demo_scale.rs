@@ -15,9 +15,10 @@ use anyhow::{Context, Result};
 use tandem_domain::input::{OrgDraft, ProgramDraft};
 use tandem_domain::partnerships::{PartnershipDraft, PartnershipStatus, Sections};
 use tandem_domain::placements::{
-    EligibilityRules, HostingDraft, MentorDraft, RunRules, TermDraft, TermKind,
+    EligibilityRules, HostingDraft, MentorDraft, Preferred, RunRules, TermDraft, TermKind,
 };
 use tandem_domain::{GradeBand, LicensureArea, OrgKind, Pathway, Role};
+use tandem_matching::Preference;
 use tandem_matching::generate::{self, DirectorySchool};
 use tandem_store::Store;
 use tandem_store::people::NewMember;
@@ -307,7 +308,13 @@ async fn candidates(
             zip: String::new(),
             lat: c.lat,
             lon: c.lon,
-            preferences: c.preferences.iter().map(|s| schools[*s as usize]).collect(),
+            preferences: (c.preferences.iter())
+                .filter_map(|p| match *p {
+                    Preference::School(s) => Some(Preferred::School(schools[s as usize])),
+                    // (The generator names schools only.)
+                    Preference::District(_) => None,
+                })
+                .collect(),
             conflicts: Vec::new(),
             accommodations: String::new(),
         })

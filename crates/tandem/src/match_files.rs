@@ -5,7 +5,8 @@
 //! - `schools.csv`: `school,district,lat,lon,cap,high_needs`
 //! - `mentors.csv`: `mentor,school,areas,bands,capacity,eligible,quality`
 //! - `candidates.csv`: `candidate,program,area,band,lat,lon,preferences,allowed_districts,conflicts`
-//!   `,excluded_mentors,previous` (`allowed_districts` empty means any district;
+//!   `,excluded_mentors,previous` (`preferences` name schools, or districts as `d` and the
+//!   district, most wanted first; `allowed_districts` empty means any district;
 //!   `excluded_mentors`, the mentors who declined the candidate, and `previous`, the school the
 //!   run before proposed, may be left out)
 //! - `rules.csv`: `name,value` rows for `max_travel_km`, `travel_per_km`, `preference_rank`,
@@ -25,7 +26,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use tandem_matching::{
-    Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Rules, School, Weights,
+    Areas, Bands, Candidate, DistrictLimit, Instance, Mentor, Preference, Rules, School, Weights,
 };
 
 fn list(values: impl IntoIterator<Item = impl ToString>) -> String {
@@ -248,7 +249,7 @@ impl Cells<'_> {
             .map(|s| {
                 s.trim()
                     .parse()
-                    .map_err(|_| format!("{field}: '{s}' is not a valid number"))
+                    .map_err(|_| format!("{field}: '{s}' is not a valid index"))
             })
             .collect()
     }
@@ -313,9 +314,15 @@ pub fn import(dir: &Path) -> Result<(Instance, Rules)> {
             Some(s) => Err(format!("{field}: {s} is not a school of schools.csv")),
             None => Ok(()),
         };
-        let preferences: Vec<u32> = r.list("preferences")?;
+        let preferences: Vec<Preference> = r.list("preferences")?;
         let conflicts: Vec<u32> = r.list("conflicts")?;
-        in_range("preferences", &preferences)?;
+        let preferred_schools: Vec<u32> = (preferences.iter())
+            .filter_map(|p| match p {
+                Preference::School(s) => Some(*s),
+                Preference::District(_) => None,
+            })
+            .collect();
+        in_range("preferences", &preferred_schools)?;
         in_range("conflicts", &conflicts)?;
         let allowed: Vec<u32> = r.list("allowed_districts")?;
         let previous: Vec<u32> = if r.has("previous") {
@@ -452,7 +459,7 @@ mod tests {
                 band: 1,
                 lat: 42.3,
                 lon: -83.1,
-                preferences: vec![1, 0],
+                preferences: vec![Preference::School(1), Preference::District(0)],
                 allowed_districts: Some(vec![0]),
                 conflicts: vec![1],
                 excluded_mentors: vec![1],

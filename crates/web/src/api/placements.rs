@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tandem_domain::placements::{BaseFields, EligibilityRules, RunRules, RunSummary};
+use tandem_domain::placements::{BaseFields, EligibilityRules, Preferred, RunRules, RunSummary};
 use tandem_store::Page;
 use utoipa::ToSchema;
 
@@ -160,8 +160,8 @@ pub struct CandidateOut {
     area: String,
     band: String,
     zip: String,
-    /// School ids, most wanted first.
-    preferences: Vec<i64>,
+    /// Schools (an id) or districts (`{"district": id}`: any of its schools), most wanted first.
+    preferences: Vec<Preferred>,
     conflicts: Vec<i64>,
     /// Empty unless the caller is on the provider's staff.
     accommodations: String,
@@ -181,7 +181,7 @@ pub async fn list_candidates(
         candidates
             .into_iter()
             .map(|c| CandidateOut {
-                preferences: c.preference_ids(),
+                preferences: c.preferred(),
                 conflicts: c.conflict_ids(),
                 id: c.id,
                 person_id: c.person_id,

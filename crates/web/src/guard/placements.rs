@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
     self, CandidateDraft, CompletionRow, DistrictRule, EligibilityRules, HostingFields,
-    MentorDraft, MentorFacts, ModuleDraft, PlacementStatus, RunCandidate, RunInputs, RunMentor,
-    RunSchool, RunSummary, TermDraft,
+    MentorDraft, MentorFacts, ModuleDraft, PlacementStatus, Preferred, RunCandidate, RunInputs,
+    RunMentor, RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_matching::caseloads;
@@ -135,6 +135,13 @@ pub struct RunView {
     pub total: i64,
     /// The first changes from the run before, and how many there are; none for a first run.
     pub changes: Option<(Vec<RunChange>, i64)>,
+}
+
+/// What a candidate picks preferences and conflicts from.
+pub struct CandidateChoices {
+    pub schools: Vec<HostingRow>,
+    /// (id, name) of the partnership's districts.
+    pub districts: Vec<(i64, String)>,
 }
 
 /// Where a run places its candidates: by district, and a page of schools.
@@ -669,6 +676,7 @@ impl Guard {
         )?;
         let programs = self.store.provider_programs(provider.id).await?;
         let schools = self.store.school_keys(&tv.districts).await?;
+        let districts = self.store.district_keys(&tv.districts).await?;
         let (existing, _) = self.store.candidates(term_id, Page::all()).await?;
         let mut rows = Vec::with_capacity(drafts.len());
         let mut problems = FieldErrors::default();
@@ -699,15 +707,17 @@ impl Guard {
                     format!("{} is already a candidate in this term", d.email),
                 );
             }
-            let mut resolve = |field: &str, keys: &[String]| {
-                schools_by_key(&schools, keys).unwrap_or_else(|k| {
-                    let message = format!("'{k}' is not a school of the partnership's districts");
-                    problem(field, message);
+            let preferences = preferred_by_key(&schools, &districts, &d.preferences)
+                .unwrap_or_else(|k| {
+                    let message = format!("'{k}' names no school or district of the partnership");
+                    problem("preferences", message);
                     Vec::new()
-                })
-            };
-            let preferences = resolve("preferences", &d.preferences);
-            let conflicts = resolve("conflicts", &d.conflicts);
+                });
+            let conflicts = schools_by_key(&schools, &d.conflicts).unwrap_or_else(|k| {
+                let message = format!("'{k}' is not a school of the partnership's districts");
+                problem("conflicts", message);
+                Vec::new()
+            });
             let (zip, lat, lon) = match self.home_point(&d.home).await? {
                 Some(point) => point,
                 None => {
@@ -782,17 +792,22 @@ impl Guard {
         allow(is_self)?;
         let term = self.store.term(candidate.term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
-        let districts = district_ids(&parties);
-        let schools = self.store.school_keys(&districts).await?;
+        let district_list = district_ids(&parties);
+        let schools = self.store.school_keys(&district_list).await?;
+        let districts = self.store.district_keys(&district_list).await?;
         let mut errors = FieldErrors::default();
-        let mut resolve = |field: &str, keys: &[String]| {
-            schools_by_key(&schools, keys).unwrap_or_else(|_| {
-                errors.add(field, "Select schools of the partnership's districts");
+        let preferences = preferred_by_key(&schools, &districts, &draft.preferences)
+            .unwrap_or_else(|_| {
+                errors.add(
+                    "preferences",
+                    "Select schools or districts of the partnership",
+                );
                 Vec::new()
-            })
-        };
-        let preferences = resolve("preferences", &draft.preferences);
-        let conflicts = resolve("conflicts", &draft.conflicts);
+            });
+        let conflicts = schools_by_key(&schools, &draft.conflicts).unwrap_or_else(|_| {
+            errors.add("conflicts", "Select schools of the partnership's districts");
+            Vec::new()
+        });
         let (zip, lat, lon) = match self.home_point(&draft.home).await? {
             Some(point) => point,
             None => {
@@ -825,8 +840,9 @@ impl Guard {
 
     /// Schools of the candidate's term to choose preferences from.
     /// The schools a candidate chooses from: those hosting this term within its travel limit
-    /// of their home, nearest first (at most [`NEAR_SCHOOLS`]), and any they chose before.
-    pub async fn candidate_schools(&self, candidate: &Candidate) -> Result<Vec<(i64, String)>> {
+    /// of their home, nearest first (at most [`NEAR_SCHOOLS`]), and any they chose before;
+    /// and the partnership's districts.
+    pub async fn candidate_choices(&self, candidate: &Candidate) -> Result<CandidateChoices> {
         let term = self.store.term(candidate.term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
         let districts = district_ids(&parties);
@@ -836,27 +852,34 @@ impl Guard {
             .store
             .hosting_near(term.id, &districts, home, km)
             .await?;
-        let mut near: Vec<(f64, i64, String)> = rows
+        let mut near: Vec<(f64, HostingRow)> = rows
             .into_iter()
             .filter_map(|r| {
                 let d = placements::distance_km(home.0, home.1, r.latitude?, r.longitude?);
-                (d <= km).then_some((d, r.school_id, r.school_name))
+                (d <= km).then_some((d, r))
             })
             .collect();
-        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.school_id.cmp(&b.1.school_id)));
         near.truncate(NEAR_SCHOOLS);
-        for id in candidate
-            .preference_ids()
-            .into_iter()
+        for id in (candidate.preferred().into_iter())
+            .filter_map(Preferred::school)
             .chain(candidate.conflict_ids())
         {
-            if !near.iter().any(|n| n.1 == id)
+            if !near.iter().any(|n| n.1.school_id == id)
                 && let Ok(row) = self.store.hosting_row(term.id, id).await
             {
-                near.push((f64::MAX, id, row.school_name));
+                near.push((f64::MAX, row));
             }
         }
-        Ok(near.into_iter().map(|(_, id, name)| (id, name)).collect())
+        let mut districts: Vec<(i64, String)> = (parties.into_iter())
+            .filter(|p| p.org_kind == OrgKind::District.code())
+            .map(|p| (p.org_id, p.org_name))
+            .collect();
+        districts.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(CandidateChoices {
+            schools: near.into_iter().map(|(_, row)| row).collect(),
+            districts,
+        })
     }
 
     // ---- match runs ----
@@ -956,7 +979,7 @@ impl Guard {
                         .unwrap_or(tandem_domain::GradeBand::Elementary),
                     lat: c.lat,
                     lon: c.lon,
-                    preferences: c.preference_ids(),
+                    preferences: c.preferred(),
                     conflicts,
                     declined_by_mentors,
                     program_id: c.program_id,
@@ -1563,6 +1586,29 @@ fn district_ids(parties: &[tandem_store::partnerships::Party]) -> Vec<i64> {
         .iter()
         .filter(|p| p.org_kind == OrgKind::District.code())
         .map(|p| p.org_id)
+        .collect()
+}
+
+/// Preferences named by key: a school (as `schools_by_key` finds it) or else a district, by
+/// NCES id or as `d` and its Tandem id, among `districts` (id, NCES id). The first key that
+/// names neither is the error.
+fn preferred_by_key(
+    schools: &[(i64, Option<String>)],
+    districts: &[(i64, Option<String>)],
+    keys: &[String],
+) -> std::result::Result<Vec<Preferred>, String> {
+    keys.iter()
+        .map(|key| {
+            if let Ok([school]) = schools_by_key(schools, std::slice::from_ref(key)).as_deref() {
+                return Ok(Preferred::School(*school));
+            }
+            let tandem_id = key.strip_prefix('d').and_then(|id| id.parse::<i64>().ok());
+            districts
+                .iter()
+                .find(|(id, nces)| tandem_id == Some(*id) || nces.as_deref() == Some(key.as_str()))
+                .map(|(id, _)| Preferred::District { district: *id })
+                .ok_or_else(|| key.clone())
+        })
         .collect()
 }
 

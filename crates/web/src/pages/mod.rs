@@ -444,6 +444,7 @@ pub struct ErrorPage {
 }
 
 /// An option in a select list.
+#[derive(Clone)]
 pub struct Choice {
     pub value: String,
     pub label: String,

@@ -973,7 +973,10 @@ struct CandidatePage {
     layout: Layout,
     candidate: Candidate,
     is_self: bool,
+    /// Schools, for the conflicts.
     schools: Vec<Choice>,
+    /// Districts and schools, for the preferences.
+    preferred: Vec<Choice>,
     /// The first three preferences and the conflicts, as the form's values.
     pref1: String,
     pref2: String,
@@ -992,11 +995,31 @@ async fn candidate_page(
     saved: bool,
 ) -> PageResult<Response> {
     let (candidate, is_self) = guard.candidate(id).await?;
-    let schools = if is_self {
-        guard.candidate_schools(&candidate).await?
+    let choices = if is_self {
+        Some(guard.candidate_choices(&candidate).await?)
     } else {
-        Vec::new()
+        None
     };
+    let schools: Vec<Choice> = (choices.iter())
+        .flat_map(|c| &c.schools)
+        .map(|s| Choice {
+            value: s.school_id.to_string(),
+            label: if s.is_high_needs() {
+                format!("{} (high-needs)", s.school_name)
+            } else {
+                s.school_name.clone()
+            },
+        })
+        .collect();
+    // A district stands for any of its schools, ranked together.
+    let preferred: Vec<Choice> = (choices.iter())
+        .flat_map(|c| &c.districts)
+        .map(|(id, name)| Choice {
+            value: format!("d{id}"),
+            label: format!("Any school of {name}"),
+        })
+        .chain(schools.iter().cloned())
+        .collect();
     let form = form.unwrap_or_else(|| CandidateFields {
         zip: candidate.zip.clone(),
         preferences: candidate.preferences.replace(',', ";"),
@@ -1013,7 +1036,8 @@ async fn candidate_page(
         pref3: prefs[2].clone(),
         conflicts: split(&form.conflicts),
         layout: Layout::new(guard, candidate.name.clone(), "/"),
-        schools: Choice::list(schools.into_iter().map(|(id, n)| (id.to_string(), n))),
+        schools,
+        preferred,
         form,
         is_self,
         candidate,

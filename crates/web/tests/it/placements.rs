@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tandem_domain::input::ProgramDraft;
-use tandem_domain::placements::MentorDraft;
+use tandem_domain::placements::{MentorDraft, Preferred};
 use tandem_domain::{GradeBand, LicensureArea, Pathway};
 use tandem_store::Page;
 use tandem_web::guard::{Started, TermTask};
@@ -353,7 +353,8 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     assert_eq!(status, 200);
     assert!(
         summary.contains("1 schools receive candidates.")
-            && summary.contains(r#"<td>Alder District</td><td class="num">1</td><td class="num">1</td>"#),
+            && summary
+                .contains(r#"<td>Alder District</td><td class="num">1</td><td class="num">1</td>"#),
         "{summary}"
     );
     assert_eq!(admin_b.get(&by_school).await.status(), 404);
@@ -714,19 +715,24 @@ async fn one_time_links_answer_once(db: Db) {
     );
 }
 
+/// Owned form fields as `post_form` takes them.
+fn borrowed<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 async fn candidates_import_all_or_nothing(db: Db) {
     let app = spawn(db).await;
     let w = app.world;
     let coord_p = app.as_person(w.coord_p).await;
     let (_, t) = term(&app, &coord_p).await;
-    let upload = |caller: Caller, text: &'static str| async move {
+    let upload = |caller: Caller, text: String| async move {
         let path = format!("/terms/{t}/candidates/import");
         caller.upload(&path, "cohort.csv", text).await
     };
     let bad = "name,email,program,area,band,zip\n\
                Ana Ruiz,ana@students.test.example,Elementary BA,elementary,elementary,48201\n\
                Bo Li,bo@students.test.example,Elementary BA,elementary,elementary,99999\n";
-    let refused = upload(coord_p.clone(), bad).await;
+    let refused = upload(coord_p.clone(), bad.to_owned()).await;
     assert_eq!(refused.status(), 422);
     let text = refused.text().await.unwrap();
     assert!(text.contains("cohort.csv line 3, zip"), "{text}");
@@ -735,14 +741,92 @@ async fn candidates_import_all_or_nothing(db: Db) {
         0,
         "nothing written"
     );
-    let good = "name,email,program,area,band,zip,preferences\n\
-                Ana Ruiz,ana@students.test.example,Elementary BA,elementary,elementary,48201,\n\
-                Bo Li,bo@students.test.example,elementary ba,elementary,elementary,48201,\n";
+    // A preference may name a district of the partnership (any of its schools), not another.
+    let row = |district: i64| {
+        format!(
+            "name,email,program,area,band,zip,preferences\n\
+             Ana Ruiz,ana@students.test.example,Elementary BA,elementary,elementary,48201,d{district}\n\
+             Bo Li,bo@students.test.example,elementary ba,elementary,elementary,48201,\n"
+        )
+    };
+    let refused = upload(coord_p.clone(), row(w.district_b)).await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("cohort.csv line 2, preferences")
+            && text.contains(&format!(
+                "&#39;d{}&#39; names no school or district of the partnership",
+                w.district_b
+            )),
+        "{text}"
+    );
+    let good = row(w.district_a);
     // Another district's administrator cannot import into this term.
     let admin_b = app.as_person(w.admin_b).await;
-    assert_eq!(upload(admin_b, good).await.status(), 404);
-    assert_eq!(upload(coord_p.clone(), good).await.status(), 303);
-    assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 2);
+    assert_eq!(upload(admin_b, good.clone()).await.status(), 404);
+    assert_eq!(upload(coord_p.clone(), good.clone()).await.status(), 303);
+    let (candidates, count) = app.store.candidates(t, Page::all()).await.unwrap();
+    assert_eq!(count, 2);
+    let ana = candidates.iter().find(|c| c.name == "Ana Ruiz").unwrap();
+    assert_eq!(
+        ana.preferred(),
+        [Preferred::District {
+            district: w.district_a
+        }]
+    );
+    // Ana ranks her own choices: the district first, then one of its schools. Bo may not.
+    let ana_page = format!("/candidates/{}", ana.id);
+    let ana_p = app.as_person(ana.person_id).await;
+    let (status, page) = ana_p.text(&ana_page).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!(
+            r#"<option value="d{}" selected>Any school of Alder District</option>"#,
+            w.district_a
+        )),
+        "{page}"
+    );
+    let district = format!("d{}", w.district_a);
+    let school = w.school_a1.to_string();
+    let own = |first: &str| {
+        vec![
+            ("zip", "48201".to_owned()),
+            ("preference_1", first.to_owned()),
+            ("preference_2", school.clone()),
+            ("accommodations", "Step-free access".to_owned()),
+        ]
+    };
+    let elsewhere = format!("d{}", w.district_b);
+    let refused = ana_p
+        .post_form(&ana_page, &borrowed(&own(&elsewhere)))
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        (refused.text().await.unwrap()).contains("Select schools or districts of the partnership")
+    );
+    let bo = candidates.iter().find(|c| c.name == "Bo Li").unwrap();
+    let bo_p = app.as_person(bo.person_id).await;
+    assert_eq!(
+        bo_p.post_form(&ana_page, &borrowed(&own(&district)))
+            .await
+            .status(),
+        404
+    );
+    let saved = ana_p.post_form(&ana_page, &borrowed(&own(&district))).await;
+    assert_eq!(saved.status(), 303);
+    let ana = app.store.candidate(ana.id).await.unwrap();
+    assert_eq!(
+        (ana.preferred(), ana.accommodations.as_str()),
+        (
+            vec![
+                Preferred::District {
+                    district: w.district_a
+                },
+                Preferred::School(w.school_a1)
+            ],
+            "Step-free access"
+        )
+    );
     let again = upload(coord_p, good).await;
     assert_eq!(again.status(), 422, "a duplicate candidate is refused");
     assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 2);

@@ -29,6 +29,7 @@ macro_rules! page_of {
 mod directory;
 mod partnerships;
 mod placements;
+mod training;
 mod work;
 
 use axum::extract::{FromRequest, Request};
@@ -55,7 +56,8 @@ use crate::error::{ApiError, AppError};
     tags(
         (name = "directory", description = "Organizations, programs, people and their roles"),
         (name = "partnerships", description = "Partnerships, agreements, goals, feedback, meetings, action items, improvement cycles, self-assessments and the toolkit"),
-        (name = "placements", description = "Placement terms, hosting, mentors and their eligibility, candidates, match runs and placements")
+        (name = "placements", description = "Placement terms, hosting, mentors and their eligibility, candidates, match runs and placements"),
+        (name = "training", description = "Training modules and completions, and calibration agreement")
     )
 )]
 struct ApiDoc;
@@ -114,13 +116,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::list_toolkit))
         .routes(routes!(placements::get_term))
         .routes(routes!(placements::list_hosting))
+        .routes(routes!(placements::answer_hosting))
         .routes(routes!(placements::list_mentors))
         .routes(routes!(placements::list_candidates))
         .routes(routes!(placements::list_runs, placements::start_run))
         .routes(routes!(placements::run_progress))
+        .routes(routes!(placements::run_results))
         .routes(routes!(placements::list_placements))
+        .routes(routes!(placements::get_placement))
+        .routes(routes!(placements::district_answer))
+        .routes(routes!(placements::lock_placement))
         .routes(routes!(placements::list_supervisors))
         .routes(routes!(placements::set_supervisor_base))
+        .routes(routes!(training::get_training))
+        .routes(routes!(training::record_completions))
+        .routes(routes!(training::get_calibration))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

@@ -8,8 +8,12 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tandem_domain::placements::{BaseFields, EligibilityRules, Preferred, RunRules, RunSummary};
+use tandem_domain::placements::{
+    BaseFields, EligibilityRules, HostingFields, Preferred, RunRules, RunSummary,
+};
+use tandem_domain::{GradeBand, LicensureArea};
 use tandem_store::Page;
+use tandem_store::placements::{HostingRow, Placement};
 use utoipa::ToSchema;
 
 use super::{ApiPath, ApiQuery, JsonBody, Paging};
@@ -76,22 +80,64 @@ pub async fn list_hosting(
 ) -> ApiResult<Json<Vec<HostingOut>>> {
     let tv = guard.term(id).await?;
     let (rows, _) = guard.hosting(&tv, false, paging.page()).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| HostingOut {
-                high_needs: r.is_high_needs(),
-                answered: r.answered(),
-                school_id: r.school_id,
-                school: r.school_name,
-                district_id: r.district_id,
-                slots: r.slots,
-                areas: r.areas,
-                bands: r.bands,
-                reason: r.reason,
-                answered_by: r.answered_by,
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(HostingOut::from).collect()))
+}
+
+impl From<HostingRow> for HostingOut {
+    fn from(r: HostingRow) -> HostingOut {
+        HostingOut {
+            high_needs: r.is_high_needs(),
+            answered: r.answered(),
+            school_id: r.school_id,
+            school: r.school_name,
+            district_id: r.district_id,
+            slots: r.slots,
+            areas: r.areas,
+            bands: r.bands,
+            reason: r.reason,
+            answered_by: r.answered_by,
+        }
+    }
+}
+
+/// A school's answer for the term: whether it hosts, how many, in which areas and bands (none
+/// listed: any), or why not.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HostingInput {
+    hosts: bool,
+    /// Candidates it can host (required when it hosts).
+    #[schema(minimum = 1, maximum = 500)]
+    slots: Option<u32>,
+    #[serde(default)]
+    areas: Vec<LicensureArea>,
+    #[serde(default)]
+    bands: Vec<GradeBand>,
+    /// Why it cannot host (required when it does not).
+    #[schema(max_length = 1000)]
+    reason: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/terms/{id}/hosting/{school}", tag = "placements",
+    params(("id" = i64, Path), ("school" = i64, Path)),
+    request_body = HostingInput,
+    responses((status = 200, body = HostingOut), WriteProblems))]
+pub async fn answer_hosting(
+    guard: Guard,
+    ApiPath((id, school)): ApiPath<(i64, i64)>,
+    JsonBody(input): JsonBody<HostingInput>,
+) -> ApiResult<Json<HostingOut>> {
+    guard.check_api_write()?;
+    let fields = HostingFields {
+        hosts: if input.hosts { "yes" } else { "no" }.to_owned(),
+        slots: input.slots.map(|n| n.to_string()).unwrap_or_default(),
+        areas: input.areas.iter().map(|a| a.code().to_owned()).collect(),
+        bands: input.bands.iter().map(|b| b.code().to_owned()).collect(),
+        reason: input.reason.unwrap_or_default(),
+        answered_by: String::new(),
+    };
+    guard.answer_hosting(id, school, &fields).await?;
+    let (_, row, _) = guard.hosting_school(id, school).await?;
+    Ok(Json(row.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -293,6 +339,47 @@ pub async fn start_run(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Res
     }
 }
 
+/// One candidate's result in a run: placed (with a mentor) or not, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunResultOut {
+    candidate_id: i64,
+    candidate: String,
+    /// Null when the run leaves the candidate unplaced.
+    mentor: Option<String>,
+    school: Option<String>,
+    high_needs: bool,
+    km: Option<f64>,
+    locked: bool,
+    /// The placement's cost, term by term, or why the candidate is unplaced.
+    detail: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/terms/{id}/runs/{run}/results", tag = "placements",
+    params(("id" = i64, Path), ("run" = i64, Path), Paging),
+    responses((status = 200, body = [RunResultOut]), ReadProblems))]
+pub async fn run_results(
+    guard: Guard,
+    ApiPath((id, run)): ApiPath<(i64, i64)>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Vec<RunResultOut>>> {
+    let tv = guard.term(id).await?;
+    let view = guard.run_view(&tv, run, paging.page()).await?;
+    Ok(Json(
+        (view.rows.into_iter())
+            .map(|r| RunResultOut {
+                high_needs: r.high_needs == Some(1),
+                locked: r.locked == 1,
+                candidate_id: r.candidate_id,
+                candidate: r.candidate_name,
+                mentor: r.mentor_name,
+                school: r.school_name,
+                km: r.km,
+                detail: r.detail,
+            })
+            .collect(),
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/terms/{id}/run-progress", tag = "placements",
     params(("id" = i64, Path)),
     responses((status = 200, body = RunProgressOut), ReadProblems))]
@@ -335,24 +422,99 @@ pub async fn list_placements(
     let page: Page = paging.page();
     let (placements, _) = guard.placements(&tv, page).await?;
     Ok(Json(
-        placements
-            .into_iter()
-            .map(|p| PlacementOut {
-                high_needs: p.is_high_needs(),
-                id: p.id,
-                candidate_id: p.candidate_id,
-                candidate: p.candidate_name,
-                mentor_id: p.mentor_id,
-                mentor: p.mentor_name,
-                school_id: p.school_id,
-                school: p.school_name,
-                km: p.km,
-                status: p.status,
-                locked: p.locked == 1,
-                supervisor: p.supervisor_name,
-            })
-            .collect(),
+        placements.into_iter().map(PlacementOut::from).collect(),
     ))
+}
+
+impl From<Placement> for PlacementOut {
+    fn from(p: Placement) -> PlacementOut {
+        PlacementOut {
+            high_needs: p.is_high_needs(),
+            id: p.id,
+            candidate_id: p.candidate_id,
+            candidate: p.candidate_name,
+            mentor_id: p.mentor_id,
+            mentor: p.mentor_name,
+            school_id: p.school_id,
+            school: p.school_name,
+            km: p.km,
+            status: p.status,
+            locked: p.locked == 1,
+            supervisor: p.supervisor_name,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/placements/{id}", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PlacementOut), ReadProblems))]
+pub async fn get_placement(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<PlacementOut>> {
+    Ok(Json(guard.placement(id).await?.placement.into()))
+}
+
+/// The district's answer to a proposed placement: yes (approve) or no, with why. (Mentors
+/// answer on their page or a one-time link: an API token speaks for an organization.)
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AnswerInput {
+    yes: bool,
+    /// Why not (required for a no).
+    #[schema(min_length = 1, max_length = 1000)]
+    reason: Option<String>,
+}
+
+/// The placement after the answer: `null` once a decline has removed it.
+async fn answered(guard: &Guard, id: i64) -> ApiResult<Json<Option<PlacementOut>>> {
+    Ok(Json(match guard.placement(id).await {
+        Ok(pv) => Some(pv.placement.into()),
+        Err(crate::error::AppError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    }))
+}
+
+fn reason(input: &AnswerInput) -> Option<&str> {
+    input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+}
+
+#[utoipa::path(post, path = "/api/v1/placements/{id}/district", tag = "placements",
+    params(("id" = i64, Path)),
+    request_body = AnswerInput,
+    responses((status = 200, body = Option<PlacementOut>,
+        description = "The placement, approved; null when declined"), WriteProblems))]
+pub async fn district_answer(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(input): JsonBody<AnswerInput>,
+) -> ApiResult<Json<Option<PlacementOut>>> {
+    guard.check_api_write()?;
+    guard.district_answer(id, input.yes, reason(&input)).await?;
+    answered(&guard, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LockInput {
+    /// Locked placements are kept by every later run.
+    locked: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/placements/{id}/lock", tag = "placements",
+    params(("id" = i64, Path)),
+    request_body = LockInput,
+    responses((status = 200, body = PlacementOut), WriteProblems))]
+pub async fn lock_placement(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(input): JsonBody<LockInput>,
+) -> ApiResult<Json<PlacementOut>> {
+    guard.check_api_write()?;
+    guard.set_locked(id, input.locked).await?;
+    Ok(Json(guard.placement(id).await?.placement.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

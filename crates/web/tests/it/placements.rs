@@ -20,6 +20,8 @@ on_both!(
     a_long_run_goes_on_after_its_page_and_shows_its_step,
     assigning_supervisors_goes_on_after_its_page,
     training_completions_import_all_or_nothing,
+    the_api_answers_hosting_reads_results_locks_and_approves,
+    the_api_reads_training_and_calibration_and_records_completions,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -1034,4 +1036,244 @@ async fn training_completions_import_all_or_nothing(db: Db) {
     assert_eq!(recorded().await, 0);
     assert_eq!(upload(coord_p, good).await.status(), 303);
     assert_eq!(recorded().await, 2);
+}
+
+/// A school hosting one candidate, with one mentor and one candidate, run once through the API
+/// by provider P's token; returns (partnership, term, run).
+async fn one_run(app: &TestApp, coord_p: &Caller, token_p: &Caller) -> (i64, i64, i64) {
+    let w = app.world;
+    let (partnership, t) = term(app, coord_p).await;
+    let principal = app.as_person(w.principal_a1).await;
+    let hosting = format!("/terms/{t}/hosting/{}", w.school_a1);
+    let answered = (principal.post_form(&hosting, &[("hosts", "yes"), ("slots", "2")])).await;
+    assert_eq!(answered.status(), 303);
+    let profile = coord_p
+        .post_form(
+            &format!("/terms/{t}/mentors"),
+            &[
+                ("person_id", &w.mentor_a1.to_string()),
+                ("school_id", &w.school_a1.to_string()),
+                ("areas", "elementary"),
+                ("bands", "elementary"),
+                ("years_experience", "6"),
+                ("willing", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(profile.status(), 303);
+    let mentor = location(&profile).rsplit('/').next().unwrap().to_owned();
+    let availability = format!("/terms/{t}/mentors/{mentor}/availability");
+    assert_eq!(
+        (coord_p.post_form(&availability, &[("capacity", "1")]).await).status(),
+        303
+    );
+    let added = coord_p
+        .post_form(
+            &format!("/terms/{t}/candidates"),
+            &[
+                ("name", "Ana Ruiz"),
+                ("email", "ana.ruiz@students.test.example"),
+                ("program", "Elementary BA"),
+                ("area", "elementary"),
+                ("band", "elementary"),
+                ("zip", "48201"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    let started =
+        (token_p.post_json(&format!("/api/v1/terms/{t}/runs"), serde_json::json!({}))).await;
+    assert_eq!(started.status(), 201);
+    let run: serde_json::Value = started.json().await.unwrap();
+    (partnership, t, run["id"].as_i64().unwrap())
+}
+
+async fn the_api_answers_hosting_reads_results_locks_and_approves(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (token_p, _) = app.as_token(w.provider_p, true).await;
+    let (token_a, _) = app.as_token(w.district_a, true).await;
+    let (token_b, _) = app.as_token(w.district_b, true).await;
+    let (_, t, run) = one_run(&app, &coord_p, &token_p).await;
+
+    // Hosting: the school's district answers; half an answer changes nothing; another
+    // district cannot.
+    let hosting = format!("/api/v1/terms/{t}/hosting/{}", w.school_a1);
+    let half = token_a
+        .put_json(&hosting, serde_json::json!({"hosts": true}))
+        .await;
+    assert_eq!(half.status(), 422);
+    let other = serde_json::json!({"hosts": true, "slots": 3, "areas": ["elementary"]});
+    assert_eq!(
+        token_b.put_json(&hosting, other.clone()).await.status(),
+        404
+    );
+    let answered = token_a.put_json(&hosting, other).await;
+    assert_eq!(answered.status(), 200);
+    let answer: serde_json::Value = answered.json().await.unwrap();
+    assert_eq!(
+        (answer["slots"].as_i64(), answer["answered"].as_bool()),
+        (Some(3), Some(true))
+    );
+
+    // The run's results: the term's readers only.
+    let results = format!("/api/v1/terms/{t}/runs/{run}/results");
+    let (status, rows) = token_p.json(&results).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (rows[0]["candidate"].as_str(), rows[0]["mentor"].as_str()),
+        (Some("Ana Ruiz"), Some("Mina Mentor")),
+        "{rows}"
+    );
+    assert_eq!(token_b.get(&results).await.status(), 404);
+
+    // Lock, then the district approves; a decline needs a reason; another district cannot.
+    let (placements, _) = app.store.placements(t, Page::all()).await.unwrap();
+    let p = placements[0].id;
+    let lock = format!("/api/v1/placements/{p}/lock");
+    assert_eq!(
+        (token_b
+            .put_json(&lock, serde_json::json!({"locked": true}))
+            .await)
+            .status(),
+        404
+    );
+    let locked = token_p
+        .put_json(&lock, serde_json::json!({"locked": true}))
+        .await;
+    assert_eq!(locked.status(), 200);
+    let locked: serde_json::Value = locked.json().await.unwrap();
+    assert_eq!(locked["locked"].as_bool(), Some(true));
+    let district = format!("/api/v1/placements/{p}/district");
+    let no_reason = token_a
+        .post_json(&district, serde_json::json!({"yes": false}))
+        .await;
+    assert_eq!(no_reason.status(), 422);
+    assert_eq!(
+        app.store.placement(p).await.unwrap().status,
+        "proposed",
+        "nothing changed"
+    );
+    assert_eq!(
+        (token_b
+            .post_json(&district, serde_json::json!({"yes": true}))
+            .await)
+            .status(),
+        404
+    );
+    assert_eq!(
+        (token_p
+            .post_json(&district, serde_json::json!({"yes": true}))
+            .await)
+            .status(),
+        403,
+        "the provider does not approve for the district"
+    );
+    let approved = token_a
+        .post_json(&district, serde_json::json!({"yes": true}))
+        .await;
+    assert_eq!(approved.status(), 200);
+    let approved: serde_json::Value = approved.json().await.unwrap();
+    assert_eq!(approved["status"].as_str(), Some("approved"));
+    let (status, one) = token_p.json(&format!("/api/v1/placements/{p}")).await;
+    assert_eq!((status, one["status"].as_str()), (200, Some("approved")));
+}
+
+async fn the_api_reads_training_and_calibration_and_records_completions(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (p, _) = term(&app, &coord_p).await;
+    let module = app
+        .store
+        .create_module(&tandem_domain::placements::ModuleDraft {
+            org_id: w.provider_p,
+            title: "Mentor foundations".into(),
+            audience: tandem_domain::placements::Audience::Mentors,
+            hours: 12.0,
+            valid_months: 24,
+        })
+        .await
+        .unwrap();
+    let (token_p, _) = app.as_token(w.provider_p, true).await;
+    let (token_b, _) = app.as_token(w.district_b, true).await;
+    let completions = format!("/api/v1/partnerships/{p}/training/completions");
+    let record = |people: Vec<i64>, on: &str| serde_json::json!({"module_id": module, "person_ids": people, "completed_on": on});
+    // A bad date, and a mentor of a district outside the partnership: refused, nothing saved.
+    for bad in [
+        record(vec![w.mentor_a1], "2026-13-01"),
+        record(vec![w.mentor_b1], "2026-09-01"),
+    ] {
+        assert_eq!(token_p.post_json(&completions, bad).await.status(), 422);
+    }
+    assert_eq!(
+        (token_b
+            .post_json(&completions, record(vec![w.mentor_a1], "2026-09-01"))
+            .await)
+            .status(),
+        404
+    );
+    assert!(
+        app.store
+            .module_completions(&[module])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let recorded = token_p
+        .post_json(&completions, record(vec![w.mentor_a1], "2026-09-01"))
+        .await;
+    assert_eq!(recorded.status(), 200);
+    let training: serde_json::Value = recorded.json().await.unwrap();
+    assert_eq!(
+        training["modules"][0]["title"].as_str(),
+        Some("Mentor foundations")
+    );
+    assert_eq!(
+        (
+            training["completions"][0]["person"].as_str(),
+            training["completions"][0]["expires_on"].as_str()
+        ),
+        (Some("Mina Mentor"), Some("2028-09-01"))
+    );
+    assert_eq!(
+        token_b
+            .get(&format!("/api/v1/partnerships/{p}/training"))
+            .await
+            .status(),
+        404
+    );
+
+    // Calibration: an observer's agreement with the reference, and everyone's.
+    let set = coord_p
+        .post_form(
+            &format!("/partnerships/{p}/calibration"),
+            &[
+                ("title", "Fractions lesson"),
+                ("levels", "4"),
+                ("rows", "Goal: 3\nQuestioning: 2\nFeedback: 4"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), 303);
+    let exercise = location(&set);
+    let mentor_a = app.as_person(w.mentor_a1).await;
+    let scored = mentor_a
+        .post_form(
+            &exercise,
+            &[("score_0", "3"), ("score_1", "3"), ("score_2", "4")],
+        )
+        .await;
+    assert_eq!(scored.status(), 303);
+    let calibration = format!("/api/v1/partnerships/{p}/calibration");
+    let (status, body) = token_p.json(&calibration).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["exercises"][0]["levels"].as_i64(), Some(4), "{body}");
+    let observer = &body["observers"][0];
+    assert_eq!(observer["observer"].as_str(), Some("Mina Mentor"));
+    let exact = observer["agreement"]["exact"].as_f64().unwrap();
+    assert!((exact - 2.0 / 3.0).abs() < 1e-9, "{body}");
+    assert_eq!(body["overall"]["rows"].as_u64(), Some(3));
+    assert_eq!(token_b.get(&calibration).await.status(), 404);
 }

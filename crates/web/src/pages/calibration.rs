@@ -9,6 +9,7 @@ use tandem_domain::FieldErrors;
 use tandem_domain::calibration::{Agreement, ExerciseFields};
 
 use super::{Id, Layout, render_form, saved_or_form};
+use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{Calibration, ExerciseView, Guard, PartnershipView};
@@ -57,6 +58,40 @@ pub async fn list(guard: Guard, Id(id): Id) -> PageResult<Response> {
         ..ExerciseFields::default()
     };
     calibration_page(&guard, id, form, FieldErrors::default()).await
+}
+
+/// Each observer's agreement with the reference, as CSV, then the partnership's overall.
+pub async fn export(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let c = guard.calibration(&view).await?;
+    let title = |exercise: i64| {
+        (c.exercises.iter())
+            .find(|e| e.id == exercise)
+            .map_or_else(String::new, |e| e.title.clone())
+    };
+    let row = |exercise: String, observer: String, a: &Agreement| {
+        vec![
+            exercise,
+            observer,
+            a.rows.to_string(),
+            format!("{:.4}", a.exact),
+            format!("{:.4}", a.adjacent),
+            a.kappa.map(|k| format!("{k:.4}")).unwrap_or_default(),
+        ]
+    };
+    let rows: Vec<Vec<String>> = (c.results.iter())
+        .map(|r| row(title(r.exercise_id), r.person_name.clone(), &r.agreement))
+        .chain(std::iter::once(row(
+            "(all exercises)".into(),
+            "(everyone)".into(),
+            &c.overall,
+        )))
+        .collect();
+    Ok(csv_export::download(
+        "calibration.csv",
+        &["exercise", "observer", "rows", "exact", "adjacent", "kappa"],
+        rows,
+    )?)
 }
 
 pub async fn create(

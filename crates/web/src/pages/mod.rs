@@ -207,6 +207,14 @@ pub fn router() -> Router<AppState> {
             get(placements::run_outcomes),
         )
         .route(
+            "/terms/{id}/runs/{run}/schools.csv",
+            get(placements::export_run_outcomes),
+        )
+        .route(
+            "/terms/{id}/runs/{run}/results.csv",
+            get(placements::export_run),
+        )
+        .route(
             "/terms/{id}/runs/{run}/inputs.json",
             get(placements::run_inputs),
         )
@@ -250,6 +258,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/candidates/{id}",
             get(placements::candidate).post(placements::update_candidate),
+        )
+        .route(
+            "/partnerships/{id}/calibration.csv",
+            get(calibration::export),
         )
         .route(
             "/partnerships/{id}/calibration",

@@ -446,6 +446,72 @@ pub async fn run_outcomes(
     render(&page)
 }
 
+/// Every result of a run, as CSV.
+pub async fn export_run(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let view = guard.run_view(&tv, run, Page::all()).await?;
+    Ok(csv_export::download(
+        &format!("run-{}.csv", view.run.number),
+        &[
+            "candidate_id",
+            "candidate",
+            "mentor",
+            "school",
+            "high_needs",
+            "km",
+            "locked",
+            "detail",
+        ],
+        view.rows.into_iter().map(|r| {
+            vec![
+                r.candidate_id.to_string(),
+                r.candidate_name,
+                r.mentor_name.unwrap_or_default(),
+                r.school_name.unwrap_or_default(),
+                yes_no(r.high_needs == Some(1)),
+                r.km.map(|km| format!("{km:.1}")).unwrap_or_default(),
+                yes_no(r.locked == 1),
+                r.detail,
+            ]
+        }),
+    )?)
+}
+
+/// A run's placements by school, as CSV.
+pub async fn export_run_outcomes(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let outcomes = guard.run_outcomes(&tv, run, Page::all()).await?;
+    Ok(csv_export::download(
+        &format!("run-{}-schools.csv", outcomes.run.number),
+        &[
+            "school_id",
+            "school",
+            "district",
+            "high_needs",
+            "placed",
+            "locked",
+            "average_km",
+        ],
+        outcomes.schools.into_iter().map(|s| {
+            vec![
+                s.school_id.to_string(),
+                s.school_name,
+                s.district_name.unwrap_or_default(),
+                yes_no(s.high_needs == Some(1)),
+                s.placed.to_string(),
+                s.locked.to_string(),
+                s.average_km
+                    .map(|km| format!("{km:.1}"))
+                    .unwrap_or_default(),
+            ]
+        }),
+    )?)
+}
+
+fn yes_no(yes: bool) -> String {
+    if yes { "yes" } else { "no" }.to_owned()
+}
+
 pub async fn run_inputs(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
     let tv = guard.term(term).await?;
     let json = guard.run_inputs_json(&tv, run).await?;

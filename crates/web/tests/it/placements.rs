@@ -360,6 +360,18 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         "{summary}"
     );
     assert_eq!(admin_b.get(&by_school).await.status(), 404);
+    for (csv, expected) in [
+        (
+            format!("{by_school}.csv"),
+            "school_id,school,district,high_needs",
+        ),
+        (format!("{}/results.csv", location(&run)), "Ana Ruiz"),
+    ] {
+        let (status, text) = coord_p.text(&csv).await;
+        assert_eq!(status, 200);
+        assert!(text.contains(expected), "{csv}: {text}");
+        assert_eq!(admin_b.get(&csv).await.status(), 404, "{csv}");
+    }
     let runs = app.store.runs(t).await.unwrap();
     let (changes, count) = app
         .store
@@ -1266,6 +1278,22 @@ async fn the_api_reads_training_and_calibration_and_records_completions(db: Db) 
         )
         .await;
     assert_eq!(scored.status(), 303);
+    let (status, csv) = coord_p
+        .text(&format!("/partnerships/{p}/calibration.csv"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.contains("Fractions lesson,Mina Mentor,3,0.6667,1.0000,"),
+        "{csv}"
+    );
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(
+        (admin_b
+            .get(&format!("/partnerships/{p}/calibration.csv"))
+            .await)
+            .status(),
+        404
+    );
     let calibration = format!("/api/v1/partnerships/{p}/calibration");
     let (status, body) = token_p.json(&calibration).await;
     assert_eq!(status, 200);

@@ -630,6 +630,24 @@ impl Guard {
         Ok(completions)
     }
 
+    /// The caller's own training that has expired or expires within 60 days (the newest
+    /// completion of each module), for their home page.
+    pub async fn my_expiring_training(&self) -> Result<Vec<Completion>> {
+        let Some(me) = self.principal.person_id else {
+            return Ok(Vec::new());
+        };
+        let mut newest: Vec<Completion> = Vec::new();
+        for c in self.store.completions(&[me]).await? {
+            match newest.iter_mut().find(|n| n.module_id == c.module_id) {
+                Some(n) if n.completed_on < c.completed_on => *n = c,
+                Some(_) => {}
+                None => newest.push(c),
+            }
+        }
+        newest.retain(crate::pages::placements::expiring);
+        Ok(newest)
+    }
+
     /// The term's provider's programs, for the candidate form.
     pub async fn provider_programs(&self, tv: &TermView) -> Result<Vec<(i64, String)>> {
         Ok(self

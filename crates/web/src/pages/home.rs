@@ -39,6 +39,8 @@ struct HomePage {
     declined: bool,
     /// Calibration exercises waiting for the person's scores.
     exercises: Vec<(i64, String, String)>,
+    /// The person's training that has expired or expires soon.
+    training: Vec<tandem_store::placements::Completion>,
 }
 
 fn task(
@@ -183,6 +185,7 @@ pub async fn home(
         candidacies: guard.my_candidacies().await?,
         declined: query.declined.is_some(),
         exercises: guard.exercises_to_score().await?,
+        training: guard.my_expiring_training().await?,
     };
     render(&page)
 }

@@ -1257,6 +1257,37 @@ async fn the_api_reads_training_and_calibration_and_records_completions(db: Db) 
         404
     );
 
+    // The home page asks the mentor to renew training that has run out: only the newest
+    // completion of a module counts.
+    let mentor_a = app.as_person(w.mentor_a1).await;
+    let renew = |home: &str| home.contains("Training to renew");
+    assert!(!renew(&mentor_a.text("/").await.1));
+    let old = token_p
+        .post_json(&completions, record(vec![w.mentor_a1], "2020-01-06"))
+        .await;
+    assert_eq!(old.status(), 200);
+    assert!(!renew(&mentor_a.text("/").await.1), "renewed since");
+    let safety = app
+        .store
+        .create_module(&tandem_domain::placements::ModuleDraft {
+            org_id: w.provider_p,
+            title: "Safeguarding".into(),
+            audience: tandem_domain::placements::Audience::Mentors,
+            hours: 2.0,
+            valid_months: 12,
+        })
+        .await
+        .unwrap();
+    let lapsed = serde_json::json!({
+        "module_id": safety, "person_ids": [w.mentor_a1], "completed_on": "2020-01-06"
+    });
+    assert_eq!(token_p.post_json(&completions, lapsed).await.status(), 200);
+    let (_, home) = mentor_a.text("/").await;
+    assert!(
+        renew(&home) && home.contains("Safeguarding: completed 2020-01-06, valid until 2021-01-06"),
+        "{home}"
+    );
+
     // Calibration: an observer's agreement with the reference, and everyone's.
     let set = coord_p
         .post_form(

@@ -1464,7 +1464,9 @@ struct TrainingPage {
     layout: Layout,
     view: PartnershipView,
     modules: Vec<Module>,
+    /// A page of the completions.
     completions: Vec<Completion>,
+    pager: Pager,
     parties: Vec<Choice>,
     audiences: Vec<Choice>,
     people: Vec<Choice>,
@@ -1481,11 +1483,22 @@ async fn training_page(
     form: Option<ModuleFields>,
     record: Option<(String, CompletionFields)>,
     errors: FieldErrors,
+    page: Page,
 ) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
     let modules = guard.modules(&view).await?;
     let trainees = guard.trainees(&view).await?;
-    let completions = guard.completions_of(&view).await?;
+    let all = guard.completions_of(&view).await?;
+    let pager = Pager::new(
+        &format!("/partnerships/{id}/training"),
+        &[],
+        page,
+        all.len() as i64,
+    );
+    let completions = (all.into_iter())
+        .skip(page.offset().max(0) as usize)
+        .take(page.size as usize)
+        .collect();
     let (module_id, record) = record.unwrap_or_default();
     let page = TrainingPage {
         layout: Layout::new(guard, "Training", "/partnerships"),
@@ -1503,6 +1516,7 @@ async fn training_page(
         module_choices: Choice::list(modules.iter().map(|m| (m.id.to_string(), m.title.clone()))),
         modules,
         completions,
+        pager,
         form: form.unwrap_or_default(),
         record,
         module_id,
@@ -1512,8 +1526,12 @@ async fn training_page(
     render_form(&page, &errors)
 }
 
-pub async fn training(guard: Guard, Id(id): Id) -> PageResult<Response> {
-    training_page(&guard, id, None, None, FieldErrors::default()).await
+pub async fn training(
+    guard: Guard,
+    Id(id): Id,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    training_page(&guard, id, None, None, FieldErrors::default(), query.page()).await
 }
 
 pub async fn create_module(
@@ -1528,7 +1546,7 @@ pub async fn create_module(
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     saved_or_form(result, |errors| {
-        training_page(&guard, id, Some(form), None, errors)
+        training_page(&guard, id, Some(form), None, errors, Page::new(None, None))
     })
     .await
 }
@@ -1568,6 +1586,7 @@ pub async fn record_completions(
             None,
             Some((form.module_id.clone(), fields)),
             errors,
+            Page::new(None, None),
         )
     })
     .await
@@ -1619,7 +1638,7 @@ pub async fn import_completions(
     }
     .map(|_| format!("/partnerships/{id}/training"));
     saved_or_form(result, |errors| {
-        training_page(&guard, id, None, None, errors)
+        training_page(&guard, id, None, None, errors, Page::new(None, None))
     })
     .await
 }

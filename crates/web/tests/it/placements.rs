@@ -1048,6 +1048,18 @@ async fn training_completions_import_all_or_nothing(db: Db) {
     assert_eq!(recorded().await, 0);
     assert_eq!(upload(coord_p, good).await.status(), 303);
     assert_eq!(recorded().await, 2);
+    // The completions come a page at a time.
+    let lead_p = app.as_person(w.lead_p).await;
+    let (_, first) = lead_p.text(&format!("/partnerships/{p}/training")).await;
+    assert!(
+        first.contains("2 in all · page 1 of 1") && first.contains("<td>2026-09-01</td>"),
+        "{first}"
+    );
+    let (status, beyond) = lead_p
+        .text(&format!("/partnerships/{p}/training?page=2"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(!beyond.contains("<td>2026-09-01</td>"), "{beyond}");
 }
 
 /// A school hosting one candidate, with one mentor and one candidate, run once through the API

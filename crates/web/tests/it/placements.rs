@@ -452,6 +452,26 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
             .status(),
         404
     );
+    let no_reason = mentor_a
+        .post_form(&mentor_answer, &[("answer", "decline")])
+        .await;
+    assert_eq!(no_reason.status(), 422, "a decline needs a reason");
+    assert_eq!(app.store.placement(p).await.unwrap().status, "approved");
+    // Only the term's workers lock a placement.
+    let lock = format!("/placements/{p}/lock");
+    assert_eq!(
+        (admin_b.post_form(&lock, &[("locked", "1")]).await).status(),
+        404
+    );
+    assert_eq!(
+        (mentor_a.post_form(&lock, &[("locked", "1")]).await).status(),
+        403
+    );
+    assert_eq!(
+        (coord_p.post_form(&lock, &[("locked", "1")]).await).status(),
+        303
+    );
+    assert_eq!(app.store.placement(p).await.unwrap().locked, 1);
     assert!(mentor_a.text("/").await.1.contains("accept or decline"));
     assert_eq!(
         inbox(&app, w.mentor_a1).await,
@@ -595,6 +615,35 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
         listed[0]["placements"], 1,
         "starting over reassigns, not adds"
     );
+    // By hand: the term's workers choose another of the provider's supervisors, or none.
+    let by_hand = format!("/placements/{p}/supervisor");
+    let supervisor_of = || {
+        let store = app.store.clone();
+        async move { store.placement(p).await.unwrap().supervisor_name }
+    };
+    assert_eq!(
+        (admin_b.post_form(&by_hand, &[("supervisor_id", "")]).await).status(),
+        404
+    );
+    let not_one = w.mentor_a1.to_string();
+    let refused = coord_p
+        .post_form(&by_hand, &[("supervisor_id", &not_one)])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(supervisor_of().await.as_deref(), Some("Sam Supervisor"));
+    assert_eq!(
+        (coord_p.post_form(&by_hand, &[("supervisor_id", "")]).await).status(),
+        303
+    );
+    assert_eq!(supervisor_of().await, None);
+    assert_eq!(
+        (coord_p
+            .post_form(&by_hand, &[("supervisor_id", &supervisor)])
+            .await)
+            .status(),
+        303
+    );
+    assert_eq!(supervisor_of().await.as_deref(), Some("Sam Supervisor"));
 
     // A run through the API: a small term's run is kept before the answer (201); a long one
     // would answer 202 with its progress to poll. Another provider's program cannot start one.

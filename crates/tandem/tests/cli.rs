@@ -189,21 +189,23 @@ fn free_port() -> u16 {
 }
 
 async fn start(url: &str) -> Server {
+    start_with(url, &["serve"], 100).await
+}
+
+/// Starts `tandem COMMAND… --listen` and waits up to `tries` tenths of a second for it to
+/// answer.
+async fn start_with(url: &str, command: &[&str], tries: u32) -> Server {
     let port = free_port();
     let mut child = tandem()
-        .args([
-            "--database-url",
-            url,
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
+        .args(["--database-url", url])
+        .args(command)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
+    for _ in 0..tries {
         if reqwest::get(format!("{base}/healthz"))
             .await
             .is_ok_and(|r| r.status() == 200)
@@ -214,7 +216,32 @@ async fn start(url: &str) -> Server {
     }
     let _ = child.kill();
     let _ = child.wait();
-    panic!("tandem serve did not start");
+    panic!("tandem {command:?} did not start");
+}
+
+/// `tandem match run --term ID` runs the engine on a term and keeps the run, as the term's
+/// page does; an unknown term is named.
+#[tokio::test]
+async fn a_match_runs_from_the_command_line() {
+    let dir = scratch("match-run");
+    let url = sqlite_url(&dir);
+    let demo = start_with(&url, &["demo", "--nces-file", &michigan()], 1200).await;
+    drop(demo);
+    let missing = run(tandem().args(["--database-url", &url, "match", "run", "--term", "999"]));
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no term 999"));
+    // The demo's second term is ready to match (its first is matched and confirmed).
+    let ran = run(tandem().args(["--database-url", &url, "match", "run", "--term", "2"]));
+    let line = String::from_utf8(ran.stdout).unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    assert!(
+        line.starts_with("run 1 of term 2: ") && line.contains("placed") && line.contains("bound"),
+        "{line}"
+    );
 }
 
 #[tokio::test]

@@ -63,8 +63,17 @@ pub enum Unplaced {
 }
 
 impl Unplaced {
-    /// A sentence for the coordinator, given how the caller names the area and band.
+    /// A sentence for the coordinator, given how the caller names the area and band: why,
+    /// then what would place the candidate.
     pub fn describe(&self, area: &str, band: &str, max_km: f64) -> String {
+        format!(
+            "{}; to place them, {}",
+            self.why(area, band, max_km),
+            self.fix(area, band)
+        )
+    }
+
+    fn why(&self, area: &str, band: &str, max_km: f64) -> String {
         match self {
             Unplaced::NoMentorNearby {
                 nearest_km: Some(km),
@@ -90,6 +99,32 @@ impl Unplaced {
             Unplaced::CohortFull { compatible } => format!(
                 "the {compatible} compatible mentors within {max_km:.0} km are in schools that already have as many candidates of this program as the cohort size allows"
             ),
+        }
+    }
+
+    fn fix(&self, area: &str, band: &str) -> String {
+        match self {
+            Unplaced::NoMentorNearby {
+                nearest_km: Some(km),
+            } => format!(
+                "raise the travel limit to {:.0} km, or find an eligible {band} {area} mentor nearer",
+                km.ceil()
+            ),
+            Unplaced::NoMentorNearby { nearest_km: None } => {
+                format!("find an eligible {band} {area} mentor")
+            }
+            Unplaced::NoneEligible { .. } => {
+                "help one of them meet the eligibility rules (each mentor's page says what is missing)".to_owned()
+            }
+            Unplaced::Excluded { .. } => {
+                "review the candidate's conflicts or the district limits".to_owned()
+            }
+            Unplaced::Taken { .. } => format!(
+                "ask the schools near them to host more, find another {band} {area} mentor nearby, or raise the travel limit"
+            ),
+            Unplaced::CohortFull { .. } => {
+                "raise the cohort size, or find mentors in other schools".to_owned()
+            }
         }
     }
 }

@@ -560,10 +560,14 @@ fn unplaced_candidates_get_reasons() {
         "{reasons:?}"
     );
     assert!(reasons[1].contains("are not eligible"), "{reasons:?}");
+    assert_eq!(
+        reasons[2],
+        "no eligible secondary mathematics mentor within 40 km (the nearest is 556 km away); \
+         to place them, raise the travel limit to 556 km, or find an eligible secondary \
+         mathematics mentor nearer"
+    );
     assert!(
-        reasons[2].contains(
-            "no eligible secondary mathematics mentor within 40 km (the nearest is 556 km away)"
-        ),
+        reasons[1].ends_with("each mentor's page says what is missing)"),
         "{reasons:?}"
     );
 }

@@ -115,10 +115,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(work::list_frameworks))
         .routes(routes!(work::list_toolkit))
         .routes(routes!(placements::get_term))
+        .routes(routes!(placements::create_term))
         .routes(routes!(placements::list_hosting))
         .routes(routes!(placements::answer_hosting))
-        .routes(routes!(placements::list_mentors))
-        .routes(routes!(placements::list_candidates))
+        .routes(routes!(placements::list_mentors, placements::save_mentor))
+        .routes(routes!(
+            placements::list_candidates,
+            placements::add_candidate
+        ))
         .routes(routes!(placements::list_runs, placements::start_run))
         .routes(routes!(placements::run_progress))
         .routes(routes!(placements::run_results))

@@ -9,16 +9,17 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_domain::placements::{
-    BaseFields, EligibilityRules, HostingFields, Preferred, RunRules, RunSummary,
+    BaseFields, CandidateFields, EligibilityRules, HostingFields, MentorFields, Preferred,
+    RunRules, RunSummary, TermFields, TermKind,
 };
 use tandem_domain::{GradeBand, LicensureArea};
 use tandem_store::Page;
-use tandem_store::placements::{HostingRow, Placement};
+use tandem_store::placements::{Candidate, HostingRow, Placement};
 use utoipa::ToSchema;
 
 use super::{ApiPath, ApiQuery, JsonBody, Paging};
 use crate::error::{ApiResult, ReadProblems, WriteProblems};
-use crate::guard::{Caseload, Guard, RunProgress, Started, TermTask};
+use crate::guard::{Caseload, Guard, MentorStatus, RunProgress, Started, TermTask};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermOut {
@@ -51,6 +52,46 @@ pub async fn get_term(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json
         ends_on: t.ends_on,
         eligibility,
     }))
+}
+
+/// A new placement term: its run rules default to the usual ones when left out.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TermInput {
+    #[schema(min_length = 1, max_length = 200)]
+    name: String,
+    kind: TermKind,
+    #[schema(format = Date)]
+    starts_on: String,
+    #[schema(format = Date)]
+    ends_on: String,
+    rules: Option<RunRules>,
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/terms", tag = "placements",
+    params(("id" = i64, Path)),
+    request_body = TermInput,
+    responses((status = 201, body = TermOut), WriteProblems))]
+pub async fn create_term(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(input): JsonBody<TermInput>,
+) -> ApiResult<Response> {
+    guard.check_api_write()?;
+    let fields = TermFields {
+        name: input.name,
+        kind: input.kind.code().to_owned(),
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+        ..TermFields::from_rules(&input.rules.unwrap_or_default())
+    };
+    let term = guard.create_term(id, &fields.parse()?).await?;
+    let Json(out) = get_term(guard, ApiPath(term)).await?;
+    Ok(created(format!("/api/v1/terms/{term}"), out))
+}
+
+/// 201 Created with where the new record is read.
+fn created(location: String, body: impl Serialize) -> Response {
+    (StatusCode::CREATED, [(LOCATION, location)], Json(body)).into_response()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,29 +211,83 @@ pub async fn list_mentors(
 ) -> ApiResult<Json<Vec<MentorOut>>> {
     let tv = guard.term(id).await?;
     let (mentors, _) = guard.term_mentors(&tv, false, paging.page()).await?;
-    Ok(Json(
-        mentors
-            .into_iter()
-            .map(|s| {
-                let m = s.mentor;
-                MentorOut {
-                    eligible: s.not_eligible.is_empty(),
-                    why_not: s.not_eligible,
-                    id: m.id,
-                    person_id: m.person_id,
-                    name: m.name,
-                    school_id: m.school_id,
-                    school: m.school_name,
-                    areas: m.areas,
-                    bands: m.bands,
-                    years_experience: m.years_experience,
-                    evidence_source: m.evidence_source,
-                    evidence_on: m.evidence_on,
-                    willing: m.willing == 1,
-                    capacity: m.capacity,
-                }
-            })
-            .collect(),
+    Ok(Json(mentors.into_iter().map(MentorOut::from).collect()))
+}
+
+impl From<MentorStatus> for MentorOut {
+    fn from(s: MentorStatus) -> MentorOut {
+        let m = s.mentor;
+        MentorOut {
+            eligible: s.not_eligible.is_empty(),
+            why_not: s.not_eligible,
+            id: m.id,
+            person_id: m.person_id,
+            name: m.name,
+            school_id: m.school_id,
+            school: m.school_name,
+            areas: m.areas,
+            bands: m.bands,
+            years_experience: m.years_experience,
+            evidence_source: m.evidence_source,
+            evidence_on: m.evidence_on,
+            willing: m.willing == 1,
+            capacity: m.capacity,
+        }
+    }
+}
+
+/// A teacher's mentor profile (they must hold the mentor role at the school), and how many
+/// candidates they can take this term.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MentorInput {
+    person_id: i64,
+    school_id: i64,
+    #[schema(min_items = 1)]
+    areas: Vec<LicensureArea>,
+    #[schema(min_items = 1)]
+    bands: Vec<GradeBand>,
+    #[schema(maximum = 60)]
+    years_experience: u32,
+    /// Where the evidence of effectiveness comes from (an observation cycle, student growth…).
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    evidence_source: String,
+    #[schema(format = Date)]
+    evidence_on: Option<String>,
+    willing: bool,
+    /// Candidates this term (0 to 3); left out: not asked yet.
+    #[schema(maximum = 3)]
+    capacity: Option<u32>,
+}
+
+#[utoipa::path(post, path = "/api/v1/terms/{id}/mentors", tag = "placements",
+    params(("id" = i64, Path)),
+    request_body = MentorInput,
+    responses((status = 201, body = MentorOut), WriteProblems))]
+pub async fn save_mentor(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(input): JsonBody<MentorInput>,
+) -> ApiResult<Response> {
+    guard.check_api_write()?;
+    let fields = MentorFields {
+        person_id: input.person_id.to_string(),
+        school_id: input.school_id.to_string(),
+        areas: input.areas.iter().map(|a| a.code().to_owned()).collect(),
+        bands: input.bands.iter().map(|b| b.code().to_owned()).collect(),
+        years_experience: input.years_experience.to_string(),
+        evidence_source: input.evidence_source,
+        evidence_on: input.evidence_on.unwrap_or_default(),
+        willing: if input.willing { "yes" } else { "no" }.to_owned(),
+    };
+    let mentor = guard.save_mentor(id, &fields.parse()?).await?;
+    if let Some(capacity) = input.capacity {
+        guard.set_availability(id, mentor, capacity).await?;
+    }
+    let (_, status, _) = guard.term_mentor(id, mentor).await?;
+    Ok(created(
+        format!("/api/v1/terms/{id}/mentors"),
+        MentorOut::from(status),
     ))
 }
 
@@ -224,23 +319,26 @@ pub async fn list_candidates(
     let tv = guard.term(id).await?;
     let (candidates, _) = guard.candidates(&tv, paging.page()).await?;
     Ok(Json(
-        candidates
-            .into_iter()
-            .map(|c| CandidateOut {
-                preferences: c.preferred(),
-                conflicts: c.conflict_ids(),
-                id: c.id,
-                person_id: c.person_id,
-                name: c.name,
-                program_id: c.program_id,
-                program: c.program_name,
-                area: c.area,
-                band: c.band,
-                zip: c.zip,
-                accommodations: c.accommodations,
-            })
-            .collect(),
+        candidates.into_iter().map(CandidateOut::from).collect(),
     ))
+}
+
+impl From<Candidate> for CandidateOut {
+    fn from(c: Candidate) -> CandidateOut {
+        CandidateOut {
+            preferences: c.preferred(),
+            conflicts: c.conflict_ids(),
+            id: c.id,
+            person_id: c.person_id,
+            name: c.name,
+            program_id: c.program_id,
+            program: c.program_name,
+            area: c.area,
+            band: c.band,
+            zip: c.zip,
+            accommodations: c.accommodations,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -249,6 +347,72 @@ pub struct RunOut {
     number: i64,
     created_at: i64,
     summary: RunSummary,
+}
+
+/// A candidate of the term's provider, as one row of the candidates CSV.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CandidateInput {
+    #[schema(min_length = 1, max_length = 200)]
+    name: String,
+    #[schema(format = Email)]
+    email: String,
+    /// One of the provider's programs, by name or id.
+    #[schema(min_length = 1)]
+    program: String,
+    area: LicensureArea,
+    band: GradeBand,
+    /// Home ZIP code (the middle of the directory's schools with it), or lat and lon.
+    #[schema(pattern = "^[0-9]{5}(-[0-9]{4})?$")]
+    zip: Option<String>,
+    #[schema(minimum = -90.0, maximum = 90.0)]
+    lat: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
+    lon: Option<f64>,
+    /// Schools (NCES or Tandem id) or districts (NCES id, or `d` and the Tandem id), most
+    /// wanted first.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    preferences: Vec<String>,
+    /// Schools the candidate must not be placed in.
+    #[serde(default)]
+    conflicts: Vec<String>,
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    accommodations: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/terms/{id}/candidates", tag = "placements",
+    params(("id" = i64, Path)),
+    request_body = CandidateInput,
+    responses((status = 201, body = CandidateOut), WriteProblems))]
+pub async fn add_candidate(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(input): JsonBody<CandidateInput>,
+) -> ApiResult<Response> {
+    guard.check_api_write()?;
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let fields = CandidateFields {
+        name: input.name,
+        email: input.email,
+        program: input.program,
+        area: input.area.code().to_owned(),
+        band: input.band.code().to_owned(),
+        zip: input.zip.unwrap_or_default(),
+        lat: number(input.lat),
+        lon: number(input.lon),
+        preferences: input.preferences.join(";"),
+        conflicts: input.conflicts.join(";"),
+        accommodations: input.accommodations,
+    };
+    let added = guard
+        .add_candidates(id, &[(0, fields.parse()?)], None)
+        .await?;
+    let (candidate, _) = guard.candidate(added[0]).await?;
+    Ok(created(
+        format!("/api/v1/terms/{id}/candidates"),
+        CandidateOut::from(candidate),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/terms/{id}/runs", tag = "placements",

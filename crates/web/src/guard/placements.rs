@@ -679,13 +679,13 @@ impl Guard {
     }
 
     /// Adds candidates (a form's one or a CSV's many), all or none: programs of the provider,
-    /// schools of the districts, a home the school data can place.
+    /// schools of the districts, a home the school data can place. Returns their ids.
     pub async fn add_candidates(
         &self,
         term_id: i64,
         drafts: &[(u64, CandidateDraft)],
         file: Option<&str>,
-    ) -> Result<usize> {
+    ) -> Result<Vec<i64>> {
         let tv = self.working_term(term_id).await?;
         let provider = self.store.org(tv.view.partnership.provider_id).await?;
         allow(
@@ -764,8 +764,7 @@ impl Guard {
         if !problems.is_empty() {
             return Err(problems.into());
         }
-        let added = self.store.add_candidates(term_id, &rows).await?;
-        Ok(added.len())
+        Ok(self.store.add_candidates(term_id, &rows).await?)
     }
 
     /// Where a home is: given, or the middle of the schools with its ZIP code (`None` when no

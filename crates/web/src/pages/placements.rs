@@ -967,7 +967,7 @@ pub async fn add_candidate(
         Ok(draft) => guard
             .add_candidates(id, &[(0, draft)], None)
             .await
-            .map(|n| format!("/terms/{id}/candidates?saved={n}")),
+            .map(|added| format!("/terms/{id}/candidates?saved={}", added.len())),
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     saved_or_form(result, |errors| {
@@ -987,7 +987,7 @@ pub async fn import_candidates(
         Ok(Ok(rows)) => guard.add_candidates(id, &rows, Some(&name)).await,
         Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
     }
-    .map(|n| format!("/terms/{id}/candidates?saved={n}"));
+    .map(|added| format!("/terms/{id}/candidates?saved={}", added.len()));
     saved_or_form(result, |errors| {
         candidates_page(&guard, id, ListQuery::default(), None, errors)
     })

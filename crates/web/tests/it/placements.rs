@@ -22,6 +22,7 @@ on_both!(
     training_completions_import_all_or_nothing,
     the_api_answers_hosting_reads_results_locks_and_approves,
     the_api_reads_training_and_calibration_and_records_completions,
+    the_api_adds_a_term_its_mentors_and_candidates,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -1396,4 +1397,113 @@ async fn the_api_reads_training_and_calibration_and_records_completions(db: Db) 
     assert!((exact - 2.0 / 3.0).abs() < 1e-9, "{body}");
     assert_eq!(body["overall"]["rows"].as_u64(), Some(3));
     assert_eq!(token_b.get(&calibration).await.status(), 404);
+}
+
+async fn the_api_adds_a_term_its_mentors_and_candidates(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (p, _) = term(&app, &coord_p).await;
+    let (token_p, _) = app.as_token(w.provider_p, true).await;
+    let (token_b, _) = app.as_token(w.district_b, true).await;
+    let terms = format!("/api/v1/partnerships/{p}/terms");
+    let spring = |ends_on: &str| {
+        serde_json::json!({
+            "name": "Spring 2028", "kind": "student_teaching",
+            "starts_on": "2028-01-10", "ends_on": ends_on
+        })
+    };
+    let backwards = token_p.post_json(&terms, spring("2027-12-01")).await;
+    assert_eq!(backwards.status(), 422);
+    assert_eq!(
+        token_b
+            .post_json(&terms, spring("2028-05-01"))
+            .await
+            .status(),
+        404
+    );
+    let created = token_p.post_json(&terms, spring("2028-05-01")).await;
+    assert_eq!(created.status(), 201);
+    let term: serde_json::Value = created.json().await.unwrap();
+    let t = term["id"].as_i64().unwrap();
+    assert_eq!(
+        (
+            term["name"].as_str(),
+            term["rules"]["max_travel_km"].as_f64()
+        ),
+        (Some("Spring 2028"), Some(40.0)),
+        "{term}"
+    );
+
+    // A mentor profile with this term's capacity: a teacher with the mentor role only.
+    let mentors = format!("/api/v1/terms/{t}/mentors");
+    let profile = |person: i64| {
+        serde_json::json!({
+            "person_id": person, "school_id": w.school_a1, "areas": ["elementary"],
+            "bands": ["elementary"], "years_experience": 6, "willing": true, "capacity": 1
+        })
+    };
+    assert_eq!(
+        token_p
+            .post_json(&mentors, profile(w.principal_a1))
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        token_b
+            .post_json(&mentors, profile(w.mentor_a1))
+            .await
+            .status(),
+        404
+    );
+    let saved = token_p.post_json(&mentors, profile(w.mentor_a1)).await;
+    assert_eq!(saved.status(), 201);
+    let mentor: serde_json::Value = saved.json().await.unwrap();
+    assert_eq!(
+        (mentor["name"].as_str(), mentor["capacity"].as_i64()),
+        (Some("Mina Mentor"), Some(1)),
+        "{mentor}"
+    );
+
+    // A candidate, ranking a district: an unknown program or a second time is refused.
+    let candidates = format!("/api/v1/terms/{t}/candidates");
+    let ana = |program: &str| {
+        serde_json::json!({
+            "name": "Ana Ruiz", "email": "ana.ruiz@students.test.example", "program": program,
+            "area": "elementary", "band": "elementary", "zip": "48201",
+            "preferences": [format!("d{}", w.district_a)]
+        })
+    };
+    assert_eq!(
+        token_p
+            .post_json(&candidates, ana("Cooking"))
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        token_b
+            .post_json(&candidates, ana("Elementary BA"))
+            .await
+            .status(),
+        404
+    );
+    let added = token_p.post_json(&candidates, ana("Elementary BA")).await;
+    assert_eq!(added.status(), 201);
+    let candidate: serde_json::Value = added.json().await.unwrap();
+    assert_eq!(
+        candidate["preferences"],
+        serde_json::json!([{"district": w.district_a}]),
+        "{candidate}"
+    );
+    assert_eq!(
+        token_p
+            .post_json(&candidates, ana("Elementary BA"))
+            .await
+            .status(),
+        422,
+        "once"
+    );
+    assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 1);
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_domain::placements::{
     BaseFields, CandidateFields, EligibilityRules, HostingFields, MentorFields, Preferred,
-    RunRules, RunSummary, TermFields, TermKind,
+    RunRules, RunSummary, TermFields, TermKind, capacity,
 };
 use tandem_domain::{GradeBand, LicensureArea};
 use tandem_store::Page;
@@ -147,7 +147,7 @@ impl From<HostingRow> for HostingOut {
 pub struct HostingInput {
     hosts: bool,
     /// Candidates it can host (required when it hosts).
-    #[schema(minimum = 1, maximum = 500)]
+    #[schema(minimum = 1, maximum = 100)]
     slots: Option<u32>,
     #[serde(default)]
     areas: Vec<LicensureArea>,
@@ -250,13 +250,13 @@ pub struct MentorInput {
     years_experience: u32,
     /// Where the evidence of effectiveness comes from (an observation cycle, student growth…).
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 300)]
     evidence_source: String,
     #[schema(format = Date)]
     evidence_on: Option<String>,
     willing: bool,
-    /// Candidates this term (0 to 3); left out: not asked yet.
-    #[schema(maximum = 3)]
+    /// Candidates this term (0: not available, up to 4); left out: not asked yet.
+    #[schema(maximum = 4)]
     capacity: Option<u32>,
 }
 
@@ -280,8 +280,10 @@ pub async fn save_mentor(
         evidence_on: input.evidence_on.unwrap_or_default(),
         willing: if input.willing { "yes" } else { "no" }.to_owned(),
     };
-    let mentor = guard.save_mentor(id, &fields.parse()?).await?;
-    if let Some(capacity) = input.capacity {
+    let draft = fields.parse()?;
+    let capacity = (input.capacity.map(|c| capacity(&c.to_string()))).transpose()?;
+    let mentor = guard.save_mentor(id, &draft).await?;
+    if let Some(capacity) = capacity {
         guard.set_availability(id, mentor, capacity).await?;
     }
     let (_, status, _) = guard.term_mentor(id, mentor).await?;

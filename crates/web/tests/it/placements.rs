@@ -1457,6 +1457,9 @@ async fn the_api_adds_a_term_its_mentors_and_candidates(db: Db) {
             .status(),
         404
     );
+    let mut too_many = profile(w.mentor_a1);
+    too_many["capacity"] = serde_json::json!(9);
+    assert_eq!(token_p.post_json(&mentors, too_many).await.status(), 422);
     let saved = token_p.post_json(&mentors, profile(w.mentor_a1)).await;
     assert_eq!(saved.status(), 201);
     let mentor: serde_json::Value = saved.json().await.unwrap();

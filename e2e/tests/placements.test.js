@@ -69,10 +69,13 @@ test('hosting → run → lock two → re-run → district approves → mentor a
   await page.getByRole('heading', { name: 'Changes from the run before' }).waitFor();
   assert.ok(await page.getByText('Sofia Alvarez (locked)').count() >= 1);
   await check(page, '105-run-2-changes');
-  await page.getByRole('link', { name: 'Placements by district and school' }).click();
-  await page.getByRole('heading', { name: 'By school' }).waitFor();
+  await page.getByRole('link', { name: 'by district' }).click();
+  await page.getByRole('heading', { name: 'Run 2 by district' }).waitFor();
   assert.ok(await page.getByRole('cell', { name: 'Detroit Public Schools Community District' }).count() >= 1);
-  await check(page, '105b-run-2-by-school');
+  await check(page, '105b-run-2-by-district');
+  await page.getByRole('link', { name: 'See them by school' }).click();
+  await page.getByRole('heading', { name: 'Run 2 by school' }).waitFor();
+  await check(page, '105c-run-2-by-school');
   await signOut(page);
 
   // The district approves the demo candidate's placement; a decline needs a reason.

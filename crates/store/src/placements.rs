@@ -1375,8 +1375,20 @@ impl Store {
         Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
-    /// A run's placements gathered by district, in name order.
-    pub async fn run_districts(&self, run_id: i64) -> Result<Vec<DistrictPlacements>> {
+    /// A run's placements gathered by district (a page, in name order), with how many
+    /// districts it places candidates in.
+    pub async fn run_districts(
+        &self,
+        run_id: i64,
+        page: Page,
+    ) -> Result<(Vec<DistrictPlacements>, i64)> {
+        let mut counting = Sql::new(
+            "SELECT COUNT(DISTINCT s.parent_id) FROM run_results r \
+             JOIN organizations s ON s.id = r.school_id \
+             WHERE r.mentor_id IS NOT NULL AND r.run_id = ",
+        );
+        counting.bind(run_id);
+        let total = counting.count(self.pool()).await?;
         let mut sql = Sql::new(
             "SELECT d.name AS district_name, COUNT(DISTINCT s.id) AS schools, COUNT(*) AS placed, \
              COUNT(CASE WHEN s.high_needs = 1 THEN 1 END) AS high_needs, AVG(r.km) AS average_km \
@@ -1386,7 +1398,8 @@ impl Store {
         );
         sql.bind(run_id)
             .push(" GROUP BY d.id, d.name ORDER BY d.name, d.id");
-        sql.fetch_all(self.pool()).await
+        page.apply(&mut sql);
+        Ok((sql.fetch_all(self.pool()).await?, total))
     }
 
     /// The candidates whose mentor differs between two runs (a page), named, with how many.

@@ -34,7 +34,7 @@ pub use cycles::Cycles;
 pub use meetings::PartyPerson;
 pub use partnerships::{Agreement, PartnershipView};
 pub use placements::{
-    CHANGES_SHOWN, CandidateChoices, Caseload, LinkSubject, MentorStatus, Outcomes, PlacementView,
+    CHANGES_SHOWN, CandidateChoices, Caseload, LinkSubject, MentorStatus, PlacementView,
     RunProgress, RunView, Started, TermTask, TermView, Waiting, answer_hosting_by_link,
     answer_placement_by_link, link_subject, summary_line,
 };

@@ -144,15 +144,6 @@ pub struct CandidateChoices {
     pub districts: Vec<(i64, String)>,
 }
 
-/// Where a run places its candidates: by district, and a page of schools.
-pub struct Outcomes {
-    pub run: Run,
-    pub districts: Vec<DistrictPlacements>,
-    pub schools: Vec<SchoolOutcome>,
-    /// How many schools the run places candidates in.
-    pub total: i64,
-}
-
 /// Placements waiting on the caller, for their home page.
 #[derive(Default)]
 pub struct Waiting {
@@ -1174,20 +1165,29 @@ impl Guard {
         })
     }
 
-    /// A run's placements by district and (a page) by school: the term's readers.
-    pub async fn run_outcomes(&self, tv: &TermView, run_id: i64, page: Page) -> Result<Outcomes> {
-        let run = (self.store.runs(tv.term.id).await?)
-            .into_iter()
-            .find(|r| r.id == run_id)
-            .ok_or(AppError::NotFound)?;
-        let districts = self.store.run_districts(run_id).await?;
+    /// A page of a run's placements summed by school, and how many schools: the term's
+    /// readers.
+    pub async fn run_schools(
+        &self,
+        tv: &TermView,
+        run_id: i64,
+        page: Page,
+    ) -> Result<(Run, Vec<SchoolOutcome>, i64)> {
+        let run = self.run(tv, run_id).await?;
         let (schools, total) = self.store.run_schools(run_id, page).await?;
-        Ok(Outcomes {
-            run,
-            districts,
-            schools,
-            total,
-        })
+        Ok((run, schools, total))
+    }
+
+    /// The same by district.
+    pub async fn run_districts(
+        &self,
+        tv: &TermView,
+        run_id: i64,
+        page: Page,
+    ) -> Result<(Run, Vec<DistrictPlacements>, i64)> {
+        let run = self.run(tv, run_id).await?;
+        let (districts, total) = self.store.run_districts(run_id, page).await?;
+        Ok((run, districts, total))
     }
 
     /// The inputs a run was given (JSON), for explaining it later.

@@ -204,7 +204,11 @@ pub fn router() -> Router<AppState> {
         .route("/terms/{id}/runs/{run}", get(placements::run_page))
         .route(
             "/terms/{id}/runs/{run}/schools",
-            get(placements::run_outcomes),
+            get(placements::run_schools),
+        )
+        .route(
+            "/terms/{id}/runs/{run}/districts",
+            get(placements::run_districts),
         )
         .route(
             "/terms/{id}/runs/{run}/schools.csv",

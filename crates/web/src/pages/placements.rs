@@ -15,7 +15,8 @@ use tandem_domain::values::areas_from_codes;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
 use tandem_store::Page;
 use tandem_store::placements::{
-    Candidate, Completion, Decline, HostingRow, Module, Placement, Run, Term,
+    Candidate, Completion, Decline, DistrictPlacements, HostingRow, Module, Placement, Run,
+    SchoolOutcome, Term,
 };
 
 use super::{Choice, Id, Layout, Pager, number, render, render_form, saved_or_form};
@@ -24,8 +25,8 @@ use crate::csv_export;
 use crate::error::{AppError, PageResult};
 use crate::form::Submitted;
 use crate::guard::{
-    CHANGES_SHOWN, Caseload, Guard, LinkSubject, MentorStatus, Outcomes, PartnershipView,
-    PlacementView, RunProgress, RunView, Started, TermTask, TermView, summary_line,
+    CHANGES_SHOWN, Caseload, Guard, LinkSubject, MentorStatus, PartnershipView, PlacementView,
+    RunProgress, RunView, Started, TermTask, TermView, summary_line,
 };
 
 /// Two ids from the path; anything else is "page not found".
@@ -418,29 +419,74 @@ pub async fn run_page(
 struct OutcomesPage {
     layout: Layout,
     tv: TermView,
-    outcomes: Outcomes,
+    run: Run,
+    /// The run's page, which the two summaries link from.
+    base: String,
+    rows: OutcomeRows,
     pager: Pager,
 }
 
-/// Where a run places its candidates, by district and by school: the summary a coordinator
-/// reads instead of a map.
-pub async fn run_outcomes(
+/// A page of a run's placements summed by district or by school.
+enum OutcomeRows {
+    Districts(Vec<DistrictPlacements>),
+    Schools(Vec<SchoolOutcome>),
+}
+
+/// Where a run places its candidates, a page of schools: the summary a coordinator reads
+/// instead of a map.
+pub async fn run_schools(
     guard: Guard,
     Ids(term, run): Ids,
     Query(query): Query<ListQuery>,
 ) -> PageResult<Response> {
     let tv = guard.term(term).await?;
     let page = query.page();
-    let outcomes = guard.run_outcomes(&tv, run, page).await?;
-    let path = format!("/terms/{term}/runs/{run}/schools");
+    let (run, schools, total) = guard.run_schools(&tv, run, page).await?;
+    outcomes_page(&guard, tv, run, OutcomeRows::Schools(schools), page, total)
+}
+
+/// The same by district.
+pub async fn run_districts(
+    guard: Guard,
+    Ids(term, run): Ids,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    let tv = guard.term(term).await?;
+    let page = query.page();
+    let (run, districts, total) = guard.run_districts(&tv, run, page).await?;
+    outcomes_page(
+        &guard,
+        tv,
+        run,
+        OutcomeRows::Districts(districts),
+        page,
+        total,
+    )
+}
+
+fn outcomes_page(
+    guard: &Guard,
+    tv: TermView,
+    run: Run,
+    rows: OutcomeRows,
+    page: Page,
+    total: i64,
+) -> PageResult<Response> {
+    let by = match rows {
+        OutcomeRows::Districts(_) => "district",
+        OutcomeRows::Schools(_) => "school",
+    };
+    let base = format!("/terms/{}/runs/{}", tv.term.id, run.id);
     let page = OutcomesPage {
         layout: Layout::new(
-            &guard,
-            format!("Run {} by school", outcomes.run.number),
+            guard,
+            format!("Run {} by {by}", run.number),
             "/partnerships",
         ),
-        pager: Pager::new(&path, &[], page, outcomes.total),
-        outcomes,
+        pager: Pager::new(&format!("{base}/{by}s"), &[], page, total),
+        base,
+        run,
+        rows,
         tv,
     };
     render(&page)
@@ -480,9 +526,9 @@ pub async fn export_run(guard: Guard, Ids(term, run): Ids) -> PageResult<Respons
 /// A run's placements by school, as CSV.
 pub async fn export_run_outcomes(guard: Guard, Ids(term, run): Ids) -> PageResult<Response> {
     let tv = guard.term(term).await?;
-    let outcomes = guard.run_outcomes(&tv, run, Page::all()).await?;
+    let (run, schools, _) = guard.run_schools(&tv, run, Page::all()).await?;
     Ok(csv_export::download(
-        &format!("run-{}-schools.csv", outcomes.run.number),
+        &format!("run-{}-schools.csv", run.number),
         &[
             "school_id",
             "school",
@@ -492,7 +538,7 @@ pub async fn export_run_outcomes(guard: Guard, Ids(term, run): Ids) -> PageResul
             "locked",
             "average_km",
         ],
-        outcomes.schools.into_iter().map(|s| {
+        schools.into_iter().map(|s| {
             vec![
                 s.school_id.to_string(),
                 s.school_name,

@@ -356,11 +356,21 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     assert_eq!(status, 200);
     assert!(
         summary.contains("1 schools receive candidates.")
+            && summary.contains("<td>Alder Elementary</td><td>Alder District</td>"),
+        "{summary}"
+    );
+    let by_district = format!("{}/districts", location(&run));
+    let (status, summary) = coord_p.text(&by_district).await;
+    assert_eq!(status, 200);
+    assert!(
+        summary.contains("1 districts receive candidates.")
             && summary
                 .contains(r#"<td>Alder District</td><td class="num">1</td><td class="num">1</td>"#),
         "{summary}"
     );
-    assert_eq!(admin_b.get(&by_school).await.status(), 404);
+    for page in [&by_school, &by_district] {
+        assert_eq!(admin_b.get(page).await.status(), 404);
+    }
     for (csv, expected) in [
         (
             format!("{by_school}.csv"),

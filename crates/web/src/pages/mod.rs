@@ -169,6 +169,14 @@ pub fn router() -> Router<AppState> {
             get(placements::terms).post(placements::create_term),
         )
         .route(
+            "/partnerships/{id}/terms.csv",
+            get(placements::export_terms),
+        )
+        .route(
+            "/partnerships/{id}/training/modules.csv",
+            get(placements::export_modules),
+        )
+        .route(
             "/partnerships/{id}/eligibility",
             post(placements::set_eligibility),
         )

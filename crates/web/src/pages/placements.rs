@@ -158,6 +158,68 @@ pub async fn terms(guard: Guard, Id(id): Id) -> PageResult<Response> {
     terms_page(&guard, id, None, None, FieldErrors::default()).await
 }
 
+/// The partnership's terms and their main rules, as CSV.
+pub async fn export_terms(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let terms = guard.terms(&view).await?;
+    let optional = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    Ok(csv_export::download(
+        "terms.csv",
+        &[
+            "id",
+            "name",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "max_travel_km",
+            "high_needs_min",
+            "high_needs_percent",
+            "cohort_max",
+        ],
+        terms.into_iter().map(|t| {
+            let rules = t.rules();
+            vec![
+                t.id.to_string(),
+                t.name,
+                t.kind,
+                t.starts_on,
+                t.ends_on,
+                rules.max_travel_km.to_string(),
+                rules.high_needs_min.to_string(),
+                optional(rules.high_needs_percent),
+                optional(rules.cohort_max),
+            ]
+        }),
+    )?)
+}
+
+/// The partnership's training modules, as CSV.
+pub async fn export_modules(guard: Guard, Id(id): Id) -> PageResult<Response> {
+    let view = guard.partnership(id).await?;
+    let modules = guard.modules(&view).await?;
+    Ok(csv_export::download(
+        "training-modules.csv",
+        &[
+            "id",
+            "title",
+            "audience",
+            "hours",
+            "valid_months",
+            "offered_by",
+        ],
+        modules.into_iter().map(|m| {
+            vec![
+                m.id.to_string(),
+                m.title,
+                m.audience,
+                m.hours.to_string(),
+                m.valid_months.to_string(),
+                m.org_name,
+            ]
+        }),
+    )?)
+}
+
 pub async fn create_term(
     Id(id): Id,
     Submitted { guard, form }: Submitted<TermFields>,

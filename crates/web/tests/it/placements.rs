@@ -1108,6 +1108,23 @@ async fn training_completions_import_all_or_nothing(db: Db) {
     assert_eq!(recorded().await, 0);
     assert_eq!(upload(coord_p, good).await.status(), 303);
     assert_eq!(recorded().await, 2);
+    // Terms and modules as CSV: the partnership's readers only.
+    let coord_q = app.as_person(w.coord_q).await;
+    for (csv, expected) in [
+        (
+            format!("/partnerships/{p}/terms.csv"),
+            ",Fall 2027,student_teaching,2027-08-23,",
+        ),
+        (
+            format!("/partnerships/{p}/training/modules.csv"),
+            ",Mentor foundations,mentors,12,24,",
+        ),
+    ] {
+        let (status, text) = app.as_person(w.lead_p).await.text(&csv).await;
+        assert_eq!(status, 200);
+        assert!(text.contains(expected), "{csv}: {text}");
+        assert_eq!(coord_q.get(&csv).await.status(), 404, "{csv}");
+    }
     // The completions come a page at a time.
     let lead_p = app.as_person(w.lead_p).await;
     let (_, first) = lead_p.text(&format!("/partnerships/{p}/training")).await;

@@ -851,6 +851,47 @@ pub fn read_candidates(
     )
 }
 
+/// Reads a CSV of schools' hosting answers: `school` (NCES or Tandem id) and `hosts` (yes or
+/// no), then as the form asks `slots`, `areas` and `bands` (codes separated by ';') or a
+/// `reason`. Each school once; who answered is whoever imports the file.
+pub fn read_hosting(
+    reader: impl std::io::Read,
+) -> Result<Vec<(u64, (String, HostingDraft))>, Vec<RowError>> {
+    let mut seen = std::collections::HashMap::new();
+    let list = |raw: String| -> Vec<String> {
+        (raw.split(';').map(str::trim))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    read_rows(reader, &["school", "hosts"], |line, get| {
+        let school = get("school").trim().to_owned();
+        if school.is_empty() {
+            return Err(FieldErrors::single("school", "Give the school's NCES id"));
+        }
+        let parsed = HostingFields {
+            hosts: get("hosts").trim().to_lowercase(),
+            slots: get("slots"),
+            areas: list(get("areas")),
+            bands: list(get("bands")),
+            reason: get("reason"),
+            answered_by: String::new(),
+        }
+        .parse(Some(""));
+        let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+        if let Some(first) = seen.insert(school.clone(), line) {
+            errors.add(
+                "school",
+                format!("{school} is already on line {first}: each school once"),
+            );
+        }
+        match parsed {
+            Ok(draft) if errors.is_empty() => Ok((school, draft)),
+            _ => Err(errors),
+        }
+    })
+}
+
 /// One row of a training-completions CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletionRow {

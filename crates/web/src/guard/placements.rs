@@ -8,9 +8,9 @@ use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
-    self, CandidateDraft, CompletionRow, DistrictRule, EligibilityRules, HostingFields,
-    MentorDraft, MentorFacts, ModuleDraft, PlacementStatus, Preferred, RunCandidate, RunInputs,
-    RunMentor, RunSchool, RunSummary, TermDraft,
+    self, CandidateDraft, CompletionRow, DistrictRule, EligibilityRules, HostingDraft,
+    HostingFields, MentorDraft, MentorFacts, ModuleDraft, PlacementStatus, Preferred, RunCandidate,
+    RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_matching::caseloads;
@@ -327,6 +327,53 @@ impl Guard {
             .store
             .answer_hosting(term_id, school_id, &draft)
             .await?)
+    }
+
+    /// Many schools' answers from a CSV, all or none: each a school of the term's districts
+    /// the caller answers for (the partnership's workers, or the school's own staff and
+    /// district). Returns how many.
+    pub async fn import_hosting(
+        &self,
+        term_id: i64,
+        rows: &[(u64, (String, HostingDraft))],
+        file: &str,
+    ) -> Result<usize> {
+        let tv = self.term(term_id).await?;
+        let (schools, _) = (self.store)
+            .hosting(term_id, &tv.districts, false, Page::all())
+            .await?;
+        let keys = self.store.school_keys(&tv.districts).await?;
+        let name = self.actor_name();
+        let mut problems = FieldErrors::default();
+        let mut answers = Vec::with_capacity(rows.len());
+        for (line, (key, draft)) in rows {
+            let school = schools_by_key(&keys, std::slice::from_ref(key))
+                .ok()
+                .and_then(|ids| schools.iter().find(|s| s.school_id == ids[0]));
+            let at = format!("{file} line {line}, school");
+            match school {
+                None => problems.add(
+                    "file",
+                    format!("{at}: '{key}' is not a school of the partnership's districts"),
+                ),
+                Some(row) if !self.can_answer_hosting(&tv, row) => problems.add(
+                    "file",
+                    format!("{at}: you do not answer for {}", row.school_name),
+                ),
+                Some(row) => answers.push((
+                    row.school_id,
+                    HostingDraft {
+                        answered_by: name.clone(),
+                        ..draft.clone()
+                    },
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+        self.store.answer_hosting_for(term_id, &answers).await?;
+        Ok(answers.len())
     }
 
     /// Hosting answers waiting on the caller (a principal's school): (term, name, school, name).

@@ -263,6 +263,10 @@ pub fn router() -> Router<AppState> {
             post(placements::import_candidates),
         )
         .route(
+            "/terms/{id}/hosting/import",
+            post(placements::import_hosting),
+        )
+        .route(
             "/terms/{id}/placements.csv",
             get(placements::export_placements),
         )

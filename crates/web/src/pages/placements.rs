@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tandem_domain::placements::{
     BaseFields, CandidateFields, CompletionFields, DeclineFields, EligibilityFields,
     EligibilityRules, HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary,
-    TermFields, TermKind, bands_from_codes, read_candidates, read_completions,
+    TermFields, TermKind, bands_from_codes, read_candidates, read_completions, read_hosting,
 };
 use tandem_domain::values::areas_from_codes;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
@@ -639,6 +639,11 @@ struct HostingPage {
     tv: TermView,
     rows: Vec<(HostingRow, bool)>,
     pager: Pager,
+    /// Whether the caller answers for any school here (or for all, as the term's workers).
+    can_import: bool,
+    /// How many answers an import just saved.
+    saved: Option<usize>,
+    errors: FieldErrors,
 }
 
 pub async fn hosting(
@@ -646,10 +651,20 @@ pub async fn hosting(
     Id(id): Id,
     Query(query): Query<ListQuery>,
 ) -> PageResult<Response> {
+    let saved = query.saved.as_deref().and_then(|n| n.parse().ok());
+    hosting_page(&guard, id, query.page(), saved, FieldErrors::default()).await
+}
+
+async fn hosting_page(
+    guard: &Guard,
+    id: i64,
+    page: Page,
+    saved: Option<usize>,
+    errors: FieldErrors,
+) -> PageResult<Response> {
     let tv = guard.term(id).await?;
-    let page = query.page();
     let (rows, total) = guard.hosting(&tv, false, page).await?;
-    let rows = rows
+    let rows: Vec<(HostingRow, bool)> = rows
         .into_iter()
         .map(|r| {
             let can = guard.can_answer_hosting(&tv, &r);
@@ -657,12 +672,33 @@ pub async fn hosting(
         })
         .collect();
     let view = HostingPage {
-        layout: Layout::new(&guard, "Hosting", "/partnerships"),
+        layout: Layout::new(guard, "Hosting", "/partnerships"),
         pager: Pager::new(&format!("/terms/{id}/hosting"), &[], page, total),
+        can_import: tv.view.can_work || rows.iter().any(|(_, can)| *can),
         rows,
         tv,
+        saved,
+        errors: errors.clone(),
     };
-    render(&view)
+    render_form(&view, &errors)
+}
+
+pub async fn import_hosting(
+    guard: Guard,
+    Id(id): Id,
+    mut multipart: Multipart,
+) -> PageResult<Response> {
+    let (name, bytes) = csv_upload(&guard, &mut multipart, "hosting answers").await?;
+    let result = match bytes.map(|b| read_hosting(b.as_slice())) {
+        Err(e) => Err(e),
+        Ok(Ok(rows)) => guard.import_hosting(id, &rows, &name).await,
+        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
+    }
+    .map(|n| format!("/terms/{id}/hosting?saved={n}"));
+    saved_or_form(result, |errors| {
+        hosting_page(&guard, id, Page::new(None, None), None, errors)
+    })
+    .await
 }
 
 /// The hosting form: signed in (`tv`) or through a one-time link (`link`).

@@ -23,6 +23,7 @@ on_both!(
     the_api_answers_hosting_reads_results_locks_and_approves,
     the_api_reads_training_and_calibration_and_records_completions,
     the_api_adds_a_term_its_mentors_and_candidates,
+    hosting_answers_import_all_or_nothing,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -1536,4 +1537,53 @@ async fn the_api_adds_a_term_its_mentors_and_candidates(db: Db) {
         "once"
     );
     assert_eq!(app.store.candidates(t, Page::all()).await.unwrap().1, 1);
+}
+
+async fn hosting_answers_import_all_or_nothing(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let upload = |caller: Caller, text: String| async move {
+        let path = format!("/terms/{t}/hosting/import");
+        caller.upload(&path, "hosting.csv", text).await
+    };
+    let answered = || {
+        let store = app.store.clone();
+        async move { store.hosting_row(t, w.school_a1).await.unwrap().slots }
+    };
+    let header = "school,hosts,slots,areas,bands,reason";
+    let (a1, b1) = (w.school_a1, w.school_b1);
+    // Another district's school, a no without a reason, a school twice: each named by line,
+    // nothing saved.
+    let bad = format!("{header}\n{a1},yes,2,elementary,elementary,\n{b1},yes,1,,,\n{a1},no,,,,\n");
+    let refused = upload(coord_p.clone(), bad).await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("hosting.csv line 4, reason"), "{text}");
+    assert!(text.contains("hosting.csv line 4, school"), "{text}");
+    let elsewhere = format!("{header}\n{a1},yes,2,elementary,elementary,\n{b1},yes,1,,,\n");
+    let refused = upload(coord_p.clone(), elsewhere).await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains(&format!(
+            "hosting.csv line 3, school: &#39;{b1}&#39; is not a school of the partnership"
+        )),
+        "{text}"
+    );
+    assert_eq!(answered().await, None, "nothing saved");
+    let good = format!("{header}\n{a1},Yes,3,elementary;mathematics,elementary,\n");
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(upload(admin_b, good.clone()).await.status(), 404);
+    let saved = upload(coord_p.clone(), good).await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(location(&saved), format!("/terms/{t}/hosting?saved=1"));
+    let row = app.store.hosting_row(t, a1).await.unwrap();
+    assert_eq!(
+        (row.slots, row.answered_by.as_deref()),
+        (Some(3), Some("Pat Coordinator"))
+    );
+    let (_, page) = coord_p.text(&location(&saved)).await;
+    assert!(page.contains("Saved 1 answer(s)."), "{page}");
 }

@@ -892,6 +892,73 @@ pub fn read_hosting(
     })
 }
 
+/// One row of a mentor-profiles CSV: the teacher by e-mail and the school by NCES or Tandem
+/// id (both looked up by the caller, which fills in the draft's ids), the profile as the form
+/// asks it, and optionally the teacher's capacity this term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MentorRow {
+    pub email: String,
+    pub school: String,
+    pub draft: MentorDraft,
+    pub capacity: Option<u32>,
+}
+
+/// Reads a CSV of mentor profiles: `email`, `school`, `areas` and `bands` (codes separated by
+/// ';'), `years_experience`, and optionally `evidence_source` with `evidence_on`, `willing`
+/// (yes or no) and `capacity`. Each teacher once.
+pub fn read_mentors(reader: impl std::io::Read) -> Result<Vec<(u64, MentorRow)>, Vec<RowError>> {
+    let mut seen = std::collections::HashMap::new();
+    let list = |raw: String| -> Vec<String> {
+        (raw.split(';').map(str::trim))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let needed = ["email", "school", "areas", "bands", "years_experience"];
+    read_rows(reader, &needed, |line, get| {
+        let mut errors = FieldErrors::default();
+        let email = email(&mut errors, "email", &get("email"));
+        let school = get("school").trim().to_owned();
+        if school.is_empty() {
+            errors.add("school", "Give the school's NCES id");
+        }
+        let capacity = match get("capacity").trim() {
+            "" => None,
+            raw => capacity(raw).map_err(|e| errors.0.extend(e.0)).ok(),
+        };
+        // The ids are looked up by the caller: any valid one passes here.
+        let parsed = MentorFields {
+            person_id: "1".into(),
+            school_id: "1".into(),
+            areas: list(get("areas")),
+            bands: list(get("bands")),
+            years_experience: get("years_experience"),
+            evidence_source: get("evidence_source"),
+            evidence_on: get("evidence_on"),
+            willing: get("willing").trim().to_lowercase(),
+        }
+        .parse();
+        if let Err(e) = &parsed {
+            errors.0.extend(e.0.iter().cloned());
+        }
+        if let Some(first) = seen.insert(email.clone(), line) {
+            errors.add(
+                "email",
+                format!("{email} is already on line {first}: each teacher once"),
+            );
+        }
+        match parsed {
+            Ok(draft) if errors.is_empty() => Ok(MentorRow {
+                email,
+                school,
+                draft,
+                capacity,
+            }),
+            _ => Err(errors),
+        }
+    })
+}
+
 /// One row of a training-completions CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletionRow {

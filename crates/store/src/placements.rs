@@ -814,51 +814,27 @@ impl Store {
 
     /// Creates or replaces many mentor profiles in one transaction; gives their ids in order.
     pub async fn save_mentors(&self, drafts: &[MentorDraft]) -> Result<Vec<i64>> {
-        let now = now();
         let mut tx = self.pool().begin().await?;
-        let returned = insert_rows(
-            &mut tx,
-            "mentors",
-            &[
-                "person_id",
-                "school_id",
-                "areas",
-                "bands",
-                "years_experience",
-                "evidence_source",
-                "evidence_on",
-                "willing",
-                "created_at",
-                "updated_at",
-            ],
-            drafts
-                .iter()
-                .map(|draft| -> Vec<Value> {
-                    vec![
-                        draft.person_id.into(),
-                        draft.school_id.into(),
-                        areas_to_codes(&draft.areas).into(),
-                        bands_to_codes(&draft.bands).into(),
-                        i64::from(draft.years_experience).into(),
-                        draft.evidence_source.as_str().into(),
-                        draft.evidence_on.map(|d| d.to_string()).into(),
-                        draft.willing.into(),
-                        now.into(),
-                        now.into(),
-                    ]
-                })
-                .collect(),
-            " ON CONFLICT (person_id) DO UPDATE SET school_id = excluded.school_id, \
-             areas = excluded.areas, bands = excluded.bands, \
-             years_experience = excluded.years_experience, \
-             evidence_source = excluded.evidence_source, evidence_on = excluded.evidence_on, \
-             willing = excluded.willing, updated_at = excluded.updated_at \
-             RETURNING person_id, id",
-        )
-        .await?;
-        let ids = by_first_column(&returned)?;
+        let ids = insert_mentors(&mut tx, drafts).await?;
         tx.commit().await?;
-        drafts.iter().map(|d| found_in(&ids, d.person_id)).collect()
+        Ok(ids)
+    }
+
+    /// Mentor profiles and, where given, their capacity this term, all in one transaction.
+    pub async fn import_mentors(
+        &self,
+        term_id: i64,
+        rows: &[(MentorDraft, Option<u32>)],
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.pool().begin().await?;
+        let drafts: Vec<MentorDraft> = rows.iter().map(|(d, _)| d.clone()).collect();
+        let ids = insert_mentors(&mut tx, &drafts).await?;
+        let capacities: Vec<(i64, u32)> = (ids.iter().zip(rows))
+            .filter_map(|(id, (_, capacity))| capacity.map(|c| (*id, c)))
+            .collect();
+        insert_capacities(&mut tx, term_id, &capacities).await?;
+        tx.commit().await?;
+        Ok(ids)
     }
 
     pub async fn set_availability(
@@ -878,23 +854,7 @@ impl Store {
         capacities: &[(i64, u32)],
     ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        insert_rows(
-            &mut tx,
-            "mentor_terms",
-            &["term_id", "mentor_id", "capacity"],
-            capacities
-                .iter()
-                .map(|(mentor, capacity)| -> Vec<Value> {
-                    vec![
-                        term_id.into(),
-                        (*mentor).into(),
-                        i64::from(*capacity).into(),
-                    ]
-                })
-                .collect(),
-            " ON CONFLICT (term_id, mentor_id) DO UPDATE SET capacity = excluded.capacity",
-        )
-        .await?;
+        insert_capacities(&mut tx, term_id, capacities).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1744,4 +1704,80 @@ fn found_in(ids: &std::collections::HashMap<i64, i64>, key: i64) -> Result<i64> 
     ids.get(&key)
         .copied()
         .ok_or_else(|| StoreError::Corrupt(format!("no row was written for {key}")))
+}
+
+/// Creates or replaces mentor profiles; their ids in order.
+async fn insert_mentors(
+    conn: &mut sqlx::AnyConnection,
+    drafts: &[MentorDraft],
+) -> Result<Vec<i64>> {
+    let now = now();
+    let returned = insert_rows(
+        conn,
+        "mentors",
+        &[
+            "person_id",
+            "school_id",
+            "areas",
+            "bands",
+            "years_experience",
+            "evidence_source",
+            "evidence_on",
+            "willing",
+            "created_at",
+            "updated_at",
+        ],
+        drafts
+            .iter()
+            .map(|draft| -> Vec<Value> {
+                vec![
+                    draft.person_id.into(),
+                    draft.school_id.into(),
+                    areas_to_codes(&draft.areas).into(),
+                    bands_to_codes(&draft.bands).into(),
+                    i64::from(draft.years_experience).into(),
+                    draft.evidence_source.as_str().into(),
+                    draft.evidence_on.map(|d| d.to_string()).into(),
+                    draft.willing.into(),
+                    now.into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+        " ON CONFLICT (person_id) DO UPDATE SET school_id = excluded.school_id, \
+         areas = excluded.areas, bands = excluded.bands, \
+         years_experience = excluded.years_experience, \
+         evidence_source = excluded.evidence_source, evidence_on = excluded.evidence_on, \
+         willing = excluded.willing, updated_at = excluded.updated_at \
+         RETURNING person_id, id",
+    )
+    .await?;
+    let ids = by_first_column(&returned)?;
+    drafts.iter().map(|d| found_in(&ids, d.person_id)).collect()
+}
+
+/// Mentors' capacity for a term, replacing what was there.
+async fn insert_capacities(
+    conn: &mut sqlx::AnyConnection,
+    term_id: i64,
+    capacities: &[(i64, u32)],
+) -> Result<()> {
+    insert_rows(
+        conn,
+        "mentor_terms",
+        &["term_id", "mentor_id", "capacity"],
+        capacities
+            .iter()
+            .map(|(mentor, capacity)| -> Vec<Value> {
+                vec![
+                    term_id.into(),
+                    (*mentor).into(),
+                    i64::from(*capacity).into(),
+                ]
+            })
+            .collect(),
+        " ON CONFLICT (term_id, mentor_id) DO UPDATE SET capacity = excluded.capacity",
+    )
+    .await?;
+    Ok(())
 }

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
     self, CandidateDraft, CompletionRow, DistrictRule, EligibilityRules, HostingDraft,
-    HostingFields, MentorDraft, MentorFacts, ModuleDraft, PlacementStatus, Preferred, RunCandidate,
-    RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
+    HostingFields, MentorDraft, MentorFacts, MentorRow, ModuleDraft, PlacementStatus, Preferred,
+    RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_matching::caseloads;
@@ -374,6 +374,69 @@ impl Guard {
         }
         self.store.answer_hosting_for(term_id, &answers).await?;
         Ok(answers.len())
+    }
+
+    /// Mentor profiles (and this term's capacities) from a CSV, all or none: each a teacher
+    /// with the mentor role at a school of the term's districts whose mentors the caller keeps.
+    /// Returns how many.
+    pub async fn import_mentors(
+        &self,
+        term_id: i64,
+        rows: &[(u64, MentorRow)],
+        file: &str,
+    ) -> Result<usize> {
+        let tv = self.term(term_id).await?;
+        let (schools, _) = (self.store)
+            .hosting(term_id, &tv.districts, false, Page::all())
+            .await?;
+        let keys = self.store.school_keys(&tv.districts).await?;
+        let mut problems = FieldErrors::default();
+        let mut profiles = Vec::with_capacity(rows.len());
+        for (line, row) in rows {
+            let at = |field: &str| format!("{file} line {line}, {field}");
+            let school = schools_by_key(&keys, std::slice::from_ref(&row.school))
+                .ok()
+                .and_then(|ids| schools.iter().find(|s| s.school_id == ids[0]));
+            let Some(school) = school else {
+                let problem = "is not a school of the partnership's districts";
+                problems.add(
+                    "file",
+                    format!("{}: '{}' {problem}", at("school"), row.school),
+                );
+                continue;
+            };
+            if !self.can_answer_hosting(&tv, school) {
+                let problem = format!("you do not keep the mentors of {}", school.school_name);
+                problems.add("file", format!("{}: {problem}", at("school")));
+                continue;
+            }
+            let person = match self.store.person_by_email(&row.email).await? {
+                Some((person, _)) => person,
+                None => {
+                    let problem = "no one has this e-mail: add the teacher first";
+                    problems.add("file", format!("{}: {problem}", at("email")));
+                    continue;
+                }
+            };
+            let roles = self.store.memberships_of(person.id).await?;
+            if !(roles.iter())
+                .any(|m| m.org_id == school.school_id && m.role == Role::Mentor.code())
+            {
+                let problem = format!("{} is not a mentor at {}", row.email, school.school_name);
+                problems.add("file", format!("{}: {problem}", at("email")));
+                continue;
+            }
+            let draft = MentorDraft {
+                person_id: person.id,
+                school_id: school.school_id,
+                ..row.draft.clone()
+            };
+            profiles.push((draft, row.capacity));
+        }
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+        Ok(self.store.import_mentors(term_id, &profiles).await?.len())
     }
 
     /// Hosting answers waiting on the caller (a principal's school): (term, name, school, name).

@@ -267,6 +267,10 @@ pub fn router() -> Router<AppState> {
             post(placements::import_hosting),
         )
         .route(
+            "/terms/{id}/mentors/import",
+            post(placements::import_mentors),
+        )
+        .route(
             "/terms/{id}/placements.csv",
             get(placements::export_placements),
         )

@@ -10,6 +10,7 @@ use tandem_domain::placements::{
     BaseFields, CandidateFields, CompletionFields, DeclineFields, EligibilityFields,
     EligibilityRules, HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary,
     TermFields, TermKind, bands_from_codes, read_candidates, read_completions, read_hosting,
+    read_mentors,
 };
 use tandem_domain::values::areas_from_codes;
 use tandem_domain::{FieldErrors, GradeBand, LicensureArea};
@@ -882,6 +883,8 @@ struct MentorsPage {
     bands: Vec<Choice>,
     form: MentorFields,
     errors: FieldErrors,
+    /// How many profiles an import just saved.
+    saved: Option<usize>,
 }
 
 async fn mentors_page(
@@ -893,6 +896,7 @@ async fn mentors_page(
 ) -> PageResult<Response> {
     let tv = guard.term(id).await?;
     let page = query.page();
+    let saved = query.saved.as_deref().and_then(|n| n.parse().ok());
     let (mentors, total) = guard.term_mentors(&tv, false, page).await?;
     let teachers = guard.mentor_teachers(&tv).await?;
     let mut schools: Vec<(String, String)> = teachers
@@ -915,6 +919,7 @@ async fn mentors_page(
         bands: band_choices(),
         form: form.unwrap_or_default(),
         errors: errors.clone(),
+        saved,
         mentors,
         tv,
     };
@@ -927,6 +932,24 @@ pub async fn mentors(
     Query(query): Query<ListQuery>,
 ) -> PageResult<Response> {
     mentors_page(&guard, id, query, None, FieldErrors::default()).await
+}
+
+pub async fn import_mentors(
+    guard: Guard,
+    Id(id): Id,
+    mut multipart: Multipart,
+) -> PageResult<Response> {
+    let (name, bytes) = csv_upload(&guard, &mut multipart, "mentor profiles").await?;
+    let result = match bytes.map(|b| read_mentors(b.as_slice())) {
+        Err(e) => Err(e),
+        Ok(Ok(rows)) => guard.import_mentors(id, &rows, &name).await,
+        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
+    }
+    .map(|n| format!("/terms/{id}/mentors?saved={n}"));
+    saved_or_form(result, |errors| {
+        mentors_page(&guard, id, ListQuery::default(), None, errors)
+    })
+    .await
 }
 
 pub async fn save_mentor(

@@ -24,6 +24,7 @@ on_both!(
     the_api_reads_training_and_calibration_and_records_completions,
     the_api_adds_a_term_its_mentors_and_candidates,
     hosting_answers_import_all_or_nothing,
+    mentor_profiles_import_all_or_nothing,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -1586,4 +1587,56 @@ async fn hosting_answers_import_all_or_nothing(db: Db) {
     );
     let (_, page) = coord_p.text(&location(&saved)).await;
     assert!(page.contains("Saved 1 answer(s)."), "{page}");
+}
+
+async fn mentor_profiles_import_all_or_nothing(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (_, t) = term(&app, &coord_p).await;
+    let upload = |caller: Caller, text: String| async move {
+        let path = format!("/terms/{t}/mentors/import");
+        caller.upload(&path, "mentors.csv", text).await
+    };
+    let profiles = || {
+        let store = app.store.clone();
+        async move {
+            let (rows, _) = (store.term_mentors(t, &[w.district_a], false, Page::all()))
+                .await
+                .unwrap();
+            rows.into_iter()
+                .map(|m| (m.name, m.capacity))
+                .collect::<Vec<_>>()
+        }
+    };
+    let header = "email,school,areas,bands,years_experience,willing,capacity";
+    let a1 = w.school_a1;
+    let mina = format!("mentor.a1@test.example,{a1},elementary;mathematics,elementary,6,yes,1");
+    // A principal (not a mentor), an unknown e-mail, a capacity out of range: each named by
+    // line, nothing saved.
+    let bad = format!(
+        "{header}\n{mina}\nprincipal.a1@test.example,{a1},elementary,elementary,9,yes,\n\
+         nobody@test.example,{a1},elementary,elementary,3,yes,\n"
+    );
+    let refused = upload(coord_p.clone(), bad).await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("mentors.csv line 3, email: principal.a1@test.example is not a mentor")
+            && text.contains("mentors.csv line 4, email: no one has this e-mail"),
+        "{text}"
+    );
+    let too_many = format!("{header}\nmentor.a1@test.example,{a1},elementary,elementary,6,yes,9\n");
+    let refused = upload(coord_p.clone(), too_many).await;
+    assert_eq!(refused.status(), 422);
+    assert!((refused.text().await.unwrap()).contains("mentors.csv line 2, capacity"));
+    assert!(profiles().await.is_empty(), "nothing saved");
+    let good = format!("{header}\n{mina}\n");
+    let admin_b = app.as_person(w.admin_b).await;
+    assert_eq!(upload(admin_b, good.clone()).await.status(), 404);
+    let saved = upload(coord_p.clone(), good).await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(profiles().await, [("Mina Mentor".to_owned(), Some(1))]);
+    let (_, page) = coord_p.text(&location(&saved)).await;
+    assert!(page.contains("Saved 1 mentor profile(s)."), "{page}");
 }

@@ -851,12 +851,18 @@ pub fn read_candidates(
     )
 }
 
+/// One row of a hosting-answers CSV: the school by NCES or Tandem id (looked up by the caller)
+/// and its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostingLine {
+    pub school: String,
+    pub draft: HostingDraft,
+}
+
 /// Reads a CSV of schools' hosting answers: `school` (NCES or Tandem id) and `hosts` (yes or
 /// no), then as the form asks `slots`, `areas` and `bands` (codes separated by ';') or a
 /// `reason`. Each school once; who answered is whoever imports the file.
-pub fn read_hosting(
-    reader: impl std::io::Read,
-) -> Result<Vec<(u64, (String, HostingDraft))>, Vec<RowError>> {
+pub fn read_hosting(reader: impl std::io::Read) -> Result<Vec<(u64, HostingLine)>, Vec<RowError>> {
     let mut seen = std::collections::HashMap::new();
     let list = |raw: String| -> Vec<String> {
         (raw.split(';').map(str::trim))
@@ -886,7 +892,7 @@ pub fn read_hosting(
             );
         }
         match parsed {
-            Ok(draft) if errors.is_empty() => Ok((school, draft)),
+            Ok(draft) if errors.is_empty() => Ok(HostingLine { school, draft }),
             _ => Err(errors),
         }
     })

@@ -631,23 +631,6 @@ pub struct AnswerInput {
     reason: Option<String>,
 }
 
-/// The placement after the answer: `null` once a decline has removed it.
-async fn answered(guard: &Guard, id: i64) -> ApiResult<Json<Option<PlacementOut>>> {
-    Ok(Json(match guard.placement(id).await {
-        Ok(pv) => Some(pv.placement.into()),
-        Err(crate::error::AppError::NotFound) => None,
-        Err(other) => return Err(other.into()),
-    }))
-}
-
-fn reason(input: &AnswerInput) -> Option<&str> {
-    input
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-}
-
 #[utoipa::path(post, path = "/api/v1/placements/{id}/district", tag = "placements",
     params(("id" = i64, Path)),
     request_body = AnswerInput,
@@ -659,8 +642,14 @@ pub async fn district_answer(
     JsonBody(input): JsonBody<AnswerInput>,
 ) -> ApiResult<Json<Option<PlacementOut>>> {
     guard.check_api_write()?;
-    guard.district_answer(id, input.yes, reason(&input)).await?;
-    answered(&guard, id).await
+    let reason = (input.reason.as_deref().map(str::trim)).filter(|r| !r.is_empty());
+    guard.district_answer(id, input.yes, reason).await?;
+    // A decline removes the placement.
+    Ok(Json(match guard.placement(id).await {
+        Ok(pv) => Some(pv.placement.into()),
+        Err(crate::error::AppError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use tandem_domain::placements::{
     self, CandidateDraft, CompletionRow, DistrictRule, EligibilityRules, HostingDraft,
-    HostingFields, MentorDraft, MentorFacts, MentorRow, ModuleDraft, PlacementStatus, Preferred,
-    RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
+    HostingFields, HostingLine, MentorDraft, MentorFacts, MentorRow, ModuleDraft, PlacementStatus,
+    Preferred, RunCandidate, RunInputs, RunMentor, RunSchool, RunSummary, TermDraft,
 };
 use tandem_domain::{FieldErrors, OrgKind, OrgRef, Role};
 use tandem_matching::caseloads;
@@ -335,7 +335,7 @@ impl Guard {
     pub async fn import_hosting(
         &self,
         term_id: i64,
-        rows: &[(u64, (String, HostingDraft))],
+        rows: &[(u64, HostingLine)],
         file: &str,
     ) -> Result<usize> {
         let tv = self.term(term_id).await?;
@@ -346,7 +346,7 @@ impl Guard {
         let name = self.actor_name();
         let mut problems = FieldErrors::default();
         let mut answers = Vec::with_capacity(rows.len());
-        for (line, (key, draft)) in rows {
+        for (line, HostingLine { school: key, draft }) in rows {
             let school = schools_by_key(&keys, std::slice::from_ref(key))
                 .ok()
                 .and_then(|ids| schools.iter().find(|s| s.school_id == ids[0]));

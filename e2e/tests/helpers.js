@@ -19,13 +19,25 @@ export const PASSWORD = 'tandem-demo-2026';
 export async function startDemo() {
   const bin = process.env.TANDEM_BIN || join(root, 'target', 'debug', 'tandem');
   const dir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Port 0: the system picks a free port, which the server names in its log.
   const child = spawn(bin, [
     '--database-url', `sqlite://${join(dir, 'demo.db')}`,
-    'demo', '--listen', `127.0.0.1:${port}`,
+    'demo', '--listen', '127.0.0.1:0',
     '--nces-file', join(root, '..', 'shared', 'data', 'nces', 'michigan_schools.csv'),
-  ], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root, env: { ...process.env, RUST_LOG: 'warn' } });
-  const base = `http://127.0.0.1:${port}`;
+  ], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root, env: { ...process.env, RUST_LOG: 'warn,tandem=info' } });
+  const base = await new Promise((resolve, reject) => {
+    let log = '';
+    let found = null;
+    child.stderr.on('data', (chunk) => {
+      // Later warnings show as before; the info lines that named the port do not.
+      if (found) return String(chunk).split('\n').filter((l) => l && !l.includes(' INFO')).forEach((l) => console.error(l));
+      log += chunk;
+      found = log.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (found) resolve(found[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`tandem demo exited (${code}) before listening:\n${log}`)));
+    setTimeout(() => reject(new Error(`tandem demo did not start in 60 s:\n${log}`)), 60_000).unref();
+  });
   for (let i = 0; i < 600; i++) {
     try {
       const response = await fetch(`${base}/healthz`);
@@ -34,7 +46,7 @@ export async function startDemo() {
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill();
-  throw new Error('tandem demo did not start');
+  throw new Error('tandem demo did not answer /healthz');
 }
 
 export async function launch() {

@@ -137,6 +137,29 @@ test('supervisors: a base set by ZIP code, caseloads even and near', async () =>
   await page.close();
 });
 
+test('training: the coordinator finds a mentor by name and records a completion', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'coordinator@wayne.example');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Partnerships' }).click();
+  await page.getByRole('link', { name: 'Wayne State – Detroit Teacher Residency Partnership' }).click();
+  await page.getByRole('navigation', { name: 'This partnership' }).getByRole('link', { name: 'Training' }).click();
+  await page.getByLabel('Find people by name or school').fill('okafor');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByText('1 person found.').waitFor();
+  await page.locator('#module_id').selectOption({ label: 'Coaching cycles for mentors' });
+  await page.getByLabel(/^James Okafor \(mentor,/).check();
+  await page.getByLabel('Completed on').fill('2099-01-01');
+  await page.getByRole('button', { name: 'Record' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  assert.ok(await page.getByLabel(/^James Okafor \(mentor,/).isChecked(), 'the ticked mentor stays ticked');
+  await check(page, '120-training-error');
+  await page.getByLabel('Completed on').fill('2026-10-01');
+  await page.getByRole('button', { name: 'Record' }).click();
+  await page.getByRole('cell', { name: 'Coaching cycles for mentors' }).first().waitFor();
+  await check(page, '121-training');
+  await page.close();
+});
+
 test('a mentor calibrates on the exemplar lesson', async () => {
   const page = await newPage(browser);
   await signIn(page, server.base, 'mentor@detroitk12.example');
@@ -192,6 +215,18 @@ test('a candidate states preferences; mentors show why they are not eligible; a 
   await page.getByRole('link', { name: WINTER }).click();
   await page.getByRole('navigation', { name: 'This term' }).getByRole('link', { name: 'Hosting' }).click();
   await check(page, '114-hosting');
+  // A CSV with a wrong row: the problem is named by file, line and field, next to the upload.
+  const answered = await page.getByText(/^Hosts /).count();
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'hosting.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('school,hosts,slots,areas,bands,reason\n260110304484,maybe,2,,,\n'),
+  });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  assert.ok(await page.locator('#file-error').getByText('hosting.csv line 2, hosts').count() === 1);
+  assert.equal(await page.getByText(/^Hosts /).count(), answered, 'nothing saved');
+  await check(page, '114-hosting-import-error');
   await page.locator('table a').first().click();
   await page.getByRole('button', { name: 'Make a one-time link' }).click();
   const link = await page.locator('code').first().textContent();

@@ -391,7 +391,10 @@ impl HostingFields {
                 0
             }
             _ => {
-                errors.add("hosts", "Say whether the school can host this term");
+                errors.add(
+                    "hosts",
+                    "Say whether the school can host this term: yes or no",
+                );
                 0
             }
         };
@@ -700,7 +703,8 @@ pub struct CandidateFields {
     pub accommodations: String,
 }
 
-fn school_list(raw: &str) -> Vec<String> {
+/// The items of a list cell or field, separated by ';' or ','.
+fn items(raw: &str) -> Vec<String> {
     raw.split([';', ','])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -735,7 +739,7 @@ impl CandidateFields {
             [&self.zip, &self.lat, &self.lon],
             "Enter the candidate's home ZIP code (or latitude and longitude)",
         );
-        let preferences = school_list(&self.preferences);
+        let preferences = items(&self.preferences);
         if preferences.len() > 10 {
             errors.add("preferences", "Name at most 10 schools or districts");
         }
@@ -748,7 +752,7 @@ impl CandidateFields {
             band: band.unwrap_or(GradeBand::Elementary),
             home,
             preferences,
-            conflicts: school_list(&self.conflicts),
+            conflicts: items(&self.conflicts),
             accommodations,
         })
     }
@@ -864,12 +868,6 @@ pub struct HostingLine {
 /// `reason`. Each school once; who answered is whoever imports the file.
 pub fn read_hosting(reader: impl std::io::Read) -> Result<Vec<(u64, HostingLine)>, Vec<RowError>> {
     let mut seen = std::collections::HashMap::new();
-    let list = |raw: String| -> Vec<String> {
-        (raw.split(';').map(str::trim))
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
     read_rows(reader, &["school", "hosts"], |line, get| {
         let school = get("school").trim().to_owned();
         if school.is_empty() {
@@ -878,8 +876,8 @@ pub fn read_hosting(reader: impl std::io::Read) -> Result<Vec<(u64, HostingLine)
         let parsed = HostingFields {
             hosts: get("hosts").trim().to_lowercase(),
             slots: get("slots"),
-            areas: list(get("areas")),
-            bands: list(get("bands")),
+            areas: items(&get("areas")),
+            bands: items(&get("bands")),
             reason: get("reason"),
             answered_by: String::new(),
         }
@@ -914,12 +912,6 @@ pub struct MentorRow {
 /// (yes or no) and `capacity`. Each teacher once.
 pub fn read_mentors(reader: impl std::io::Read) -> Result<Vec<(u64, MentorRow)>, Vec<RowError>> {
     let mut seen = std::collections::HashMap::new();
-    let list = |raw: String| -> Vec<String> {
-        (raw.split(';').map(str::trim))
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
     let needed = ["email", "school", "areas", "bands", "years_experience"];
     read_rows(reader, &needed, |line, get| {
         let mut errors = FieldErrors::default();
@@ -936,8 +928,8 @@ pub fn read_mentors(reader: impl std::io::Read) -> Result<Vec<(u64, MentorRow)>,
         let parsed = MentorFields {
             person_id: "1".into(),
             school_id: "1".into(),
-            areas: list(get("areas")),
-            bands: list(get("bands")),
+            areas: items(&get("areas")),
+            bands: items(&get("bands")),
             years_experience: get("years_experience"),
             evidence_source: get("evidence_source"),
             evidence_on: get("evidence_on"),

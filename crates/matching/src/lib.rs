@@ -86,19 +86,37 @@ impl Unplaced {
                 format!("no eligible {band} {area} mentor at all")
             }
             Unplaced::NoneEligible { compatible } => {
+                let (mentors, are) = counted(*compatible, &format!("{band} {area}"));
+                format!("{mentors} within {max_km:.0} km {are} not eligible")
+            }
+            Unplaced::Excluded { compatible } => {
+                let (mentors, are) = counted(*compatible, "compatible");
+                let schools = if *compatible == 1 {
+                    "a school"
+                } else {
+                    "schools"
+                };
                 format!(
-                    "the {compatible} {band} {area} mentors within {max_km:.0} km are not eligible"
+                    "{mentors} within {max_km:.0} km {are} in {schools} excluded by conflicts or district limits"
                 )
             }
-            Unplaced::Excluded { compatible } => format!(
-                "the {compatible} compatible mentors within {max_km:.0} km are in schools excluded by conflicts or district limits"
-            ),
-            Unplaced::Taken { compatible } => format!(
-                "the {compatible} compatible mentors within {max_km:.0} km went to candidates who had no other option"
-            ),
-            Unplaced::CohortFull { compatible } => format!(
-                "the {compatible} compatible mentors within {max_km:.0} km are in schools that already have as many candidates of this program as the cohort size allows"
-            ),
+            Unplaced::Taken { compatible } => {
+                let (mentors, _) = counted(*compatible, "compatible");
+                format!(
+                    "{mentors} within {max_km:.0} km went to candidates who had no other option"
+                )
+            }
+            Unplaced::CohortFull { compatible } => {
+                let (mentors, are) = counted(*compatible, "compatible");
+                let schools = if *compatible == 1 {
+                    "a school that already has"
+                } else {
+                    "schools that already have"
+                };
+                format!(
+                    "{mentors} within {max_km:.0} km {are} in {schools} as many candidates of this program as the cohort size allows"
+                )
+            }
         }
     }
 
@@ -113,8 +131,15 @@ impl Unplaced {
             Unplaced::NoMentorNearby { nearest_km: None } => {
                 format!("find an eligible {band} {area} mentor")
             }
-            Unplaced::NoneEligible { .. } => {
-                "help one of them meet the eligibility rules (each mentor's page says what is missing)".to_owned()
+            Unplaced::NoneEligible { compatible } => {
+                let whom = if *compatible == 1 {
+                    "that mentor"
+                } else {
+                    "one of them"
+                };
+                format!(
+                    "help {whom} meet the eligibility rules (each mentor's page says what is missing)"
+                )
             }
             Unplaced::Excluded { .. } => {
                 "review the candidate's conflicts or the district limits".to_owned()
@@ -126,6 +151,14 @@ impl Unplaced {
                 "raise the cohort size, or find mentors in other schools".to_owned()
             }
         }
+    }
+}
+
+/// "the 3 compatible mentors", "are" — or "the only compatible mentor", "is".
+fn counted(mentors: u32, kind: &str) -> (String, &'static str) {
+    match mentors {
+        1 => (format!("the only {kind} mentor"), "is"),
+        n => (format!("the {n} {kind} mentors"), "are"),
     }
 }
 

@@ -1022,6 +1022,23 @@ impl Store {
         Ok(found)
     }
 
+    /// Where each of `people` holds `role`: (person, organization) pairs.
+    pub async fn holding_role(
+        &self,
+        people: &[i64],
+        role: Role,
+    ) -> Result<std::collections::HashSet<(i64, i64)>> {
+        let mut found = std::collections::HashSet::new();
+        for slice in people.chunks(900) {
+            let mut sql = Sql::new("SELECT person_id, org_id FROM memberships WHERE role = ");
+            sql.bind(role.code()).push(" AND person_id IN ");
+            in_list(&mut sql, slice);
+            let rows: Vec<(i64, i64)> = sql.fetch_all(self.pool()).await?;
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
     /// People holding `role` at one organization: (person, name).
     pub async fn people_with_role_at(&self, org_id: i64, role: Role) -> Result<Vec<(i64, String)>> {
         let mut sql = Sql::new(

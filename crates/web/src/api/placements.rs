@@ -14,7 +14,7 @@ use tandem_domain::placements::{
 };
 use tandem_domain::{GradeBand, LicensureArea};
 use tandem_store::Page;
-use tandem_store::placements::{Candidate, HostingRow, Placement};
+use tandem_store::placements::{Candidate, HostingRow, Placement, Term};
 use utoipa::ToSchema;
 
 use super::{ApiPath, ApiQuery, JsonBody, Paging};
@@ -41,8 +41,11 @@ pub struct TermOut {
 pub async fn get_term(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<TermOut>> {
     let tv = guard.term(id).await?;
     let eligibility = guard.eligibility(&tv.view).await?;
-    let t = tv.term;
-    Ok(Json(TermOut {
+    Ok(Json(term_out(tv.term, eligibility)))
+}
+
+fn term_out(t: Term, eligibility: EligibilityRules) -> TermOut {
+    TermOut {
         rules: t.rules(),
         id: t.id,
         partnership_id: t.partnership_id,
@@ -51,7 +54,21 @@ pub async fn get_term(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json
         starts_on: t.starts_on,
         ends_on: t.ends_on,
         eligibility,
-    }))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/terms", tag = "placements",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TermOut>), ReadProblems))]
+pub async fn list_terms(guard: Guard, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<TermOut>>> {
+    let view = guard.partnership(id).await?;
+    let eligibility = guard.eligibility(&view).await?;
+    let terms = guard.terms(&view).await?;
+    Ok(Json(
+        (terms.into_iter())
+            .map(|t| term_out(t, eligibility))
+            .collect(),
+    ))
 }
 
 /// A new placement term: its run rules default to the usual ones when left out.
@@ -67,6 +84,19 @@ pub struct TermInput {
     rules: Option<RunRules>,
 }
 
+impl TermInput {
+    /// As the term's form would have it, to be checked the same way.
+    fn fields(self) -> TermFields {
+        TermFields {
+            name: self.name,
+            kind: self.kind.code().to_owned(),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            ..TermFields::from_rules(&self.rules.unwrap_or_default())
+        }
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/terms", tag = "placements",
     params(("id" = i64, Path)),
     request_body = TermInput,
@@ -77,16 +107,24 @@ pub async fn create_term(
     JsonBody(input): JsonBody<TermInput>,
 ) -> ApiResult<Response> {
     guard.check_api_write()?;
-    let fields = TermFields {
-        name: input.name,
-        kind: input.kind.code().to_owned(),
-        starts_on: input.starts_on,
-        ends_on: input.ends_on,
-        ..TermFields::from_rules(&input.rules.unwrap_or_default())
-    };
-    let term = guard.create_term(id, &fields.parse()?).await?;
+    let term = guard.create_term(id, &input.fields().parse()?).await?;
     let Json(out) = get_term(guard, ApiPath(term)).await?;
     Ok(created(format!("/api/v1/terms/{term}"), out))
+}
+
+/// A term's name, kind, dates and rules, all replaced (rules left out: the usual ones).
+#[utoipa::path(put, path = "/api/v1/terms/{id}", tag = "placements",
+    params(("id" = i64, Path)),
+    request_body = TermInput,
+    responses((status = 200, body = TermOut), WriteProblems))]
+pub async fn update_term(
+    guard: Guard,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(input): JsonBody<TermInput>,
+) -> ApiResult<Json<TermOut>> {
+    guard.check_api_write()?;
+    guard.update_term(id, &input.fields().parse()?).await?;
+    get_term(guard, ApiPath(id)).await
 }
 
 /// 201 Created with where the new record is read.

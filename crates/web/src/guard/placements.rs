@@ -339,19 +339,13 @@ impl Guard {
         file: &str,
     ) -> Result<usize> {
         let tv = self.term(term_id).await?;
-        let (schools, _) = (self.store)
-            .hosting(term_id, &tv.districts, false, Page::all())
-            .await?;
-        let keys = self.store.school_keys(&tv.districts).await?;
+        let schools = self.term_schools(&tv).await?;
         let name = self.actor_name();
         let mut problems = FieldErrors::default();
         let mut answers = Vec::with_capacity(rows.len());
         for (line, HostingLine { school: key, draft }) in rows {
-            let school = schools_by_key(&keys, std::slice::from_ref(key))
-                .ok()
-                .and_then(|ids| schools.iter().find(|s| s.school_id == ids[0]));
             let at = format!("{file} line {line}, school");
-            match school {
+            match schools.find(key) {
                 None => problems.add(
                     "file",
                     format!("{at}: '{key}' is not a school of the partnership's districts"),
@@ -376,6 +370,24 @@ impl Guard {
         Ok(answers.len())
     }
 
+    /// The term's schools with their hosting, found by the key a CSV names them by.
+    async fn term_schools(&self, tv: &TermView) -> Result<TermSchools> {
+        let (rows, _) = (self.store)
+            .hosting(tv.term.id, &tv.districts, false, Page::all())
+            .await?;
+        let at: HashMap<i64, usize> = (rows.iter().enumerate())
+            .map(|(i, row)| (row.school_id, i))
+            .collect();
+        let mut by_key = HashMap::new();
+        for (id, nces) in self.store.school_keys(&tv.districts).await? {
+            if let Some(&i) = at.get(&id) {
+                by_key.insert(id.to_string(), i);
+                by_key.extend(nces.map(|nces| (nces, i)));
+            }
+        }
+        Ok(TermSchools { rows, by_key })
+    }
+
     /// Mentor profiles (and this term's capacities) from a CSV, all or none: each a teacher
     /// with the mentor role at a school of the term's districts whose mentors the caller keeps.
     /// Returns how many.
@@ -386,18 +398,16 @@ impl Guard {
         file: &str,
     ) -> Result<usize> {
         let tv = self.term(term_id).await?;
-        let (schools, _) = (self.store)
-            .hosting(term_id, &tv.districts, false, Page::all())
-            .await?;
-        let keys = self.store.school_keys(&tv.districts).await?;
+        let schools = self.term_schools(&tv).await?;
+        let emails: Vec<String> = rows.iter().map(|(_, row)| row.email.clone()).collect();
+        let people = self.store.people_by_emails(&emails).await?;
+        let known: Vec<i64> = people.values().copied().collect();
+        let mentors = self.store.holding_role(&known, Role::Mentor).await?;
         let mut problems = FieldErrors::default();
         let mut profiles = Vec::with_capacity(rows.len());
         for (line, row) in rows {
             let at = |field: &str| format!("{file} line {line}, {field}");
-            let school = schools_by_key(&keys, std::slice::from_ref(&row.school))
-                .ok()
-                .and_then(|ids| schools.iter().find(|s| s.school_id == ids[0]));
-            let Some(school) = school else {
+            let Some(school) = schools.find(&row.school) else {
                 let problem = "is not a school of the partnership's districts";
                 problems.add(
                     "file",
@@ -410,24 +420,18 @@ impl Guard {
                 problems.add("file", format!("{}: {problem}", at("school")));
                 continue;
             }
-            let person = match self.store.person_by_email(&row.email).await? {
-                Some((person, _)) => person,
-                None => {
-                    let problem = "no one has this e-mail: add the teacher first";
-                    problems.add("file", format!("{}: {problem}", at("email")));
-                    continue;
-                }
+            let Some(&person) = people.get(&row.email) else {
+                let problem = "no one has this e-mail: add the teacher first";
+                problems.add("file", format!("{}: {problem}", at("email")));
+                continue;
             };
-            let roles = self.store.memberships_of(person.id).await?;
-            if !(roles.iter())
-                .any(|m| m.org_id == school.school_id && m.role == Role::Mentor.code())
-            {
+            if !mentors.contains(&(person, school.school_id)) {
                 let problem = format!("{} is not a mentor at {}", row.email, school.school_name);
                 problems.add("file", format!("{}: {problem}", at("email")));
                 continue;
             }
             let draft = MentorDraft {
-                person_id: person.id,
+                person_id: person,
                 school_id: school.school_id,
                 ..row.draft.clone()
             };
@@ -599,6 +603,24 @@ impl Guard {
             );
         }
         Ok(self.store.create_module(draft).await?)
+    }
+
+    /// The parties the page offers as a module's provider: every party of a small
+    /// partnership; of a state's (a thousand districts), those the caller works for.
+    pub fn module_offerers<'v>(
+        &self,
+        view: &'v PartnershipView,
+    ) -> Vec<&'v tandem_store::partnerships::Party> {
+        const EVERY_PARTY_UP_TO: usize = 20;
+        let all = view.parties.iter();
+        let own: Vec<_> = (all.clone())
+            .filter(|p| (self.principal).can_work_in_partnership(&[p.reference()]))
+            .collect();
+        if view.parties.len() <= EVERY_PARTY_UP_TO || own.is_empty() {
+            all.collect()
+        } else {
+            own
+        }
     }
 
     /// A module of one of the partnership's parties.
@@ -956,10 +978,9 @@ impl Guard {
         Ok(self.store.update_candidate(id, &row).await?)
     }
 
-    /// Schools of the candidate's term to choose preferences from.
     /// The schools a candidate chooses from: those hosting this term within its travel limit
     /// of their home, nearest first (at most [`NEAR_SCHOOLS`]), and any they chose before;
-    /// and the partnership's districts.
+    /// and the partnership's districts with a school in reach, or chosen before.
     pub async fn candidate_choices(&self, candidate: &Candidate) -> Result<CandidateChoices> {
         let term = self.store.term(candidate.term_id).await?;
         let parties = self.store.parties(term.partnership_id).await?;
@@ -978,6 +999,14 @@ impl Guard {
             })
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.school_id.cmp(&b.1.school_id)));
+        // Districts with a school in reach: a state partnership has a thousand.
+        let mut reach: Vec<i64> = (near.iter()).filter_map(|n| n.1.district_id).collect();
+        reach.extend(candidate.preferred().into_iter().filter_map(|p| match p {
+            Preferred::District { district } => Some(district),
+            Preferred::School(_) => None,
+        }));
+        reach.sort_unstable();
+        reach.dedup();
         near.truncate(NEAR_SCHOOLS);
         for id in (candidate.preferred().into_iter())
             .filter_map(Preferred::school)
@@ -991,6 +1020,7 @@ impl Guard {
         }
         let mut districts: Vec<(i64, String)> = (parties.into_iter())
             .filter(|p| p.org_kind == OrgKind::District.code())
+            .filter(|p| reach.binary_search(&p.org_id).is_ok())
             .map(|p| (p.org_id, p.org_name))
             .collect();
         districts.sort_by(|a, b| a.1.cmp(&b.1));
@@ -1737,6 +1767,19 @@ fn preferred_by_key(
                 .ok_or_else(|| key.clone())
         })
         .collect()
+}
+
+/// A term's schools by the keys a CSV may name them by: Tandem id or NCES id. (A file names
+/// thousands of schools at state scale: looked up, not searched.)
+struct TermSchools {
+    rows: Vec<HostingRow>,
+    by_key: HashMap<String, usize>,
+}
+
+impl TermSchools {
+    fn find(&self, key: &str) -> Option<&HostingRow> {
+        self.by_key.get(key).map(|&i| &self.rows[i])
+    }
 }
 
 /// Schools named by Tandem id or NCES id, among `schools` (id, NCES id); the first name that is

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tandem_domain::nces::RowError;
 use tandem_domain::placements::{
     BaseFields, CandidateFields, CompletionFields, DeclineFields, EligibilityFields,
     EligibilityRules, HostingFields, MentorFields, ModuleFields, PlacementStatus, RunSummary,
@@ -51,6 +52,8 @@ impl axum::extract::FromRequestParts<AppState> for Ids {
 pub struct ListQuery {
     page: Option<String>,
     saved: Option<String>,
+    /// Narrows the training page's people to those whose name or school holds this.
+    who: Option<String>,
 }
 
 impl ListQuery {
@@ -689,11 +692,13 @@ pub async fn import_hosting(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (name, bytes) = csv_upload(&guard, &mut multipart, "hosting answers").await?;
-    let result = match bytes.map(|b| read_hosting(b.as_slice())) {
+    let (name, rows) = csv_upload(&guard, &mut multipart, "hosting answers", |b| {
+        read_hosting(b)
+    })
+    .await?;
+    let result = match rows {
+        Ok(rows) => guard.import_hosting(id, &rows, &name).await,
         Err(e) => Err(e),
-        Ok(Ok(rows)) => guard.import_hosting(id, &rows, &name).await,
-        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
     }
     .map(|n| format!("/terms/{id}/hosting?saved={n}"));
     saved_or_form(result, |errors| {
@@ -939,11 +944,13 @@ pub async fn import_mentors(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (name, bytes) = csv_upload(&guard, &mut multipart, "mentor profiles").await?;
-    let result = match bytes.map(|b| read_mentors(b.as_slice())) {
+    let (name, rows) = csv_upload(&guard, &mut multipart, "mentor profiles", |b| {
+        read_mentors(b)
+    })
+    .await?;
+    let result = match rows {
+        Ok(rows) => guard.import_mentors(id, &rows, &name).await,
         Err(e) => Err(e),
-        Ok(Ok(rows)) => guard.import_mentors(id, &rows, &name).await,
-        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
     }
     .map(|n| format!("/terms/{id}/mentors?saved={n}"));
     saved_or_form(result, |errors| {
@@ -1148,11 +1155,11 @@ pub async fn import_candidates(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (name, bytes) = csv_upload(&guard, &mut multipart, "candidates").await?;
-    let result = match bytes.map(|b| read_candidates(b.as_slice())) {
+    let (name, rows) =
+        csv_upload(&guard, &mut multipart, "candidates", |b| read_candidates(b)).await?;
+    let result = match rows {
+        Ok(rows) => guard.add_candidates(id, &rows, Some(&name)).await,
         Err(e) => Err(e),
-        Ok(Ok(rows)) => guard.add_candidates(id, &rows, Some(&name)).await,
-        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
     }
     .map(|added| format!("/terms/{id}/candidates?saved={}", added.len()));
     saved_or_form(result, |errors| {
@@ -1636,7 +1643,11 @@ struct TrainingPage {
     pager: Pager,
     parties: Vec<Choice>,
     audiences: Vec<Choice>,
+    /// The people offered for a completion: those `who` finds, at most `PEOPLE_SHOWN`.
     people: Vec<Choice>,
+    /// How many `who` finds in all.
+    people_found: usize,
+    who: String,
     module_choices: Vec<Choice>,
     form: ModuleFields,
     record: CompletionFields,
@@ -1651,10 +1662,12 @@ async fn training_page(
     record: Option<(String, CompletionFields)>,
     errors: FieldErrors,
     page: Page,
+    who: &str,
 ) -> PageResult<Response> {
     let view = guard.partnership(id).await?;
     let modules = guard.modules(&view).await?;
-    let trainees = guard.trainees(&view).await?;
+    let (module_id, record) = record.unwrap_or_default();
+    let (people, people_found) = people_shown(guard.trainees(&view).await?, who, &record);
     let all = guard.completions_of(&view).await?;
     let pager = Pager::new(
         &format!("/partnerships/{id}/training"),
@@ -1666,12 +1679,10 @@ async fn training_page(
         .skip(page.offset().max(0) as usize)
         .take(page.size as usize)
         .collect();
-    let (module_id, record) = record.unwrap_or_default();
     let page = TrainingPage {
         layout: Layout::new(guard, "Training", "/partnerships"),
         parties: Choice::list(
-            view.parties
-                .iter()
+            (guard.module_offerers(&view).into_iter())
                 .map(|p| (p.org_id.to_string(), p.org_name.clone())),
         ),
         audiences: Choice::list(
@@ -1679,7 +1690,9 @@ async fn training_page(
                 .iter()
                 .map(|a| (a.code().to_owned(), a.label().to_owned())),
         ),
-        people: Choice::list(trainees.into_iter().map(|(id, n)| (id.to_string(), n))),
+        people,
+        people_found,
+        who: who.to_owned(),
         module_choices: Choice::list(modules.iter().map(|m| (m.id.to_string(), m.title.clone()))),
         modules,
         completions,
@@ -1693,12 +1706,40 @@ async fn training_page(
     render_form(&page, &errors)
 }
 
+/// People offered on the record form at once: a state partnership has thousands, found by name.
+const PEOPLE_SHOWN: usize = 50;
+
+/// The trainees whose name or school holds `who` (any case), at most `PEOPLE_SHOWN`, and how
+/// many it finds; those already ticked stay, so a form sent back keeps them.
+fn people_shown(
+    trainees: Vec<(i64, String)>,
+    who: &str,
+    record: &CompletionFields,
+) -> (Vec<Choice>, usize) {
+    let who = who.trim().to_lowercase();
+    let ticked = |id: &i64| record.person_ids.contains(&id.to_string());
+    let (kept, found): (Vec<_>, Vec<_>) = (trainees.into_iter())
+        .filter(|(id, name)| ticked(id) || name.to_lowercase().contains(&who))
+        .partition(|(id, _)| ticked(id));
+    let total = kept.len() + found.len();
+    let shown = kept
+        .into_iter()
+        .chain(found)
+        .take(PEOPLE_SHOWN.max(record.person_ids.len()));
+    (
+        Choice::list(shown.map(|(id, name)| (id.to_string(), name))),
+        total,
+    )
+}
+
 pub async fn training(
     guard: Guard,
     Id(id): Id,
     Query(query): Query<ListQuery>,
 ) -> PageResult<Response> {
-    training_page(&guard, id, None, None, FieldErrors::default(), query.page()).await
+    let who = query.who.clone().unwrap_or_default();
+    let errors = FieldErrors::default();
+    training_page(&guard, id, None, None, errors, query.page(), &who).await
 }
 
 pub async fn create_module(
@@ -1713,7 +1754,15 @@ pub async fn create_module(
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     saved_or_form(result, |errors| {
-        training_page(&guard, id, Some(form), None, errors, Page::new(None, None))
+        training_page(
+            &guard,
+            id,
+            Some(form),
+            None,
+            errors,
+            Page::new(None, None),
+            "",
+        )
     })
     .await
 }
@@ -1754,22 +1803,28 @@ pub async fn record_completions(
             Some((form.module_id.clone(), fields)),
             errors,
             Page::new(None, None),
+            "",
         )
     })
     .await
 }
 
-/// An upload form's CSV file, its CSRF token checked: (file name, bytes), or a problem on the
-/// file field when none was chosen.
-async fn csv_upload(
+/// An upload form's CSV file, its CSRF token checked, read by `read`: (file name, rows), or
+/// problems on the file field — none chosen, or each wrong row.
+async fn csv_upload<T>(
     guard: &Guard,
     multipart: &mut Multipart,
     what: &str,
-) -> PageResult<(String, Result<Vec<u8>, AppError>)> {
+    read: impl FnOnce(&[u8]) -> Result<T, Vec<RowError>>,
+) -> PageResult<(String, Result<T, AppError>)> {
     let (csrf, file) = crate::form::read_upload(multipart).await?;
     guard.check_csrf(&csrf)?;
     Ok(match file {
-        Some((name, bytes)) => (name, Ok(bytes)),
+        Some((name, bytes)) => {
+            let rows =
+                read(&bytes).map_err(|problems| AppError::Invalid(row_errors(&name, problems)));
+            (name, rows)
+        }
         None => (
             String::new(),
             Err(AppError::Invalid(FieldErrors::single(
@@ -1781,7 +1836,7 @@ async fn csv_upload(
 }
 
 /// Each problem of a CSV as "FILE line N, field: problem", on the form's file field.
-fn row_errors(file: &str, problems: Vec<tandem_domain::nces::RowError>) -> FieldErrors {
+fn row_errors(file: &str, problems: Vec<RowError>) -> FieldErrors {
     let mut errors = FieldErrors::default();
     for p in problems {
         errors.add(
@@ -1797,15 +1852,17 @@ pub async fn import_completions(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
-    let (name, bytes) = csv_upload(&guard, &mut multipart, "completions").await?;
-    let result = match bytes.map(|b| read_completions(b.as_slice(), super::today())) {
+    let (name, rows) = csv_upload(&guard, &mut multipart, "completions", |b| {
+        read_completions(b, super::today())
+    })
+    .await?;
+    let result = match rows {
+        Ok(rows) => guard.import_completions(id, &rows, &name).await,
         Err(e) => Err(e),
-        Ok(Ok(rows)) => guard.import_completions(id, &rows, &name).await,
-        Ok(Err(problems)) => Err(AppError::Invalid(row_errors(&name, problems))),
     }
     .map(|_| format!("/partnerships/{id}/training"));
     saved_or_form(result, |errors| {
-        training_page(&guard, id, None, None, errors, Page::new(None, None))
+        training_page(&guard, id, None, None, errors, Page::new(None, None), "")
     })
     .await
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use tandem_domain::input::ProgramDraft;
+use tandem_domain::input::{OrgDraft, ProgramDraft};
+use tandem_domain::partnerships::{PartnershipDraft, PartnershipStatus, Sections};
 use tandem_domain::placements::{MentorDraft, Preferred};
-use tandem_domain::{GradeBand, LicensureArea, Pathway};
+use tandem_domain::{GradeBand, LicensureArea, OrgKind, Pathway};
 use tandem_store::Page;
 use tandem_web::guard::{Started, TermTask};
 
@@ -25,6 +26,7 @@ on_both!(
     the_api_adds_a_term_its_mentors_and_candidates,
     hosting_answers_import_all_or_nothing,
     mentor_profiles_import_all_or_nothing,
+    a_module_is_offered_by_a_party_the_page_can_list,
 );
 
 /// A partnership of provider P with district A, a term, and school A1 placed on the map as a
@@ -85,6 +87,24 @@ async fn term(app: &TestApp, coordinator: &Caller) -> (i64, i64) {
         .parse()
         .unwrap();
     (partnership, term)
+}
+
+/// The partnership of `term`, with provider P's module "Mentor foundations" (12 hours, valid
+/// 24 months); returns (partnership, module).
+async fn partnership_with_module(app: &TestApp, coordinator: &Caller) -> (i64, i64) {
+    let (p, _) = term(app, coordinator).await;
+    let module = app
+        .store
+        .create_module(&tandem_domain::placements::ModuleDraft {
+            org_id: app.world.provider_p,
+            title: "Mentor foundations".into(),
+            audience: tandem_domain::placements::Audience::Mentors,
+            hours: 12.0,
+            valid_months: 24,
+        })
+        .await
+        .unwrap();
+    (p, module)
 }
 
 /// The subjects of the e-mail queued for a person, newest first.
@@ -357,7 +377,7 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     let (status, summary) = coord_p.text(&by_school).await;
     assert_eq!(status, 200);
     assert!(
-        summary.contains("1 schools receive candidates.")
+        summary.contains("1 school receives candidates.")
             && summary.contains("<td>Alder Elementary</td><td>Alder District</td>"),
         "{summary}"
     );
@@ -365,7 +385,7 @@ async fn a_term_goes_from_hosting_to_a_confirmed_placement(db: Db) {
     let (status, summary) = coord_p.text(&by_district).await;
     assert_eq!(status, 200);
     assert!(
-        summary.contains("1 districts receive candidates.")
+        summary.contains("1 district receives candidates.")
             && summary
                 .contains(r#"<td>Alder District</td><td class="num">1</td><td class="num">1</td>"#),
         "{summary}"
@@ -800,7 +820,7 @@ async fn candidates_import_all_or_nothing(db: Db) {
     let app = spawn(db).await;
     let w = app.world;
     let coord_p = app.as_person(w.coord_p).await;
-    let (_, t) = term(&app, &coord_p).await;
+    let (p, t) = term(&app, &coord_p).await;
     let upload = |caller: Caller, text: String| async move {
         let path = format!("/terms/{t}/candidates/import");
         caller.upload(&path, "cohort.csv", text).await
@@ -862,6 +882,23 @@ async fn candidates_import_all_or_nothing(db: Db) {
         )),
         "{page}"
     );
+    // A district of the partnership with no school in reach of her home is not offered.
+    let mut draft = tandem_domain::partnerships::PartnershipDraft {
+        name: "Pine–Alder residency".into(),
+        provider_id: w.provider_p,
+        district_ids: vec![w.district_a, w.district_c],
+        status: PartnershipStatus::Active,
+        starts_on: None,
+        review_on: None,
+    };
+    app.store.update_partnership(p, &draft).await.unwrap();
+    let (_, page) = ana_p.text(&ana_page).await;
+    assert!(
+        page.contains("Any school of Alder District") && !page.contains("Cedar Unified"),
+        "{page}"
+    );
+    draft.district_ids = vec![w.district_a];
+    app.store.update_partnership(p, &draft).await.unwrap();
     let district = format!("d{}", w.district_a);
     let school = w.school_a1.to_string();
     let own = |first: &str| {
@@ -1048,18 +1085,7 @@ async fn training_completions_import_all_or_nothing(db: Db) {
     let app = spawn(db).await;
     let w = app.world;
     let coord_p = app.as_person(w.coord_p).await;
-    let (p, _) = term(&app, &coord_p).await;
-    let module = app
-        .store
-        .create_module(&tandem_domain::placements::ModuleDraft {
-            org_id: w.provider_p,
-            title: "Mentor foundations".into(),
-            audience: tandem_domain::placements::Audience::Mentors,
-            hours: 12.0,
-            valid_months: 24,
-        })
-        .await
-        .unwrap();
+    let (p, module) = partnership_with_module(&app, &coord_p).await;
     let email = |id: i64| {
         let store = app.store.clone();
         async move { store.person(id).await.unwrap().email.unwrap() }
@@ -1139,6 +1165,19 @@ async fn training_completions_import_all_or_nothing(db: Db) {
         .await;
     assert_eq!(status, 200);
     assert!(!beyond.contains("<td>2026-09-01</td>"), "{beyond}");
+    // The record form offers the people a search finds, not every trainee at once.
+    let coord_p = app.as_person(w.coord_p).await;
+    let training = format!("/partnerships/{p}/training");
+    let (_, found) = coord_p.text(&format!("{training}?who=MINA")).await;
+    assert!(
+        found.contains(">Mina Mentor (mentor,") && found.contains("1 person found."),
+        "{found}"
+    );
+    let (_, none) = coord_p.text(&format!("{training}?who=nobody")).await;
+    assert!(
+        !none.contains(">Mina Mentor (mentor,") && none.contains("0 people found."),
+        "{none}"
+    );
 }
 
 /// A school hosting one candidate, with one mentor and one candidate, run once through the API
@@ -1287,18 +1326,7 @@ async fn the_api_reads_training_and_calibration_and_records_completions(db: Db) 
     let app = spawn(db).await;
     let w = app.world;
     let coord_p = app.as_person(w.coord_p).await;
-    let (p, _) = term(&app, &coord_p).await;
-    let module = app
-        .store
-        .create_module(&tandem_domain::placements::ModuleDraft {
-            org_id: w.provider_p,
-            title: "Mentor foundations".into(),
-            audience: tandem_domain::placements::Audience::Mentors,
-            hours: 12.0,
-            valid_months: 24,
-        })
-        .await
-        .unwrap();
+    let (p, module) = partnership_with_module(&app, &coord_p).await;
     let (token_p, _) = app.as_token(w.provider_p, true).await;
     let (token_b, _) = app.as_token(w.district_b, true).await;
     let completions = format!("/api/v1/partnerships/{p}/training/completions");
@@ -1462,6 +1490,46 @@ async fn the_api_adds_a_term_its_mentors_and_candidates(db: Db) {
         ),
         (Some("Spring 2028"), Some(40.0)),
         "{term}"
+    );
+    // The partnership's terms, listed; the term's rules, replaced (checked as the form checks).
+    let (status, listed) = token_p.json(&terms).await;
+    assert_eq!(status, 200);
+    assert!(
+        (listed.as_array().unwrap().iter()).any(|x| x["id"].as_i64() == Some(t)),
+        "{listed}"
+    );
+    assert_eq!(token_b.get(&terms).await.status(), 404);
+    let this_term = format!("/api/v1/terms/{t}");
+    let mut tighter = spring("2028-05-01");
+    tighter["rules"] = term["rules"].clone();
+    tighter["rules"]["max_travel_km"] = serde_json::json!(25.0);
+    assert_eq!(
+        (token_b.put_json(&this_term, tighter.clone()).await).status(),
+        404
+    );
+    let (reader_p, _) = app.as_token(w.provider_p, false).await;
+    assert_eq!(
+        (reader_p.put_json(&this_term, tighter.clone()).await).status(),
+        403
+    );
+    tighter["ends_on"] = serde_json::json!("2027-12-01");
+    assert_eq!(
+        (token_p.put_json(&this_term, tighter.clone()).await).status(),
+        422
+    );
+    let (_, unchanged) = token_p.json(&this_term).await;
+    assert_eq!(unchanged["rules"], term["rules"], "nothing saved");
+    tighter["ends_on"] = serde_json::json!("2028-05-01");
+    let updated = token_p.put_json(&this_term, tighter).await;
+    assert_eq!(updated.status(), 200);
+    let (_, read) = token_p.json(&this_term).await;
+    assert_eq!(
+        (
+            read["rules"]["max_travel_km"].as_f64(),
+            read["ends_on"].as_str()
+        ),
+        (Some(25.0), Some("2028-05-01")),
+        "{read}"
     );
 
     // A mentor profile with this term's capacity: a teacher with the mentor role only.
@@ -1639,4 +1707,69 @@ async fn mentor_profiles_import_all_or_nothing(db: Db) {
     assert_eq!(profiles().await, [("Mina Mentor".to_owned(), Some(1))]);
     let (_, page) = coord_p.text(&location(&saved)).await;
     assert!(page.contains("Saved 1 mentor profile(s)."), "{page}");
+}
+
+/// The module form's "Offered by": every party of a small partnership; of a state-size one,
+/// only those the caller works for (a thousand districts make no usable list).
+async fn a_module_is_offered_by_a_party_the_page_can_list(db: Db) {
+    let app = spawn(db).await;
+    let w = app.world;
+    let coord_p = app.as_person(w.coord_p).await;
+    let (small, _) = term(&app, &coord_p).await;
+    let offered = |page: &str| {
+        let select = page.split("id=\"org_id\"").nth(1).unwrap_or_default();
+        select
+            .split("</select>")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (_, page) = coord_p
+        .text(&format!("/partnerships/{small}/training"))
+        .await;
+    let select = offered(&page);
+    assert!(
+        select.contains("Pine University") && select.contains("Alder District"),
+        "{select}"
+    );
+
+    let mut districts = Vec::new();
+    for i in 0..20 {
+        let draft = OrgDraft {
+            kind: OrgKind::District,
+            name: format!("Spruce District {i}"),
+            parent_id: None,
+            state_code: Some("MI".into()),
+            street: None,
+            city: None,
+            zip: None,
+            phone: None,
+        };
+        districts.push(app.store.create_org(&draft).await.unwrap());
+    }
+    let draft = PartnershipDraft {
+        name: "Statewide placements".into(),
+        provider_id: w.provider_p,
+        district_ids: districts,
+        status: PartnershipStatus::Active,
+        starts_on: None,
+        review_on: None,
+    };
+    let sections = Sections::template().to_json();
+    let large = (app.store.create_partnership(&draft, None, &sections).await).unwrap();
+    let (status, page) = coord_p
+        .text(&format!("/partnerships/{large}/training"))
+        .await;
+    assert_eq!(status, 200);
+    let select = offered(&page);
+    assert!(
+        select.contains("Pine University") && !select.contains("Spruce District"),
+        "{select}"
+    );
+    // Another provider's coordinator reads none of it.
+    let coord_q = app.as_person(w.coord_q).await;
+    let denied = coord_q
+        .get(&format!("/partnerships/{large}/training"))
+        .await;
+    assert_eq!(denied.status(), 404);
 }

@@ -135,8 +135,39 @@ impl Grid {
     /// in ascending order. Callers check the exact distance.
     pub fn near(&self, lat: f64, lon: f64, radius_km: f64) -> Vec<u32> {
         let mut found = Vec::new();
+        for cells in self.cell_runs(lat, lon, radius_km) {
+            let (from, to) = (self.start[cells.start], self.start[cells.end]);
+            found.extend_from_slice(&self.points[from as usize..to as usize]);
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// The cells, holding at least one point, that may hold points within `radius_km` of
+    /// (lat, lon).
+    pub fn cells_near(&self, lat: f64, lon: f64, radius_km: f64) -> impl Iterator<Item = usize> {
+        self.cell_runs(lat, lon, radius_km)
+            .into_iter()
+            .flatten()
+            .filter(|&k| self.start[k] < self.start[k + 1])
+    }
+
+    /// The cell a point's location falls in: cells number from 0 to `cells()`.
+    pub fn cell(&self, lat: f64, lon: f64) -> usize {
+        let r = (((lat - self.lat0) / self.cell_deg).max(0.0) as usize).min(self.rows - 1);
+        let c = (((lon - self.lon0) / self.cell_deg).max(0.0) as usize).min(self.cols - 1);
+        r * self.cols + c
+    }
+
+    pub fn cells(&self) -> usize {
+        self.rows * self.cols
+    }
+
+    /// For each row of cells that may hold points within `radius_km` of (lat, lon), its run
+    /// of such cells.
+    fn cell_runs(&self, lat: f64, lon: f64, radius_km: f64) -> Vec<std::ops::Range<usize>> {
         if self.points.is_empty() {
-            return found;
+            return Vec::new();
         }
         let lat_deg = radius_km / 111.0 * 1.01 + 1e-9;
         // Longitude degrees shrink towards the poles: widen by the most poleward latitude
@@ -157,15 +188,11 @@ impl Grid {
             span(lat - lat_deg, lat + lat_deg, self.lat0, self.rows),
             span(lon - lon_deg, lon + lon_deg, self.lon0, self.cols),
         ) else {
-            return found;
+            return Vec::new();
         };
-        for r in r0..=r1 {
-            let from = self.start[r * self.cols + c0] as usize;
-            let to = self.start[r * self.cols + c1 + 1] as usize;
-            found.extend_from_slice(&self.points[from..to]);
-        }
-        found.sort_unstable();
-        found
+        (r0..=r1)
+            .map(|r| r * self.cols + c0..r * self.cols + c1 + 1)
+            .collect()
     }
 }
 

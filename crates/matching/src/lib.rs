@@ -23,6 +23,7 @@ mod edges;
 mod flow;
 pub mod generate;
 pub mod geo;
+mod markets;
 pub mod model;
 
 use std::collections::HashMap;
@@ -307,6 +308,10 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
 
 /// Solves `instance` under `rules`.
 pub fn solve(instance: &Instance, rules: &Rules) -> Result<Solution, InstanceError> {
+    check(instance, rules)?;
+    if let Some(solution) = markets::solve_apart(instance, rules) {
+        return Ok(solution);
+    }
     Ok(prepare(instance, rules)?.solve())
 }
 

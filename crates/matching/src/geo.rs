@@ -99,36 +99,31 @@ impl Grid {
         while ((lat1 - lat0) / cell_deg + 1.0) * ((lon1 - lon0) / cell_deg + 1.0) > MAX_CELLS {
             cell_deg *= 2.0;
         }
-        let rows = ((lat1 - lat0) / cell_deg) as usize + 1;
-        let cols = ((lon1 - lon0) / cell_deg) as usize + 1;
-        let cell = |lat: f64, lon: f64| {
-            let r = (((lat - lat0) / cell_deg) as usize).min(rows - 1);
-            let c = (((lon - lon0) / cell_deg) as usize).min(cols - 1);
-            r * cols + c
+        let mut grid = Grid {
+            cell_deg,
+            lat0,
+            lon0,
+            rows: ((lat1 - lat0) / cell_deg) as usize + 1,
+            cols: ((lon1 - lon0) / cell_deg) as usize + 1,
+            start: Vec::new(),
+            points: Vec::new(),
         };
-        let mut start = vec![0u32; rows * cols + 1];
+        let mut start = vec![0u32; grid.cells() + 1];
         for &(_, lat, lon) in &points {
-            start[cell(lat, lon) + 1] += 1;
+            start[grid.cell(lat, lon) + 1] += 1;
         }
-        for i in 0..rows * cols {
+        for i in 0..grid.cells() {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
         let mut sorted = vec![0u32; points.len()];
         for &(index, lat, lon) in &points {
-            let k = cell(lat, lon);
+            let k = grid.cell(lat, lon);
             sorted[fill[k] as usize] = index;
             fill[k] += 1;
         }
-        Grid {
-            cell_deg,
-            lat0,
-            lon0,
-            rows,
-            cols,
-            start,
-            points: sorted,
-        }
+        (grid.start, grid.points) = (start, sorted);
+        grid
     }
 
     /// Indices of the points in cells that may hold points within `radius_km` of (lat, lon),

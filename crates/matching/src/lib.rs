@@ -193,6 +193,34 @@ impl Solution {
     pub fn gap(&self) -> i64 {
         self.objective - self.bound
     }
+
+    /// An answer from its placements (in candidate order) and unplaced candidates, under an
+    /// instance, its rules and the high-needs minimum they come to: the objective and the
+    /// counts follow from the placements. `gap` is how far the objective may be above the
+    /// optimum (`None` when no bound is proven).
+    fn of(
+        (instance, rules, high_needs_min): (&Instance, &Rules, u32),
+        placements: Vec<Placement>,
+        unplaced: Vec<(u32, Unplaced)>,
+        gap: Option<i64>,
+        edges: usize,
+    ) -> Solution {
+        let objective = placements.iter().map(|p| p.cost.total()).sum();
+        let high_needs_placed = placements
+            .iter()
+            .filter(|p| instance.schools[p.school as usize].high_needs)
+            .count() as u32;
+        Solution {
+            unplaced,
+            objective,
+            bound: gap.map_or(i64::MIN, |gap| objective - gap),
+            edges,
+            high_needs_short: high_needs_min.saturating_sub(high_needs_placed),
+            high_needs_placed,
+            districts: districts_placed(instance, rules, &placements),
+            placements,
+        }
+    }
 }
 
 /// An instance that refers to things that are not there.
@@ -860,21 +888,14 @@ impl Prepared<'_> {
         if let Some(cap) = self.rules.program_school_cap {
             self.explain_cohorts(cap, &placements, &mut unplaced);
         }
-        let objective = placements.iter().map(|p| p.cost.total()).sum();
-        let high_needs_placed = placements
-            .iter()
-            .filter(|p| instance.schools[p.school as usize].high_needs)
-            .count() as u32;
-        Solution {
-            unplaced,
-            objective,
-            bound: proven_gap.map_or(i64::MIN, |gap| objective - gap),
-            edges: self.chosen.iter().map(Vec::len).sum(),
-            high_needs_short: self.high_needs_min.saturating_sub(high_needs_placed),
-            high_needs_placed,
-            districts: districts_placed(instance, self.rules, &placements),
+        let edges = self.chosen.iter().map(Vec::len).sum();
+        Solution::of(
+            (instance, self.rules, self.high_needs_min),
             placements,
-        }
+            unplaced,
+            proven_gap,
+            edges,
+        )
     }
 
     /// The answer without a cohort weight: the placements (not the locked ones), the unplaced

@@ -204,8 +204,12 @@ fn join(
 ) -> Solution {
     let mut placements: Vec<Placement> = Vec::new();
     let mut unplaced: Vec<(u32, Unplaced)> = Vec::new();
-    let (mut objective, mut bound, mut edges) = (0i64, Some(0i64), 0usize);
+    let (mut gap, mut edges) = (Some(0i64), 0usize);
     for (market, solution) in markets.iter().zip(solutions) {
+        // (`i64::MIN`: no bound proven for that market, so none for the whole.)
+        let proven = (solution.bound != i64::MIN).then(|| solution.gap());
+        gap = gap.zip(proven).map(|(a, b)| a + b);
+        edges += solution.edges;
         placements.extend(solution.placements.into_iter().map(|p| Placement {
             candidate: market.candidates[p.candidate as usize],
             mentor: market.mentors[p.mentor as usize],
@@ -220,28 +224,16 @@ fn join(
             };
             (c, why)
         }));
-        objective += solution.objective;
-        // (`i64::MIN`: no bound proven for that market, so none for the whole.)
-        bound = bound
-            .filter(|_| solution.bound != i64::MIN)
-            .map(|b| b + solution.bound);
-        edges += solution.edges;
     }
     placements.sort_by_key(|p| p.candidate);
     unplaced.sort_by_key(|(c, _)| *c);
-    let high_needs_placed = (placements.iter())
-        .filter(|p| instance.schools[p.school as usize].high_needs)
-        .count() as u32;
-    Solution {
+    Solution::of(
+        (instance, rules, rules.high_needs_min),
         placements,
         unplaced,
-        objective,
-        bound: bound.unwrap_or(i64::MIN),
+        gap,
         edges,
-        high_needs_placed,
-        high_needs_short: rules.high_needs_min.saturating_sub(high_needs_placed),
-        districts: Vec::new(),
-    }
+    )
 }
 
 #[cfg(test)]

@@ -291,6 +291,9 @@ impl Groups {
 
 const NONE: u32 = u32::MAX;
 
+/// A candidate with more than this many times the options it starts from is in a dense metro.
+const DENSE: usize = 4;
+
 /// A candidate's options: groups of nearby schools, found through a grid index of schools.
 pub struct Options<'a> {
     instance: &'a Instance,
@@ -378,8 +381,14 @@ impl<'a> Options<'a> {
         }
     }
 
-    /// The `k` most promising options of `candidate` (cheapest including the group's best
-    /// mentor), and a cost below which every option is among them.
+    /// The most promising options of `candidate` (cheapest including the group's best mentor),
+    /// and a cost below which every option is among them: its `k` cheapest; or, in a dense
+    /// metro (more than `DENSE` × `k` options), its cheapest two thirds of `k` and a third spread
+    /// evenly over the rest, cheapest to dearest. A crowded metro's optimum sends some
+    /// candidates far down their lists (California: 2,265 of 19,796 beyond their 256th
+    /// cheapest); with a few far options from the start, the first network places nearly as
+    /// many as can be placed and prices the metro nearly right, so pricing adds fewer options
+    /// to fewer candidates (bench/README).
     pub fn cheapest(&self, groups: &Groups, candidate: usize, k: usize) -> (Vec<Choice>, i64) {
         let mut all = Vec::new();
         self.each(groups, candidate, |o| {
@@ -388,6 +397,16 @@ impl<'a> Options<'a> {
             }
         });
         let key = |o: &Choice| (o.cost + groups.cheapest[o.group as usize], o.group);
+        if all.len() / DENSE > k {
+            // Sorted whole: the spread needs every option's place.
+            all.sort_unstable_by_key(key);
+            let near = k - k / 3;
+            let (n, far) = (all.len(), k / 3);
+            let complete_below = key(&all[near]).0 - groups.dearest_cheapest;
+            let mut spread: Vec<Choice> = all[..near].to_vec();
+            spread.extend((0..far).map(|i| all[near + i * (n - near) / far]));
+            return (spread, complete_below);
+        }
         // Keys are unique (one option per group), so selecting the k first and sorting only
         // those gives what sorting everything would.
         let complete_below = if all.len() > k {

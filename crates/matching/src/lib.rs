@@ -7,14 +7,16 @@
 //! Done so far: area and grade-band fit, eligibility, maximum travel, conflicts, allowed
 //! districts, mentor capacities, school caps, locks, a minimum of high-needs placements and
 //! per-district minimums and maximums, with travel, preference, mentor-quality and high-needs
-//! costs and one for moving a candidate from the school the run before proposed. All in the network (gap 0), except when a limited district mixes high-needs schools
-//! and others while the high-needs quota binds: the two quotas cross, and the high-needs one is
-//! priced by Lagrangian relaxation with its gap proven. A cap on one program's candidates per
-//! school (the cohort size) crosses the network's structure too: it is priced the same way, a
-//! solution keeping it is repaired from the priced one when pricing finds none, and the gap is
-//! proven. The high-needs quota may also be a share of the most placements. Not yet: a cohort
-//! weight (keeping a program together). `deferred` holds the preference mode (deferred
-//! acceptance); `caseloads` assigns program supervisors to placements.
+//! costs and one for moving a candidate from the school the run before proposed. All in the
+//! network (gap 0), except when a limited district mixes high-needs schools and others while
+//! the high-needs quota binds: the two quotas cross, and the high-needs one is priced by
+//! Lagrangian relaxation with its gap proven. A cap on one program's candidates per school (the
+//! cohort size) crosses the network's structure too: it is priced the same way, a solution
+//! keeping it is repaired from the priced one when pricing finds none, and the gap is proven.
+//! The high-needs quota may also be a share of the most placements. A cohort weight (keeping a
+//! program together) is a fixed charge solved on top of the network (`cohorts`), its gap
+//! proven. `deferred` holds the preference mode (deferred acceptance); `caseloads` assigns
+//! program supervisors to placements.
 
 pub mod caseloads;
 mod cohorts;
@@ -336,14 +338,25 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
 
 /// Solves `instance` under `rules`.
 pub fn solve(instance: &Instance, rules: &Rules) -> Result<Solution, InstanceError> {
-    check(instance, rules)?;
-    if let Some(solution) = markets::solve_apart(instance, rules) {
-        return Ok(solution);
+    match solve_markets(instance, rules)? {
+        Some(solution) => Ok(solution),
+        None => Ok(prepare(instance, rules)?.solve()),
     }
-    Ok(prepare(instance, rules)?.solve())
 }
 
-/// How many of its cheapest options each candidate starts with; pricing adds any other option
+/// `solve`'s first way, apart for callers that time the two: the solution when the instance
+/// splits into markets solved apart (see `markets`), else `None`, and then
+/// `prepare(instance, rules)?.solve()` is the solution.
+pub fn solve_markets(
+    instance: &Instance,
+    rules: &Rules,
+) -> Result<Option<Solution>, InstanceError> {
+    check(instance, rules)?;
+    Ok(markets::solve_apart(instance, rules))
+}
+
+/// How many options each candidate starts with (its cheapest, or in a dense metro some spread
+/// wider: `edges::Options::cheapest`); pricing adds any other option
 /// that could improve the solution, so this only sets how much work the first round does.
 /// (Measured, release: with 96 rather than 32, Michigan needs no pricing round after the first
 /// and solves in 48 ms instead of 90; California takes 16 s instead of 20.)
@@ -613,16 +626,19 @@ impl Prepared<'_> {
     }
 
     /// Solves the network of the chosen options; prices the options left out; adds those that
-    /// could improve the solution; repeats until none could. Many candidates given options (the
-    /// first round, typically) are solved again from scratch; a few give back their units and
-    /// send them again, warm from the solved network — far cheaper than solving everything
-    /// again for them. (Sent again, many chase displacement chains across a saturated metro:
-    /// on California that took three times as long as solving from scratch.)
+    /// could improve the solution; repeats until none could. When more than a sixteenth of the
+    /// candidates are given options, everything is solved again from scratch; fewer give back
+    /// their units and send them again, warm from the solved network. (On California, sending
+    /// a round of 5,000 again warm took longer than a fresh solve, one of 1,000 a seventh of
+    /// one; on the national instance's markets, warm rounds of an eighth took twice as long as
+    /// fresh ones. Before the first options reached far into dense metros, they left 1,087
+    /// unplaced where the optimum leaves 204, and warm searches chased displacement chains
+    /// across whole saturated metros: three times as long as a fresh solve.)
     fn optimize(&mut self, unplaced_cost: i64, quota: bool) -> Solved {
         let n = self.nodes();
         let mut solved = self.run(unplaced_cost, quota);
         // (At least a few, so small instances, the tests among them, take both paths.)
-        let few = (self.chosen.len() / 64).max(4);
+        let few = (self.chosen.len() / 16).max(4);
         loop {
             // Groups as low and candidates as high as the flow allows, so that as few options
             // as possible look negative: schools first, then mentors, then groups (each bound

@@ -163,6 +163,14 @@ fn reference(instance: &Instance, rules: &Rules) -> (usize, i64) {
 
 /// Instances where candidates compete for a few schools' mentors, with many options each.
 fn instance() -> impl Strategy<Value = Instance> {
+    instance_of(2..9, 1..16)
+}
+
+/// Instances of `schools` schools and `mentors` mentors.
+fn instance_of(
+    schools: std::ops::Range<usize>,
+    mentors: std::ops::Range<usize>,
+) -> impl Strategy<Value = Instance> {
     let school = (
         0u32..3,
         42.0f64..42.3,
@@ -177,8 +185,8 @@ fn instance() -> impl Strategy<Value = Instance> {
             cap,
             high_needs,
         });
-    let schools = proptest::collection::vec(school, 2..9);
-    schools.prop_flat_map(|schools| {
+    let schools = proptest::collection::vec(school, schools);
+    schools.prop_flat_map(move |schools| {
         let n = schools.len() as u32;
         let mentor = (
             0..n,
@@ -219,7 +227,7 @@ fn instance() -> impl Strategy<Value = Instance> {
             });
         (
             Just(schools),
-            proptest::collection::vec(mentor, 1..16),
+            proptest::collection::vec(mentor, mentors.clone()),
             proptest::collection::vec(candidate, 1..16),
         )
             .prop_map(|(schools, mentors, candidates)| Instance {
@@ -250,6 +258,28 @@ proptest! {
         let cold = solve(&instance, &rules).unwrap();
         prop_assert_eq!(cold.placements.len(), placed);
         prop_assert_eq!(cold.objective, cost);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Candidates with more than four times the options they start from start from their
+    /// cheapest two thirds and a third spread over the rest (`edges::Options::cheapest`).
+    #[test]
+    fn options_spread_over_a_dense_metro_find_the_optimum(
+        instance in instance_of(14..24, 24..60),
+        quota in 0u32..4,
+        travel_per_km in 0i64..40,
+        first in 3usize..6,
+    ) {
+        let mut rules = Rules { max_travel_km: 30.0, high_needs_min: quota, ..Rules::default() };
+        rules.weights.travel_per_km = travel_per_km;
+        let (placed, cost) = reference(&instance, &rules);
+        let solution = prepare_with(&instance, &rules, first).unwrap().solve();
+        prop_assert_eq!(solution.placements.len(), placed);
+        prop_assert_eq!(solution.objective, cost);
+        prop_assert_eq!(solution.gap(), 0);
     }
 }
 

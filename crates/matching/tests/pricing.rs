@@ -238,6 +238,31 @@ fn instance_of(
     })
 }
 
+fn rules(quota: u32, travel_per_km: i64) -> Rules {
+    let mut rules = Rules {
+        max_travel_km: 30.0,
+        high_needs_min: quota,
+        ..Rules::default()
+    };
+    rules.weights.travel_per_km = travel_per_km;
+    rules
+}
+
+/// Solves from `first` options each; checks the count placed and the cost against the
+/// reference, proven (gap 0); returns them.
+fn solves_exactly(
+    instance: &Instance,
+    rules: &Rules,
+    first: usize,
+) -> Result<(usize, i64), TestCaseError> {
+    let (placed, cost) = reference(instance, rules);
+    let solution = prepare_with(instance, rules, first).unwrap().solve();
+    prop_assert_eq!(solution.placements.len(), placed);
+    prop_assert_eq!(solution.objective, cost);
+    prop_assert_eq!(solution.gap(), 0);
+    Ok((placed, cost))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(600))]
 
@@ -248,13 +273,8 @@ proptest! {
         travel_per_km in 0i64..40,
         first in 1usize..3,
     ) {
-        let mut rules = Rules { max_travel_km: 30.0, high_needs_min: quota, ..Rules::default() };
-        rules.weights.travel_per_km = travel_per_km;
-        let (placed, cost) = reference(&instance, &rules);
-        let solution = prepare_with(&instance, &rules, first).unwrap().solve();
-        prop_assert_eq!(solution.placements.len(), placed);
-        prop_assert_eq!(solution.objective, cost);
-        prop_assert_eq!(solution.gap(), 0);
+        let rules = rules(quota, travel_per_km);
+        let (placed, cost) = solves_exactly(&instance, &rules, first)?;
         let cold = solve(&instance, &rules).unwrap();
         prop_assert_eq!(cold.placements.len(), placed);
         prop_assert_eq!(cold.objective, cost);
@@ -273,13 +293,7 @@ proptest! {
         travel_per_km in 0i64..40,
         first in 3usize..6,
     ) {
-        let mut rules = Rules { max_travel_km: 30.0, high_needs_min: quota, ..Rules::default() };
-        rules.weights.travel_per_km = travel_per_km;
-        let (placed, cost) = reference(&instance, &rules);
-        let solution = prepare_with(&instance, &rules, first).unwrap().solve();
-        prop_assert_eq!(solution.placements.len(), placed);
-        prop_assert_eq!(solution.objective, cost);
-        prop_assert_eq!(solution.gap(), 0);
+        solves_exactly(&instance, &rules(quota, travel_per_km), first)?;
     }
 }
 

@@ -403,7 +403,9 @@ impl<'a> Options<'a> {
             let near = k - k / 3;
             let (n, far) = (all.len(), k / 3);
             let complete_below = key(&all[near]).0 - groups.dearest_cheapest;
-            let mut spread: Vec<Choice> = all[..near].to_vec();
+            // (Kept for the whole solve: no room beyond the options.)
+            let mut spread = Vec::with_capacity(near + far);
+            spread.extend_from_slice(&all[..near]);
             spread.extend((0..far).map(|i| all[near + i * (n - near) / far]));
             return (spread, complete_below);
         }

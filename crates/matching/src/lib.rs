@@ -340,7 +340,8 @@ fn check(instance: &Instance, rules: &Rules) -> Result<(), InstanceError> {
 pub fn solve(instance: &Instance, rules: &Rules) -> Result<Solution, InstanceError> {
     match solve_markets(instance, rules)? {
         Some(solution) => Ok(solution),
-        None => Ok(prepare(instance, rules)?.solve()),
+        // (Checked by `solve_markets`.)
+        None => Ok(prepare_checked(instance, rules, FIRST_OPTIONS).solve()),
     }
 }
 
@@ -453,6 +454,11 @@ pub fn prepare_with<'a>(
     first: usize,
 ) -> Result<Prepared<'a>, InstanceError> {
     check(instance, rules)?;
+    Ok(prepare_checked(instance, rules, first))
+}
+
+/// `prepare_with` for an instance already checked.
+fn prepare_checked<'a>(instance: &'a Instance, rules: &'a Rules, first: usize) -> Prepared<'a> {
     // Locks are placed first and take their capacity out of the network.
     let mut locked = vec![false; instance.candidates.len()];
     let mut mentor_left: Vec<i64> = instance
@@ -529,7 +535,7 @@ pub fn prepare_with<'a>(
         cohorts: cohorts::Prices::default(),
     };
     prepared.close_pairs();
-    Ok(prepared)
+    prepared
 }
 
 /// A solved network, with the arcs of the chosen options and, per group, the first of its

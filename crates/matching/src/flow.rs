@@ -75,12 +75,14 @@ impl RadixHeap {
     }
 }
 
+/// What a search reads of an arc, in 16 bytes: a candidate's options, scanned one after
+/// another, take two thirds of the memory they took with the arc's tail and capacity beside
+/// them (those live apart, in `Network::tail` and `Network::cap`).
 #[derive(Debug, Clone, Copy)]
 struct Arc {
-    from: u32,
     to: u32,
-    cap: i32,
-    flow: i32,
+    /// Capacity left: the capacity less the flow.
+    room: i32,
     cost: i64,
 }
 
@@ -128,6 +130,8 @@ struct Node {
 
 pub struct Network {
     arcs: Vec<Arc>,
+    tail: Vec<u32>,
+    cap: Vec<i32>,
     nodes: Vec<Node>,
     out_last: Vec<u32>,
     out_next: Vec<u32>,
@@ -145,6 +149,8 @@ impl Network {
     pub fn new(nodes: usize, arcs: usize) -> Network {
         Network {
             arcs: Vec::with_capacity(arcs),
+            tail: Vec::with_capacity(arcs),
+            cap: Vec::with_capacity(arcs),
             nodes: vec![
                 Node {
                     potential: 0,
@@ -178,10 +184,10 @@ impl Network {
     /// reduced cost, and the potentials still prove what is left optimal.
     pub fn unroute(&mut self, source: usize) {
         let mut node = source;
-        while let Some(a) = self.out(node).find(|&a| {
-            let arc = &self.arcs[a];
-            arc.flow > 0 && (node == source || self.reduced(arc) == 0)
-        }) {
+        while let Some(a) = self
+            .out(node)
+            .find(|&a| self.flow(a) > 0 && (node == source || self.reduced(a) == 0))
+        {
             node = self.arcs[a].to as usize;
             self.take(a);
         }
@@ -194,12 +200,12 @@ impl Network {
     pub fn add(&mut self, from: usize, to: usize, cap: i32, cost: i64) -> usize {
         let index = self.arcs.len();
         self.arcs.push(Arc {
-            from: from as u32,
             to: to as u32,
-            cap,
-            flow: 0,
+            room: cap,
             cost,
         });
+        self.tail.push(from as u32);
+        self.cap.push(cap);
         self.out_next.push(END);
         self.in_next.push(END);
         self.in_prev.push(END);
@@ -221,12 +227,11 @@ impl Network {
         let out = self
             .out(node)
             .map(|a| &self.arcs[a])
-            .filter(|a| a.flow < a.cap)
+            .filter(|a| a.room > 0)
             .map(|a| self.nodes[a.to as usize].potential - a.cost);
         let carrying = self
             .carrying(node)
-            .map(|a| &self.arcs[a])
-            .map(|a| a.cost + self.nodes[a.from as usize].potential);
+            .map(|a| self.arcs[a].cost + self.nodes[self.tail[a] as usize].potential);
         if let Some(floor) = out.chain(carrying).max() {
             self.nodes[node].potential = self.nodes[node].potential.min(floor);
         }
@@ -238,9 +243,8 @@ impl Network {
         // Arcs out with flow: cost + π(node) − π(to) ≤ 0.
         let ceiling = self
             .out(node)
-            .map(|a| &self.arcs[a])
-            .filter(|a| a.flow > 0)
-            .map(|a| self.nodes[a.to as usize].potential - a.cost)
+            .filter(|&a| self.flow(a) > 0)
+            .map(|a| self.nodes[self.arcs[a].to as usize].potential - self.arcs[a].cost)
             .min();
         if let Some(ceiling) = ceiling {
             self.nodes[node].potential = self.nodes[node].potential.max(ceiling);
@@ -254,7 +258,7 @@ impl Network {
 
     /// Flow on an arc.
     pub fn flow(&self, arc: usize) -> i32 {
-        self.arcs[arc].flow
+        self.cap[arc] - self.arcs[arc].room
     }
 
     /// Raises a node's starting potential (before any flow) so that no arc out of it is
@@ -273,15 +277,19 @@ impl Network {
 
     /// The cost of the flow: the sum of each arc's flow times its cost.
     pub fn cost(&self) -> i64 {
-        self.arcs.iter().map(|a| i64::from(a.flow) * a.cost).sum()
+        (0..self.arcs.len())
+            .map(|a| i64::from(self.flow(a)) * self.arcs[a].cost)
+            .sum()
     }
 
     pub fn potential(&self, node: usize) -> i64 {
         self.nodes[node].potential
     }
 
-    fn reduced(&self, arc: &Arc) -> i64 {
-        arc.cost + self.nodes[arc.from as usize].potential - self.nodes[arc.to as usize].potential
+    fn reduced(&self, a: usize) -> i64 {
+        let arc = &self.arcs[a];
+        arc.cost + self.nodes[self.tail[a] as usize].potential
+            - self.nodes[arc.to as usize].potential
     }
 
     /// Sends one unit from `source` (a node with only outgoing arcs, none carrying flow) to the
@@ -291,7 +299,7 @@ impl Network {
         let lift = self
             .out(source)
             .map(|a| self.arcs[a])
-            .filter(|a| a.flow < a.cap)
+            .filter(|a| a.room > 0)
             .map(|a| self.nodes[a.to as usize].potential - a.cost)
             .max()?;
         self.nodes[source].potential = lift;
@@ -334,18 +342,22 @@ impl Network {
             if d > self.nodes[node].dist {
                 continue; // (reached again, nearer, since this entry was pushed)
             }
+            // Distances on reduced costs, from this node's potential.
+            let base = d + self.nodes[node].potential;
             let mut a = self.nodes[node].out_first;
             while a != END {
                 let arc = self.arcs[a as usize];
-                if arc.flow < arc.cap {
-                    self.relax(d + self.reduced(&arc), arc.to, Step::new(a, false));
+                if arc.room > 0 {
+                    let to = self.nodes[arc.to as usize].potential;
+                    self.relax(base + arc.cost - to, arc.to, Step::new(a, false));
                 }
                 a = self.out_next[a as usize];
             }
             let mut a = self.nodes[node].in_first;
             while a != END {
-                let arc = self.arcs[a as usize];
-                self.relax(d - self.reduced(&arc), arc.from, Step::new(a, true));
+                let (cost, from) = (self.arcs[a as usize].cost, self.tail[a as usize]);
+                let to = self.nodes[from as usize].potential;
+                self.relax(base - cost - to, from, Step::new(a, true));
                 a = self.in_next[a as usize];
             }
         }
@@ -382,7 +394,7 @@ impl Network {
                 self.take(a);
             } else {
                 cost += arc.cost;
-                node = arc.from as usize;
+                node = self.tail[a] as usize;
                 self.give(a);
             }
         }
@@ -392,8 +404,8 @@ impl Network {
     /// Adds a unit of flow to an arc.
     fn give(&mut self, a: usize) {
         let arc = &mut self.arcs[a];
-        arc.flow += 1;
-        if arc.flow == 1 {
+        arc.room -= 1;
+        if arc.room == self.cap[a] - 1 {
             let to = arc.to as usize;
             let first = self.nodes[to].in_first;
             self.in_next[a] = first;
@@ -408,8 +420,8 @@ impl Network {
     /// Takes a unit of flow off an arc.
     fn take(&mut self, a: usize) {
         let arc = &mut self.arcs[a];
-        arc.flow -= 1;
-        if arc.flow == 0 {
+        arc.room += 1;
+        if arc.room == self.cap[a] {
             let (prev, next) = (self.in_prev[a], self.in_next[a]);
             match prev {
                 END => self.nodes[arc.to as usize].in_first = next,
@@ -439,9 +451,9 @@ impl Network {
 
     /// The optimality certificate: no residual arc has a negative reduced cost.
     pub fn certified(&self) -> bool {
-        self.arcs.iter().all(|arc| {
-            let reduced = self.reduced(arc);
-            (arc.flow >= arc.cap || reduced >= 0) && (arc.flow <= 0 || reduced <= 0)
+        (0..self.arcs.len()).all(|a| {
+            let reduced = self.reduced(a);
+            (self.arcs[a].room <= 0 || reduced >= 0) && (self.flow(a) <= 0 || reduced <= 0)
         })
     }
 }

@@ -348,16 +348,16 @@ impl Network {
             while a != END {
                 let arc = self.arcs[a as usize];
                 if arc.room > 0 {
-                    let to = self.nodes[arc.to as usize].potential;
-                    self.relax(base + arc.cost - to, arc.to, Step::new(a, false));
+                    let head = self.nodes[arc.to as usize].potential;
+                    self.relax(base + arc.cost - head, arc.to, Step::new(a, false));
                 }
                 a = self.out_next[a as usize];
             }
             let mut a = self.nodes[node].in_first;
             while a != END {
                 let (cost, from) = (self.arcs[a as usize].cost, self.tail[a as usize]);
-                let to = self.nodes[from as usize].potential;
-                self.relax(base - cost - to, from, Step::new(a, true));
+                let tail = self.nodes[from as usize].potential;
+                self.relax(base - cost - tail, from, Step::new(a, true));
                 a = self.in_next[a as usize];
             }
         }
@@ -406,6 +406,7 @@ impl Network {
         let arc = &mut self.arcs[a];
         arc.room -= 1;
         if arc.room == self.cap[a] - 1 {
+            // Its first unit: the arc joins its head's carrying list.
             let to = arc.to as usize;
             let first = self.nodes[to].in_first;
             self.in_next[a] = first;
@@ -422,6 +423,7 @@ impl Network {
         let arc = &mut self.arcs[a];
         arc.room += 1;
         if arc.room == self.cap[a] {
+            // Its last unit: the arc leaves its head's carrying list.
             let (prev, next) = (self.in_prev[a], self.in_next[a]);
             match prev {
                 END => self.nodes[arc.to as usize].in_first = next,

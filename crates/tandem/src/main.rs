@@ -165,6 +165,9 @@ enum MatchCommand {
         seed: u64,
         #[arg(long, default_value = "../shared/data/nces")]
         nces_dir: PathBuf,
+        /// Maximum travel in km (the rule that decides how many edges there are).
+        #[arg(long, default_value_t = 40.0)]
+        max_km: f64,
         dir: PathBuf,
     },
     /// Solve an instance directory and print one line of figures.
@@ -393,10 +396,18 @@ async fn run(cli: Cli) -> Result<()> {
             scenario,
             seed,
             nces_dir,
+            max_km,
             dir,
         }) => {
+            if !(max_km.is_finite() && max_km > 0.0) {
+                anyhow::bail!("--max-km: must be a positive number of kilometres, not {max_km}");
+            }
             let instance = bench::generate(&scenario, seed, &nces_dir)?;
-            let edges = match_files::export(&instance, &tandem_matching::Rules::default(), &dir)?;
+            let rules = tandem_matching::Rules {
+                max_travel_km: max_km,
+                ..Default::default()
+            };
+            let edges = match_files::export(&instance, &rules, &dir)?;
             say!(
                 "exported scenario={scenario} candidates={} mentors={} schools={} edges={edges} to {}",
                 instance.candidates.len(),

@@ -58,6 +58,42 @@ fn import_prints_one_line_and_reimport_changes_nothing() {
 }
 
 #[test]
+fn an_export_keeps_its_travel_limit_and_refuses_a_nonsense_one() {
+    let dir = scratch("export");
+    let nces = format!("{}/../../../shared/data/nces", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.join("michigan");
+    let export = |km: &str| {
+        let (nces, out) = (nces.as_str(), out.to_str().unwrap());
+        run(tandem().args(["match", "export", "--nces-dir", nces, "--max-km", km, out]))
+    };
+    let refused = export("0");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--max-km: must be a positive"));
+    assert!(!out.exists(), "a refused export writes nothing");
+    let near = export("5");
+    assert!(
+        near.status.success(),
+        "{}",
+        String::from_utf8_lossy(&near.stderr)
+    );
+    let rules = std::fs::read_to_string(out.join("rules.csv")).unwrap();
+    assert!(rules.contains("max_travel_km,5\n"), "{rules}");
+    let edges = |o: &Output| {
+        let line = String::from_utf8_lossy(&o.stdout).into_owned();
+        let n = line
+            .split(" edges=")
+            .nth(1)
+            .and_then(|r| r.split(' ').next());
+        n.unwrap().parse::<u64>().unwrap()
+    };
+    let far = export("40");
+    assert!(
+        edges(&near) * 4 < edges(&far),
+        "5 km allows far fewer pairs than 40 km"
+    );
+}
+
+#[test]
 fn a_malformed_file_is_named_by_line_and_field_and_writes_nothing() {
     let dir = scratch("malformed");
     let url = sqlite_url(&dir);

@@ -1285,8 +1285,12 @@ pub struct RunSummary {
     #[serde(default)]
     pub cohort_max: Option<u32>,
     pub objective: i64,
-    /// Proven lower bound: equal to the objective when the result is optimal.
+    /// Proven lower bound on the cost of placing as many (`i64::MIN` when none is proven):
+    /// equal to the objective when the result is optimal.
     pub bound: i64,
+    /// How many more candidates another answer might place (0: proven none can).
+    #[serde(default)]
+    pub may_place_more: u32,
     pub millis: u64,
 }
 
@@ -1297,6 +1301,25 @@ impl RunSummary {
 
     pub fn from_json(text: &str) -> RunSummary {
         serde_json::from_str(text).unwrap_or_default()
+    }
+
+    /// How near the best the run's answer is proven to be, as the run page says it.
+    pub fn optimality(&self) -> String {
+        if self.bound == i64::MIN {
+            "no bound proven".into()
+        } else if self.may_place_more > 0 {
+            // The cost bound then holds only for answers placing as few: not worth a figure.
+            let n = self.may_place_more;
+            let them = if n == 1 { "candidate" } else { "candidates" };
+            format!("up to {n} more {them} might be placed; not proven either way")
+        } else if self.objective <= self.bound {
+            "proven optimal".into()
+        } else {
+            format!(
+                "within {} of optimal",
+                self.objective.saturating_sub(self.bound)
+            )
+        }
     }
 
     pub fn high_needs_share(&self) -> f64 {
@@ -1580,6 +1603,7 @@ pub fn run(inputs: &RunInputs) -> Result<(Vec<RunResult>, RunSummary), String> {
         cohort_max: r.cohort_max,
         objective: solution.objective,
         bound: solution.bound,
+        may_place_more: solution.may_place_more,
         millis: started.elapsed().as_millis() as u64,
     };
     Ok((results, summary))
@@ -1868,6 +1892,35 @@ mod tests {
     fn a_quota_above_high_needs_capacity_is_refused_before_solving() {
         let message = run(&inputs(2)).unwrap_err();
         assert!(message.contains("lower it to 1"), "{message}");
+    }
+
+    #[test]
+    fn a_run_says_how_near_the_best_it_is_proven() {
+        let said = |objective, bound, may_place_more| {
+            let summary = RunSummary {
+                objective,
+                bound,
+                may_place_more,
+                ..Default::default()
+            };
+            summary.optimality()
+        };
+        assert_eq!(said(1_085, 1_085, 0), "proven optimal");
+        assert_eq!(said(1_100, 1_085, 0), "within 15 of optimal");
+        assert_eq!(said(1_100, i64::MIN, 0), "no bound proven");
+        assert_eq!(
+            said(4_427_525, -1_217_587_837, 100),
+            "up to 100 more candidates might be placed; not proven either way"
+        );
+        assert!(said(10, -5, 1).starts_with("up to 1 more candidate might"));
+        // A summary kept before the field existed reads as proven.
+        let old = RunSummary::from_json(
+            r#"{"candidates":2,"placed":2,"unplaced":0,"high_needs_placed":0,"high_needs_short":0,"average_km":1.0,"objective":7,"bound":7,"millis":1}"#,
+        );
+        assert_eq!(
+            (old.placed, old.optimality().as_str()),
+            (2, "proven optimal")
+        );
     }
 
     #[test]

@@ -171,8 +171,13 @@ pub struct Solution {
     pub unplaced: Vec<(u32, Unplaced)>,
     /// Total cost of the placements.
     pub objective: i64,
-    /// A proven lower bound on the cost of any solution placing as many candidates.
+    /// A proven lower bound on the cost of any solution placing as many candidates
+    /// (`i64::MIN` when none is proven).
     pub bound: i64,
+    /// How many more candidates a solution might place than this one: 0 when none can (proven).
+    /// Only rules solved on top of the network (the program × school cap) leave it above 0,
+    /// and then `bound`, which holds for solutions placing as many as this one, says little.
+    pub may_place_more: u32,
     /// Candidate → school options in the final network (pricing proves the rest unneeded).
     pub edges: usize,
     /// Placements in high-needs schools.
@@ -199,12 +204,12 @@ impl Solution {
     /// An answer from its placements (in candidate order) and unplaced candidates, under an
     /// instance, its rules and the high-needs minimum they come to: the objective and the
     /// counts follow from the placements. `gap` is how far the objective may be above the
-    /// optimum (`None` when no bound is proven).
+    /// optimum (`None` when no bound is proven); `may_place_more` as in `Solution`.
     fn of(
         (instance, rules, high_needs_min): (&Instance, &Rules, u32),
         placements: Vec<Placement>,
         unplaced: Vec<(u32, Unplaced)>,
-        gap: Option<i64>,
+        (gap, may_place_more): (Option<i64>, u32),
         edges: usize,
     ) -> Solution {
         let objective = placements.iter().map(|p| p.cost.total()).sum();
@@ -216,6 +221,7 @@ impl Solution {
             unplaced,
             objective,
             bound: gap.map_or(i64::MIN, |gap| objective - gap),
+            may_place_more,
             edges,
             high_needs_short: high_needs_min.saturating_sub(high_needs_placed),
             high_needs_placed,
@@ -911,11 +917,18 @@ impl Prepared<'_> {
             self.explain_cohorts(cap, &placements, &mut unplaced);
         }
         let edges = self.chosen.iter().map(Vec::len).sum();
+        let cost = placements
+            .iter()
+            .filter(|p| !p.locked)
+            .map(|p| p.cost.total());
+        let more = proven_gap.map_or(unplaced.len() as u32, |gap| {
+            may_place_more(gap, cost.sum(), unplaced_cost, unplaced.len())
+        });
         Solution::of(
             (instance, self.rules, self.high_needs_min),
             placements,
             unplaced,
-            proven_gap,
+            (proven_gap, more),
             edges,
         )
     }
@@ -1362,6 +1375,21 @@ impl CapSearch {
     }
 }
 
+/// At most how many more candidates a solution may place than one whose placements (those not
+/// locked) cost `cost`, that leaves `unplaced` unplaced and that is at most `gap` above the
+/// optimum, counted as the network counts: each unplaced candidate costs `unplaced_cost`, more
+/// than all placements together. One placing k more saves k · `unplaced_cost` and pays less
+/// than one more `unplaced_cost` in placements, so it is below this one's cost by more than
+/// the gap allows unless k < 1 + (gap − cost) / `unplaced_cost`.
+fn may_place_more(gap: i64, cost: i64, unplaced_cost: i64, unplaced: usize) -> u32 {
+    let over = gap - cost;
+    if over <= 0 {
+        return 0;
+    }
+    let k = over.saturating_add(unplaced_cost - 1) / unplaced_cost;
+    k.min(unplaced as i64) as u32
+}
+
 /// Placements and shortfall per district limit.
 fn districts_placed(
     instance: &Instance,
@@ -1439,5 +1467,26 @@ fn explain(instance: &Instance, rules: &Rules, c: usize, edges: u32) -> Unplaced
     }
     Unplaced::Excluded {
         compatible: eligible_near,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_place_more;
+
+    #[test]
+    fn a_gap_within_the_cost_proves_the_count_and_a_wider_one_counts_what_it_may_hide() {
+        let unplaced_cost = 1_000;
+        // (gap, cost of the placements, candidates unplaced) → may place more
+        assert_eq!(may_place_more(0, 500, unplaced_cost, 3), 0);
+        assert_eq!(may_place_more(500, 500, unplaced_cost, 3), 0);
+        assert_eq!(may_place_more(501, 500, unplaced_cost, 3), 1);
+        assert_eq!(may_place_more(1_500, 500, unplaced_cost, 3), 1);
+        assert_eq!(may_place_more(1_501, 500, unplaced_cost, 3), 2);
+        assert_eq!(
+            may_place_more(i64::MAX, 0, unplaced_cost, 3),
+            3,
+            "never more than unplaced"
+        );
     }
 }

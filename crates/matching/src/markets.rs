@@ -213,12 +213,13 @@ fn join(
 ) -> Solution {
     let mut placements: Vec<Placement> = Vec::new();
     let mut unplaced: Vec<(u32, Unplaced)> = Vec::new();
-    let (mut gap, mut edges) = (Some(0i64), 0usize);
+    let (mut gap, mut more, mut edges) = (Some(0i64), 0u32, 0usize);
     for (market, solution) in markets.iter().zip(solutions) {
         // (`i64::MIN`: no bound proven for that market, so none for the whole.)
         let proven = (solution.bound != i64::MIN).then(|| solution.gap());
         gap = gap.zip(proven).map(|(a, b)| a + b);
         edges += solution.edges;
+        more += solution.may_place_more;
         placements.extend(solution.placements.into_iter().map(|p| Placement {
             candidate: market.candidates[p.candidate as usize],
             mentor: market.mentors[p.mentor as usize],
@@ -240,7 +241,7 @@ fn join(
         (instance, rules, rules.high_needs_min),
         placements,
         unplaced,
-        gap,
+        (gap, more),
         edges,
     )
 }

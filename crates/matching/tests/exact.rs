@@ -302,6 +302,7 @@ proptest! {
         // binding high-needs quota) may leave a gap.
         if rules.districts.is_empty() {
             prop_assert_eq!(solution.gap(), 0);
+            prop_assert_eq!(solution.may_place_more, 0);
         }
         prop_assert_eq!(solution.high_needs_short, quota.saturating_sub(solution.high_needs_placed));
         for (d, l) in solution.districts.iter().zip(&rules.districts) {
@@ -410,6 +411,14 @@ proptest! {
         prop_assert!(pairs.values().all(|n| *n <= cap), "the cap holds: {:?}", pairs);
         prop_assert!(solution.gap() >= 0);
         let met_here = solution.high_needs_placed.min(quota) as usize;
+        if met_here == met {
+            // The count it claims is the most, or the most there may be, holds.
+            let claimed = solution.placements.len() + solution.may_place_more as usize;
+            prop_assert!(placed <= claimed, "{} placeable, {} claimed at most", placed, claimed);
+            if solution.may_place_more == 0 {
+                prop_assert_eq!(solution.placements.len(), placed);
+            }
+        }
         if solution.gap() == 0 {
             prop_assert_eq!(
                 (met_here, solution.placements.len(), solution.objective),
@@ -453,6 +462,11 @@ proptest! {
         if cap.is_none() {
             // Without the cap's repair, the network places the most there can be.
             prop_assert_eq!(solution.placements.len(), placed);
+            prop_assert_eq!(solution.may_place_more, 0);
+        }
+        prop_assert!(placed <= solution.placements.len() + solution.may_place_more as usize);
+        if solution.may_place_more == 0 {
+            prop_assert_eq!(solution.placements.len(), placed, "a count said to be the most is");
         }
         if solution.placements.len() == placed {
             prop_assert!(solution.bound <= cost && cost <= solution.objective,

@@ -149,11 +149,12 @@ pub fn report(
         }
     };
     say!(
-        "match scenario={name} candidates={} mentors={} edges={} placed={} high_needs={}/{} objective={} bound={} gap={} gen_s={gen_s:.3} solve_s={solve_s:.3} peak_mb={}",
+        "match scenario={name} candidates={} mentors={} edges={} placed={} may_place_more={} high_needs={}/{} objective={} bound={} gap={} gen_s={gen_s:.3} solve_s={solve_s:.3} peak_mb={}",
         instance.candidates.len(),
         instance.mentors.len(),
         solution.edges,
         solution.placements.len(),
+        solution.may_place_more,
         solution.high_needs_placed,
         rules.high_needs_min,
         solution.objective,

@@ -341,46 +341,111 @@ impl Prepared<'_> {
         }
     }
 
-    /// Places candidates the cap's repair left unplaced where room is left: a mentor with
-    /// room, in a school with room, under the cap and the district maximums. (The repair
-    /// closes a pair over the cap to all but some candidates, and may close it to more than
-    /// it needs.) Returns the placements made, each candidate's cheapest.
+    /// Places candidates the cap's repair left unplaced: where room is left (a mentor with
+    /// room, in a school with room, under the cap and the district maximums), or else where
+    /// one placed candidate makes room by moving to a school that has it. (The repair closes a
+    /// pair over the cap to all but some candidates, and may close it to more than it needs.)
+    /// Each candidate gets the cheapest such place. Returns how many were placed.
     pub(crate) fn fill_under_cap(
         &self,
-        placements: &[Placement],
+        placements: &mut Vec<Placement>,
         unplaced: &mut Vec<u32>,
-    ) -> Vec<Placement> {
-        let instance = self.instance;
+    ) -> usize {
+        let before = unplaced.len();
         let mut used = Usage::of(self, placements);
-        let mut added = Vec::new();
+        unplaced.retain(|&c| match self.place_with_room(&used, c as usize, None) {
+            Some(there) => {
+                used.take(self, &there, 1);
+                placements.push(there);
+                false
+            }
+            None => true,
+        });
+        let mut moves = Moves::new(self.instance.schools.len(), placements);
         unplaced.retain(|&c| {
-            let program = instance.candidates[c as usize].program;
-            let mut best: Option<Placement> = None;
-            self.options.each(&self.groups, c as usize, |o| {
-                let school = self.groups.school[o.group as usize];
-                if !used.room(self, (program, school)) || !used.district_room(self, school as usize)
-                {
-                    return;
-                }
-                let Some(m) = used.mentor(self, o.group) else {
-                    return;
-                };
-                let there = placement(instance, self.rules, c as usize, m as usize, false);
-                if best
-                    .as_ref()
-                    .is_none_or(|b| there.cost.total() < b.cost.total())
-                {
-                    best = Some(there);
-                }
-            });
-            let Some(there) = best else {
+            let Some((x, moved, there)) = self.room_by_a_move(&used, &mut moves, placements, c)
+            else {
                 return true;
             };
+            used.take(self, &placements[x], -1);
+            used.take(self, &moved, 1);
             used.take(self, &there, 1);
-            added.push(there);
+            moves.moved(x, &placements[x], &moved);
+            moves.at_school[there.school as usize].push(placements.len());
+            placements[x] = moved;
+            placements.push(there);
             false
         });
-        added
+        before - unplaced.len()
+    }
+
+    /// Candidate `c`'s cheapest place with room left (not at school `not_at`).
+    fn place_with_room(&self, used: &Usage, c: usize, not_at: Option<u32>) -> Option<Placement> {
+        let program = self.instance.candidates[c].program;
+        let mut best: Option<Placement> = None;
+        self.options.each(&self.groups, c, |o| {
+            let school = self.groups.school[o.group as usize];
+            if not_at == Some(school)
+                || !used.room(self, (program, school))
+                || !used.district_room(self, school as usize)
+            {
+                return;
+            }
+            let Some(m) = used.mentor(self, o.group) else {
+                return;
+            };
+            let there = placement(self.instance, self.rules, c, m as usize, false);
+            if best
+                .as_ref()
+                .is_none_or(|b| there.cost.total() < b.cost.total())
+            {
+                best = Some(there);
+            }
+        });
+        best
+    }
+
+    /// The cheapest way to place unplaced candidate `c` at a school where a placed candidate
+    /// `x` (an index into `placements`) moves to a school with room: `x`'s mentor, or one
+    /// with room, and `x`'s share of the cap, go to `c`. Returns `x`, its new placement and
+    /// `c`'s. The school and its district keep their counts; the quota can only gain.
+    fn room_by_a_move(
+        &self,
+        used: &Usage,
+        moves: &mut Moves,
+        placements: &[Placement],
+        c: u32,
+    ) -> Option<(usize, Placement, Placement)> {
+        let program = self.instance.candidates[c as usize].program;
+        let cap = self.rules.program_school_cap;
+        let mut best: Option<(i64, usize, Placement, Placement)> = None;
+        self.options.each(&self.groups, c as usize, |o| {
+            let school = self.groups.school[o.group as usize];
+            for &x in &moves.at_school[school as usize] {
+                let p = &placements[x];
+                let same_program =
+                    self.instance.candidates[p.candidate as usize].program == program;
+                let pair = (program, school);
+                let pair_after = used.pair(pair) - i64::from(same_program);
+                if cap.is_some_and(|cap| pair_after >= self.pair_room(cap, &pair)) {
+                    continue;
+                }
+                let m = match used.mentor(self, o.group) {
+                    Some(m) => m,
+                    None if self.groups.members[o.group as usize].contains(&p.mentor) => p.mentor,
+                    None => continue,
+                };
+                let Some(moved) = moves.elsewhere.find(self, used, x, p) else {
+                    continue;
+                };
+                let there = placement(self.instance, self.rules, c as usize, m as usize, false);
+                let added = there.cost.total() + moved.cost.total() - p.cost.total();
+                if best.as_ref().is_none_or(|b| added < b.0) {
+                    best = Some((added, x, moved, there));
+                }
+            }
+        });
+        best.map(|(_, x, moved, there)| (x, moved, there))
     }
 
     /// Placements per (program, school), for the pairs that pay the cohort weight.
@@ -431,6 +496,63 @@ impl Search {
         let known = self.best.0.1;
         self.lower
             .is_some_and(|lower| (known - lower) * 100 <= known.abs())
+    }
+}
+
+/// For `fill_under_cap`'s moves: the placements at each school (indices), and where each
+/// could move.
+struct Moves {
+    at_school: Vec<Vec<usize>>,
+    elsewhere: Elsewhere,
+}
+
+impl Moves {
+    fn new(schools: usize, placements: &[Placement]) -> Moves {
+        let mut at_school = vec![Vec::new(); schools];
+        for (i, p) in placements.iter().enumerate() {
+            at_school[p.school as usize].push(i);
+        }
+        let elsewhere = Elsewhere(HashMap::new());
+        Moves {
+            at_school,
+            elsewhere,
+        }
+    }
+
+    /// Placement `x` (now `p`) moved to `to`.
+    fn moved(&mut self, x: usize, p: &Placement, to: &Placement) {
+        self.at_school[p.school as usize].retain(|&i| i != x);
+        self.at_school[to.school as usize].push(x);
+        self.elsewhere.0.remove(&x);
+    }
+}
+
+/// Each placed candidate's cheapest place with room at another school, by placement: found
+/// once, and found again when its room has gone since.
+struct Elsewhere(HashMap<usize, Option<Placement>>);
+
+impl Elsewhere {
+    fn find(
+        &mut self,
+        prepared: &Prepared,
+        used: &Usage,
+        x: usize,
+        p: &Placement,
+    ) -> Option<Placement> {
+        let program = prepared.instance.candidates[p.candidate as usize].program;
+        let still = |q: &Placement| {
+            used.room(prepared, (program, q.school))
+                && used.district_room(prepared, q.school as usize)
+                && used.mentor[q.mentor as usize] < prepared.mentor_left[q.mentor as usize]
+        };
+        match self.0.get(&x) {
+            Some(Some(q)) if still(q) => return Some(q.clone()),
+            Some(None) => return None,
+            _ => {}
+        }
+        let found = prepared.place_with_room(used, p.candidate as usize, Some(p.school));
+        self.0.insert(x, found.clone());
+        found
     }
 }
 
@@ -491,5 +613,96 @@ impl Usage {
         (prepared.groups.members[group as usize].iter())
             .find(|&&m| self.mentor[m as usize] < prepared.mentor_left[m as usize])
             .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::model::{Areas, Bands, Candidate, Instance, Mentor, Rules, School};
+    use crate::{placement, prepare};
+
+    fn school(lat: f64) -> School {
+        School {
+            district: 0,
+            lat,
+            lon: -83.0,
+            cap: 4,
+            high_needs: false,
+        }
+    }
+
+    fn mentor(school: u32) -> Mentor {
+        let (areas, bands) = (Areas::of(&[1]), Bands::of(&[0]));
+        Mentor {
+            school,
+            areas,
+            bands,
+            capacity: 1,
+            eligible: true,
+            quality: 100,
+        }
+    }
+
+    fn candidate(lat: f64) -> Candidate {
+        Candidate {
+            program: 0,
+            area: 1,
+            band: 0,
+            lat,
+            lon: -83.0,
+            preferences: vec![],
+            allowed_districts: None,
+            conflicts: vec![],
+            excluded_mentors: Vec::new(),
+            previous: None,
+        }
+    }
+
+    #[test]
+    fn one_move_makes_room_under_the_cap_for_a_candidate_left_out() {
+        // Schools 0 and 1 are 20 km apart, two mentors each. Candidate 0 lives between them and
+        // is placed at school 0; candidate 1, of the same program, lives beyond school 0 and
+        // reaches only it, where a cap of 1 leaves no room for a second of the program.
+        let instance = Instance {
+            schools: vec![school(42.0), school(42.18)],
+            mentors: vec![mentor(0), mentor(0), mentor(1), mentor(1)],
+            candidates: vec![candidate(42.09), candidate(41.92)],
+        };
+        let rules = Rules {
+            max_travel_km: 15.0,
+            program_school_cap: Some(1),
+            ..Rules::default()
+        };
+        let prepared = prepare(&instance, &rules).unwrap();
+        let mut placements = vec![placement(&instance, &rules, 0, 0, false)];
+        let mut unplaced = vec![1];
+        assert_eq!(prepared.fill_under_cap(&mut placements, &mut unplaced), 1);
+        assert!(unplaced.is_empty());
+        let at: Vec<(u32, u32)> = placements.iter().map(|p| (p.candidate, p.school)).collect();
+        assert_eq!(
+            at,
+            [(0, 1), (1, 0)],
+            "candidate 0 moved to school 1 to make room"
+        );
+        // With the far school full, no move helps, and nothing changes.
+        let mut placements = vec![placement(&instance, &rules, 0, 0, false)];
+        let closed = Instance {
+            schools: vec![
+                school(42.0),
+                School {
+                    cap: 0,
+                    ..school(42.18)
+                },
+            ],
+            ..instance.clone()
+        };
+        let prepared = prepare(&closed, &rules).unwrap();
+        let mut unplaced = vec![1];
+        assert_eq!(prepared.fill_under_cap(&mut placements, &mut unplaced), 0);
+        assert_eq!(
+            (placements.len(), placements[0].school, unplaced),
+            (1, 0, vec![1])
+        );
     }
 }

@@ -944,11 +944,15 @@ impl Prepared<'_> {
         let mut gap = solved.0.certified().then_some(gap);
         drop(solved);
         if self.rules.program_school_cap.is_some() {
-            let added = self.fill_under_cap(&placements, &mut unplaced);
-            // Each placement added is one fewer left unplaced, for its cost.
-            let cost: i64 = added.iter().map(|p| p.cost.total()).sum();
-            gap = gap.map(|gap| (gap - added.len() as i64 * unplaced_cost + cost).max(0));
-            placements.extend(added);
+            let cost = |placements: &[Placement]| -> i64 {
+                placements.iter().map(|p| p.cost.total()).sum()
+            };
+            let before = cost(&placements);
+            let added = self.fill_under_cap(&mut placements, &mut unplaced);
+            // Each candidate placed is one fewer left unplaced; placements and moves cost.
+            let more = cost(&placements) - before;
+            gap = gap.map(|gap| (gap - added as i64 * unplaced_cost + more).max(0));
+            placements.sort_by_key(|p| p.candidate);
         }
         (placements, unplaced, gap)
     }

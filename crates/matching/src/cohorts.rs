@@ -646,16 +646,10 @@ mod tests {
 
     fn candidate(lat: f64) -> Candidate {
         Candidate {
-            program: 0,
             area: 1,
-            band: 0,
             lat,
             lon: -83.0,
-            preferences: vec![],
-            allowed_districts: None,
-            conflicts: vec![],
-            excluded_mentors: Vec::new(),
-            previous: None,
+            ..Candidate::default()
         }
     }
 

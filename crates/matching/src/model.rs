@@ -39,7 +39,8 @@ impl Bands {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// (`Default`: program 0, area 0, band 0, at 0°, 0°, with no preferences or exclusions.)
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Candidate {
     pub program: u32,
     /// The area the candidate is preparing to teach.

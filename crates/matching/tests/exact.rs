@@ -510,16 +510,10 @@ fn mentor(school: u32, quality: u8) -> Mentor {
 
 fn candidate(lat: f64, lon: f64) -> Candidate {
     Candidate {
-        program: 0,
         area: 1,
-        band: 0,
         lat,
         lon,
-        preferences: vec![],
-        allowed_districts: None,
-        conflicts: vec![],
-        excluded_mentors: Vec::new(),
-        previous: None,
+        ..Candidate::default()
     }
 }
 

@@ -361,6 +361,9 @@ impl Prepared<'_> {
             }
             None => true,
         });
+        if unplaced.is_empty() {
+            return before;
+        }
         let mut moves = Moves::new(self.instance.schools.len(), placements);
         unplaced.retain(|&c| {
             let Some((x, moved, there)) = self.room_by_a_move(&used, &mut moves, placements, c)

@@ -952,7 +952,6 @@ impl Prepared<'_> {
             // Each candidate placed is one fewer left unplaced; placements and moves cost.
             let more = cost(&placements) - before;
             gap = gap.map(|gap| (gap - added as i64 * unplaced_cost + more).max(0));
-            placements.sort_by_key(|p| p.candidate);
         }
         (placements, unplaced, gap)
     }
